@@ -1,0 +1,30 @@
+package com.foobar.balancer.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The whole balancer configuration, validated by {@link ConfigLoader}. Pools keep their declaration order. */
+public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, AdminConfig admin,
+        ClientTimeouts clientTimeouts, AccessLogConfig accessLog) {
+
+    public BalancerConfig {
+        listeners = List.copyOf(listeners);
+        pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(clientTimeouts, "clientTimeouts");
+        Objects.requireNonNull(accessLog, "accessLog");
+    }
+
+    /** The listener of that name, or null. */
+    public ListenerConfig listener(String name) {
+        for (ListenerConfig l : listeners) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        return null;
+    }
+}

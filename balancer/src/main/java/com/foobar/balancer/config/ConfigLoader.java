@@ -1,0 +1,537 @@
+package com.foobar.balancer.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.foobar.balancer.lb.LoadBalancingPolicies;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads the YAML configuration. Jackson only turns the text into a tree; the walk over that tree is ours, so that every
+ * error names its exact field path ({@code pools.web.servers[1].address: "web-2:80x" is not host:port}) and unknown
+ * keys are errors rather than silently ignored typos.
+ */
+public final class ConfigLoader {
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder().build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private ConfigLoader() {
+    }
+
+    public static BalancerConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot be read: " + e.getMessage());
+        }
+        return parse(text);
+    }
+
+    public static BalancerConfig parse(String yaml) throws ConfigException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "yaml" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ConfigException(where, "invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException("", "the configuration is empty");
+        }
+        return new ConfigLoader.Walker().config(new Node("", root));
+    }
+
+    /** A JSON node with its field path; tracks which keys of an object were read so the rest can be rejected. */
+    private static final class Node {
+        final String path;
+        final JsonNode json;
+        private final Set<String> read = new HashSet<>();
+
+        Node(String path, JsonNode json) {
+            this.path = path;
+            this.json = json;
+        }
+
+        String child(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        boolean has(String key) {
+            read.add(key);
+            JsonNode v = json.get(key);
+            return v != null && !v.isNull();
+        }
+
+        Node get(String key) {
+            read.add(key);
+            JsonNode v = json.get(key);
+            return new Node(child(key), v == null || v.isNull() ? MissingNode.getInstance() : v);
+        }
+
+        Node require(String key) throws ConfigException {
+            Node n = get(key);
+            if (n.json.isMissingNode()) {
+                throw new ConfigException(n.path, "is required");
+            }
+            return n;
+        }
+
+        Node object() throws ConfigException {
+            if (!json.isObject()) {
+                throw new ConfigException(path, "must be a mapping, not " + describe(json));
+            }
+            return this;
+        }
+
+        List<Node> list() throws ConfigException {
+            if (!json.isArray()) {
+                throw new ConfigException(path, "must be a list, not " + describe(json));
+            }
+            List<Node> out = new ArrayList<>();
+            for (int i = 0; i < json.size(); i++) {
+                out.add(new Node(path + "[" + i + "]", json.get(i)));
+            }
+            return out;
+        }
+
+        /** Rejects keys nobody asked for: a typo must not silently fall back to a default. */
+        void noOtherKeys() throws ConfigException {
+            Iterator<String> names = json.fieldNames();
+            while (names.hasNext()) {
+                String k = names.next();
+                if (!read.contains(k)) {
+                    List<String> known = new ArrayList<>(read);
+                    known.sort(null);
+                    throw new ConfigException(child(k), "is not a known key (known here: " + String.join(", ", known) + ")");
+                }
+            }
+        }
+
+        String text() throws ConfigException {
+            if (json.isTextual()) {
+                return json.textValue();
+            }
+            if (json.isNumber() || json.isBoolean()) {
+                return json.asText();
+            }
+            throw new ConfigException(path, "must be a string, not " + describe(json));
+        }
+
+        String nonEmptyText() throws ConfigException {
+            String t = text().trim();
+            if (t.isEmpty()) {
+                throw new ConfigException(path, "must not be empty");
+            }
+            return t;
+        }
+
+        int integer(int min, int max) throws ConfigException {
+            if (!json.isIntegralNumber() || !json.canConvertToInt()) {
+                throw new ConfigException(path, quote(json) + " is not a whole number");
+            }
+            int v = json.intValue();
+            if (v < min || v > max) {
+                throw new ConfigException(path, v + " is out of range " + min + "-" + max);
+            }
+            return v;
+        }
+
+        boolean bool() throws ConfigException {
+            if (!json.isBoolean()) {
+                throw new ConfigException(path, quote(json) + " is not true or false");
+            }
+            return json.booleanValue();
+        }
+
+        Duration duration(Duration min) throws ConfigException {
+            Duration d;
+            if (json.isIntegralNumber() && json.longValue() == 0) {
+                d = Duration.ZERO;
+            } else if (json.isTextual()) {
+                d = Durations.parse(json.textValue());
+                if (d == null) {
+                    throw new ConfigException(path, quote(json) + " is not a duration like 500ms, 1s, 2m or 1h30m");
+                }
+            } else {
+                throw new ConfigException(path, quote(json) + " is not a duration like 500ms, 1s, 2m or 1h30m");
+            }
+            if (d.compareTo(min) < 0) {
+                throw new ConfigException(path, quote(json) + " is shorter than the minimum " + Durations.format(min));
+            }
+            return d;
+        }
+
+        HostPort hostPort() throws ConfigException {
+            String t = text();
+            try {
+                return HostPort.parse(t.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(path, e.getMessage());
+            }
+        }
+    }
+
+    private static String describe(JsonNode n) {
+        if (n.isMissingNode()) {
+            return "nothing";
+        }
+        if (n.isObject()) {
+            return "a mapping";
+        }
+        if (n.isArray()) {
+            return "a list";
+        }
+        return quote(n);
+    }
+
+    private static String quote(JsonNode n) {
+        return n.isTextual() ? '"' + n.textValue() + '"' : n.toString();
+    }
+
+    /** One walk over one document. */
+    private static final class Walker {
+        private static final int MAX_RETRIES = 10;
+
+        BalancerConfig config(Node root) throws ConfigException {
+            root.object();
+            Map<String, PoolConfig> pools = pools(root.require("pools"));
+            List<ListenerConfig> listeners = listeners(root.require("listeners"), pools);
+            AdminConfig admin = root.has("admin") ? admin(root.get("admin").object()) : AdminConfig.DEFAULT;
+            ClientTimeouts timeouts = root.has("client_timeouts")
+                    ? clientTimeouts(root.get("client_timeouts").object()) : ClientTimeouts.DEFAULT;
+            AccessLogConfig accessLog = root.has("access_log") ? accessLog(root.get("access_log")) : AccessLogConfig.DEFAULT;
+            root.noOtherKeys();
+            checkBindsDistinct(listeners, admin);
+            return new BalancerConfig(listeners, pools, admin, timeouts, accessLog);
+        }
+
+        private Map<String, PoolConfig> pools(Node node) throws ConfigException {
+            node.object();
+            if (node.json.isEmpty()) {
+                throw new ConfigException(node.path, "must define at least one pool");
+            }
+            Map<String, PoolConfig> pools = new LinkedHashMap<>();
+            Iterator<String> names = node.json.fieldNames();
+            List<String> ordered = new ArrayList<>();
+            names.forEachRemaining(ordered::add);
+            for (String name : ordered) {
+                Node pool = node.get(name);
+                checkName(pool.path, name, "pool name");
+                pools.put(name, pool(name, pool.object()));
+            }
+            return pools;
+        }
+
+        private PoolConfig pool(String name, Node n) throws ConfigException {
+            String algorithm = PoolConfig.DEFAULT_ALGORITHM;
+            if (n.has("algorithm")) {
+                Node a = n.get("algorithm");
+                algorithm = a.nonEmptyText().toLowerCase(Locale.ROOT);
+                if (!LoadBalancingPolicies.names().contains(algorithm)) {
+                    throw new ConfigException(a.path, '"' + a.text() + "\" is not a known algorithm (known: "
+                            + String.join(", ", LoadBalancingPolicies.names()) + ")");
+                }
+            }
+            String hashKey = null;
+            if (n.has("hash_key")) {
+                Node h = n.get("hash_key");
+                hashKey = h.nonEmptyText();
+                String problem = HashKeys.problem(hashKey);
+                if (problem != null) {
+                    throw new ConfigException(h.path, '"' + hashKey + "\" " + problem);
+                }
+            }
+            List<ServerConfig> servers = servers(n.require("servers"));
+            HealthCheckConfig health = n.has("health_check") ? healthCheck(n.get("health_check")) : null;
+            OutlierDetectionConfig outlier = n.has("outlier_detection")
+                    ? outlierDetection(n.get("outlier_detection").object()) : OutlierDetectionConfig.DEFAULT;
+            Duration slowStart = n.has("slow_start") ? n.get("slow_start").duration(Duration.ZERO) : PoolConfig.DEFAULT_SLOW_START;
+            int retries = n.has("retries") ? n.get("retries").integer(0, MAX_RETRIES) : PoolConfig.DEFAULT_RETRIES;
+            Duration connect = n.has("connect_timeout")
+                    ? n.get("connect_timeout").duration(Duration.ofMillis(1)) : PoolConfig.DEFAULT_CONNECT_TIMEOUT;
+            Duration response = n.has("response_timeout")
+                    ? n.get("response_timeout").duration(Duration.ofMillis(1)) : PoolConfig.DEFAULT_RESPONSE_TIMEOUT;
+            KeepAliveConfig keepAlive = n.has("keepalive") ? keepAlive(n.get("keepalive").object()) : KeepAliveConfig.DEFAULT;
+            n.noOtherKeys();
+            return new PoolConfig(name, algorithm, hashKey, servers, health, outlier, slowStart, retries, connect,
+                    response, keepAlive);
+        }
+
+        private List<ServerConfig> servers(Node node) throws ConfigException {
+            List<Node> items = node.list();
+            if (items.isEmpty()) {
+                throw new ConfigException(node.path, "must list at least one server");
+            }
+            List<ServerConfig> servers = new ArrayList<>();
+            Map<String, String> namePaths = new HashMap<>();
+            Map<HostPort, String> addressNames = new HashMap<>();
+            for (Node s : items) {
+                s.object();
+                Node nameNode = s.require("name");
+                String name = nameNode.nonEmptyText();
+                checkName(nameNode.path, name, "server name");
+                String earlier = namePaths.putIfAbsent(name, nameNode.path);
+                if (earlier != null) {
+                    throw new ConfigException(nameNode.path, '"' + name + "\" is a duplicate server name (first at "
+                            + earlier + ")");
+                }
+                Node addressNode = s.require("address");
+                HostPort address = addressNode.hostPort();
+                if (address.port() == 0) {
+                    throw new ConfigException(addressNode.path, '"' + addressNode.text() + "\" needs a port in 1-65535");
+                }
+                String sameAddress = addressNames.putIfAbsent(address, name);
+                if (sameAddress != null) {
+                    throw new ConfigException(addressNode.path, '"' + address.toString()
+                            + "\" is already the address of server \"" + sameAddress + '"');
+                }
+                int weight = ServerConfig.DEFAULT_WEIGHT;
+                if (s.has("weight")) {
+                    Node w = s.get("weight");
+                    if (!w.json.isIntegralNumber()) {
+                        throw new ConfigException(w.path, quote(w.json) + " is not a whole number");
+                    }
+                    if (w.json.longValue() < 1) {
+                        throw new ConfigException(w.path, w.json.asText() + " is less than 1");
+                    }
+                    weight = w.integer(1, ServerConfig.MAX_WEIGHT);
+                }
+                boolean backup = s.has("backup") && s.get("backup").bool();
+                s.noOtherKeys();
+                servers.add(new ServerConfig(name, address, weight, backup));
+            }
+            return servers;
+        }
+
+        private HealthCheckConfig healthCheck(Node n) throws ConfigException {
+            n.object();
+            String path = HealthCheckConfig.DEFAULT_PATH;
+            if (n.has("path")) {
+                Node p = n.get("path");
+                path = p.nonEmptyText();
+                if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+                    throw new ConfigException(p.path, '"' + path + "\" is not a URL path starting with /");
+                }
+            }
+            Duration interval = n.has("interval")
+                    ? n.get("interval").duration(Duration.ofMillis(10)) : HealthCheckConfig.DEFAULT_INTERVAL;
+            Duration timeout = n.has("timeout")
+                    ? n.get("timeout").duration(Duration.ofMillis(1)) : HealthCheckConfig.DEFAULT_TIMEOUT;
+            int rise = n.has("rise") ? n.get("rise").integer(1, 100) : HealthCheckConfig.DEFAULT_RISE;
+            int fall = n.has("fall") ? n.get("fall").integer(1, 100) : HealthCheckConfig.DEFAULT_FALL;
+            StatusRanges expect = StatusRanges.DEFAULT;
+            if (n.has("expect_status")) {
+                Node e = n.get("expect_status");
+                try {
+                    expect = StatusRanges.parse(e.text());
+                } catch (IllegalArgumentException ex) {
+                    throw new ConfigException(e.path, ex.getMessage());
+                }
+            }
+            String host = null;
+            if (n.has("host")) {
+                Node h = n.get("host");
+                host = h.nonEmptyText();
+                if (host.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+                    throw new ConfigException(h.path, '"' + host + "\" is not a valid Host header value");
+                }
+            }
+            n.noOtherKeys();
+            return new HealthCheckConfig(path, interval, timeout, rise, fall, expect, host);
+        }
+
+        private OutlierDetectionConfig outlierDetection(Node n) throws ConfigException {
+            int failures = n.has("consecutive_failures")
+                    ? n.get("consecutive_failures").integer(0, 1000) : OutlierDetectionConfig.DEFAULT_CONSECUTIVE_FAILURES;
+            Duration base = n.has("base_ejection_time")
+                    ? n.get("base_ejection_time").duration(Duration.ofMillis(1)) : OutlierDetectionConfig.DEFAULT_BASE_EJECTION_TIME;
+            int percent = n.has("max_ejection_percent")
+                    ? n.get("max_ejection_percent").integer(0, 100) : OutlierDetectionConfig.DEFAULT_MAX_EJECTION_PERCENT;
+            Duration max = OutlierDetectionConfig.DEFAULT_MAX_EJECTION_TIME;
+            if (n.has("max_ejection_time")) {
+                Node m = n.get("max_ejection_time");
+                max = m.duration(Duration.ofMillis(1));
+                if (max.compareTo(base) < 0) {
+                    throw new ConfigException(m.path, "must not be shorter than base_ejection_time (" + Durations.format(base) + ")");
+                }
+            } else if (max.compareTo(base) < 0) {
+                max = base;
+            }
+            n.noOtherKeys();
+            return new OutlierDetectionConfig(failures, base, percent, max);
+        }
+
+        private KeepAliveConfig keepAlive(Node n) throws ConfigException {
+            int maxIdle = n.has("max_idle") ? n.get("max_idle").integer(0, 100_000) : KeepAliveConfig.DEFAULT_MAX_IDLE_PER_SERVER;
+            Duration idle = n.has("idle_timeout")
+                    ? n.get("idle_timeout").duration(Duration.ofMillis(1)) : KeepAliveConfig.DEFAULT_IDLE_TIMEOUT;
+            n.noOtherKeys();
+            return new KeepAliveConfig(maxIdle, idle);
+        }
+
+        private List<ListenerConfig> listeners(Node node, Map<String, PoolConfig> pools) throws ConfigException {
+            List<Node> items = node.list();
+            if (items.isEmpty()) {
+                throw new ConfigException(node.path, "must define at least one listener");
+            }
+            List<ListenerConfig> out = new ArrayList<>();
+            Map<String, String> names = new HashMap<>();
+            for (Node l : items) {
+                l.object();
+                Node nameNode = l.require("name");
+                String name = nameNode.nonEmptyText();
+                checkName(nameNode.path, name, "listener name");
+                String earlier = names.putIfAbsent(name, nameNode.path);
+                if (earlier != null) {
+                    throw new ConfigException(nameNode.path, '"' + name + "\" is a duplicate listener name (first at "
+                            + earlier + ")");
+                }
+                HostPort bind = l.require("bind").hostPort();
+                List<RouteConfig> routes = new ArrayList<>();
+                if (l.has("routes")) {
+                    for (Node r : l.get("routes").list()) {
+                        routes.add(route(r.object(), pools));
+                    }
+                }
+                String defaultPool = null;
+                if (l.has("default_pool")) {
+                    Node d = l.get("default_pool");
+                    defaultPool = poolRef(d, pools);
+                }
+                if (routes.isEmpty() && defaultPool == null) {
+                    throw new ConfigException(l.child("routes"), "is required unless default_pool is set");
+                }
+                l.noOtherKeys();
+                out.add(new ListenerConfig(name, bind, routes, defaultPool));
+            }
+            return out;
+        }
+
+        private RouteConfig route(Node r, Map<String, PoolConfig> pools) throws ConfigException {
+            List<String> hosts = new ArrayList<>();
+            if (r.has("hosts")) {
+                Node h = r.get("hosts");
+                List<Node> hostNodes = h.json.isTextual() ? List.of(h) : h.list();
+                for (Node hn : hostNodes) {
+                    String host = hn.nonEmptyText().toLowerCase(Locale.ROOT);
+                    if (host.endsWith(".")) {
+                        host = host.substring(0, host.length() - 1);
+                    }
+                    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                        throw new ConfigException(hn.path, '"' + hn.text() + "\" must be a host name without a port");
+                    }
+                    if (host.chars().anyMatch(c -> c <= ' ' || c >= 127 || c == '/')) {
+                        throw new ConfigException(hn.path, '"' + hn.text() + "\" is not a host name");
+                    }
+                    hosts.add(host);
+                }
+            }
+            String prefix = RouteConfig.DEFAULT_PATH_PREFIX;
+            if (r.has("path_prefix")) {
+                Node p = r.get("path_prefix");
+                prefix = p.nonEmptyText();
+                if (!prefix.startsWith("/") || prefix.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+                    throw new ConfigException(p.path, '"' + prefix + "\" is not a URL path starting with /");
+                }
+            }
+            String pool = poolRef(r.require("pool"), pools);
+            r.noOtherKeys();
+            return new RouteConfig(hosts, prefix, pool);
+        }
+
+        private String poolRef(Node n, Map<String, PoolConfig> pools) throws ConfigException {
+            String name = n.nonEmptyText();
+            if (!pools.containsKey(name)) {
+                throw new ConfigException(n.path, '"' + name + "\" is not a defined pool (defined: "
+                        + String.join(", ", pools.keySet()) + ")");
+            }
+            return name;
+        }
+
+        private AdminConfig admin(Node n) throws ConfigException {
+            HostPort bind = n.has("bind") ? n.get("bind").hostPort() : AdminConfig.DEFAULT_BIND;
+            n.noOtherKeys();
+            return new AdminConfig(bind);
+        }
+
+        private ClientTimeouts clientTimeouts(Node n) throws ConfigException {
+            Duration header = n.has("header") ? n.get("header").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_HEADER;
+            Duration idle = n.has("idle") ? n.get("idle").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_IDLE;
+            n.noOtherKeys();
+            return new ClientTimeouts(header, idle);
+        }
+
+        private AccessLogConfig accessLog(Node n) throws ConfigException {
+            // YAML 1.1 reads a bare `off` as the boolean false.
+            if (n.json.isBoolean() && !n.json.booleanValue()) {
+                return AccessLogConfig.OFF;
+            }
+            String v = n.nonEmptyText();
+            if (v.equals("stdout")) {
+                return AccessLogConfig.STDOUT;
+            }
+            if (v.equals("off")) {
+                return AccessLogConfig.OFF;
+            }
+            try {
+                return AccessLogConfig.file(Path.of(v));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ConfigException(n.path, '"' + v + "\" is not stdout, off or a file path");
+            }
+        }
+
+        private void checkBindsDistinct(List<ListenerConfig> listeners, AdminConfig admin) throws ConfigException {
+            Map<HostPort, String> binds = new HashMap<>();
+            for (int i = 0; i < listeners.size(); i++) {
+                HostPort b = listeners.get(i).bind();
+                if (b.port() != 0 && binds.putIfAbsent(b, "listeners[" + i + "]") != null) {
+                    throw new ConfigException("listeners[" + i + "].bind", '"' + b.toString()
+                            + "\" is already bound by " + binds.get(b));
+                }
+            }
+            HostPort a = admin.bind();
+            if (a.port() != 0 && binds.containsKey(a)) {
+                throw new ConfigException("admin.bind", '"' + a.toString() + "\" is already bound by " + binds.get(a));
+            }
+        }
+
+        private static void checkName(String path, String name, String what) throws ConfigException {
+            if (name.isEmpty() || name.length() > 64) {
+                throw new ConfigException(path, "a " + what + " must have 1 to 64 characters");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || c == '-' || c == '_' || c == '.';
+                if (!ok) {
+                    throw new ConfigException(path, '"' + name + "\" is not a valid " + what
+                            + " (letters, digits, '-', '_', '.')");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package com.foobar.balancer.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A pool of upstream servers and how to balance, check and talk to them. {@code hashKey} (nullable) is used by
+ * consistent-hash only: {@code header:NAME | cookie:NAME | path | source-ip}. {@code healthCheck} null means no active
+ * checks.
+ */
+public record PoolConfig(String name, String algorithm, String hashKey, List<ServerConfig> servers,
+        HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection, Duration slowStart, int retries,
+        Duration connectTimeout, Duration responseTimeout, KeepAliveConfig keepAlive) {
+    public static final String DEFAULT_ALGORITHM = "round-robin";
+    public static final String DEFAULT_HASH_KEY = "source-ip";
+    public static final Duration DEFAULT_SLOW_START = Duration.ZERO;
+    public static final int DEFAULT_RETRIES = 2;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
+    public PoolConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(algorithm, "algorithm");
+        servers = List.copyOf(servers);
+        Objects.requireNonNull(outlierDetection, "outlierDetection");
+        Objects.requireNonNull(slowStart, "slowStart");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(keepAlive, "keepAlive");
+    }
+
+    /** The server of that name, or null. */
+    public ServerConfig server(String serverName) {
+        for (ServerConfig s : servers) {
+            if (s.name().equals(serverName)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,23 @@
+package com.foobar.balancer.health;
+
+import com.foobar.balancer.config.HostPort;
+
+import java.net.InetSocketAddress;
+
+/** A server as the active health checker sees it. Upstream servers implement it. */
+public interface HealthCheckTarget {
+    String poolName();
+
+    String name();
+
+    HostPort address();
+
+    /** Resolved once; the checker connects here. */
+    InetSocketAddress socketAddress();
+
+    /** Whether the checks currently consider the server healthy. */
+    boolean healthy();
+
+    /** Called by the checker when {@code rise} passes or {@code fall} failures in a row change the verdict. */
+    void healthChanged(boolean healthy, String reason);
+}

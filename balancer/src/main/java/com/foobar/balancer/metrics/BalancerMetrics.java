@@ -1,0 +1,224 @@
+package com.foobar.balancer.metrics;
+
+import com.foobar.balancer.upstream.FailureKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The balancer's Prometheus metrics, all named {@code balancer_*}. Meters are created once per label combination and
+ * cached in nested maps keyed by the strings the caller already holds, so recording a request allocates nothing.
+ */
+public final class BalancerMetrics {
+    /** Used for the pool or server label when a request never got that far. */
+    public static final String NONE = "-";
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final String[] STATUS_CLASSES = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    /** Bucket bounds fit for an L7 proxy: sub-millisecond local hops up to slow uploads. */
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentMap<String, ConcurrentMap<String, ConcurrentMap<String, RequestMeters>>> requests =
+            new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, Timer>> upstreamTimers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConnectionMeters> clientConnections = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, ConnectionMeters>> upstreamConnections =
+            new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, Counter[]>> retries = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, Counter>> ejections = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, Counter>> noServer = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, Counter[]>> healthChecks = new ConcurrentHashMap<>();
+
+    public BalancerMetrics() {
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition; serve with {@link #CONTENT_TYPE}. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /**
+     * One finished request.
+     *
+     * @param pool   the pool name or {@link #NONE} when no route matched
+     * @param server the server name or {@link #NONE} when none was reached
+     * @param upstreamNanos time from sending to the server to the end of its response; negative when there was none
+     */
+    public void requestCompleted(String listener, String pool, String server, int status, long totalNanos,
+            long upstreamNanos) {
+        RequestMeters m = requests.computeIfAbsent(listener, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(server, k -> new RequestMeters(listener, pool, server));
+        int cls = status / 100;
+        m.byClass[cls >= 1 && cls <= 5 ? cls : 0].increment();
+        m.total.record(totalNanos, TimeUnit.NANOSECONDS);
+        if (upstreamNanos >= 0 && !NONE.equals(server)) {
+            upstreamTimer(pool, server).record(upstreamNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Timer upstreamTimer(String pool, String server) {
+        return upstreamTimers.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(server, k -> Timer.builder("balancer.upstream.duration")
+                        .description("Time from sending a request to a server to the end of its response")
+                        .tags("pool", pool, "server", server)
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry));
+    }
+
+    /** A request is sent again to another server after {@code server} failed it. */
+    public void retried(String pool, String server, FailureKind reason) {
+        retries.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(server, k -> {
+                    Counter[] c = new Counter[FailureKind.values().length];
+                    for (FailureKind f : FailureKind.values()) {
+                        c[f.ordinal()] = Counter.builder("balancer.retries")
+                                .description("Requests retried on another server, by the failure that caused it")
+                                .tags("pool", pool, "server", server, "reason", f.label())
+                                .register(registry);
+                    }
+                    return c;
+                })[reason.ordinal()].increment();
+    }
+
+    /** A request got 503 because no server of the pool was usable. */
+    public void noServer(String listener, String pool) {
+        noServer.computeIfAbsent(listener, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(pool, k -> Counter.builder("balancer.no.server")
+                        .description("Requests answered 503 because no server of the pool was usable")
+                        .tags("listener", listener, "pool", pool)
+                        .register(registry))
+                .increment();
+    }
+
+    /** Outlier detection ejected the server. */
+    public void ejected(String pool, String server) {
+        ejections.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(server, k -> Counter.builder("balancer.ejections")
+                        .description("Times outlier detection ejected the server")
+                        .tags("pool", pool, "server", server)
+                        .register(registry))
+                .increment();
+    }
+
+    /** One active health check finished. */
+    public void healthChecked(String pool, String server, boolean passed) {
+        healthChecks.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(server, k -> new Counter[] {
+                    Counter.builder("balancer.health.checks").description("Active health checks by result")
+                            .tags("pool", pool, "server", server, "result", "failed").register(registry),
+                    Counter.builder("balancer.health.checks").description("Active health checks by result")
+                            .tags("pool", pool, "server", server, "result", "passed").register(registry)})
+                [passed ? 1 : 0].increment();
+    }
+
+    public void clientConnectionOpened(String listener) {
+        clientConnections.computeIfAbsent(listener, k -> new ConnectionMeters("balancer.client.connections",
+                "client", Tags.of("listener", listener))).opened();
+    }
+
+    public void clientConnectionClosed(String listener) {
+        ConnectionMeters m = clientConnections.get(listener);
+        if (m != null) {
+            m.closed();
+        }
+    }
+
+    public void upstreamConnectionOpened(String pool, String server) {
+        upstreamConnections(pool, server).opened();
+    }
+
+    public void upstreamConnectionClosed(String pool, String server) {
+        upstreamConnections(pool, server).closed();
+    }
+
+    private ConnectionMeters upstreamConnections(String pool, String server) {
+        return upstreamConnections.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(server, k -> new ConnectionMeters("balancer.upstream.connections", "upstream",
+                        Tags.of("pool", pool, "server", server)));
+    }
+
+    /**
+     * Registers the gauges of one server (in-flight, state, effective weight). Closing the handle removes them, as a
+     * reload does for a server that left.
+     */
+    public AutoCloseable registerServer(String pool, String server, ServerGaugeSource source) {
+        List<Meter> meters = new ArrayList<>();
+        Tags tags = Tags.of("pool", pool, "server", server);
+        meters.add(Gauge.builder("balancer.requests.in.flight", source, ServerGaugeSource::inFlight)
+                .description("Requests sent to the server and not finished").tags(tags).register(registry));
+        meters.add(Gauge.builder("balancer.server.up", source, s -> "up".equals(s.stateName()) ? 1 : 0)
+                .description("1 when the server takes new requests").tags(tags).register(registry));
+        meters.add(Gauge.builder("balancer.server.effective.weight", source, ServerGaugeSource::effectiveWeight)
+                .description("Weight the server is balanced with now (below its weight during slow start)")
+                .tags(tags).register(registry));
+        for (String state : new String[] {"up", "down", "draining", "ejected"}) {
+            meters.add(Gauge.builder("balancer.server.state", source, s -> state.equals(s.stateName()) ? 1 : 0)
+                    .description("1 for the server's current state").tags(tags).tag("state", state)
+                    .register(registry));
+        }
+        upstreamConnections(pool, server); // so the connection gauges show 0 before the first connection
+        return () -> meters.forEach(registry::remove);
+    }
+
+    private final class RequestMeters {
+        final Counter[] byClass = new Counter[STATUS_CLASSES.length];
+        final Timer total;
+
+        RequestMeters(String listener, String pool, String server) {
+            for (int i = 0; i < STATUS_CLASSES.length; i++) {
+                byClass[i] = Counter.builder("balancer.requests")
+                        .description("Requests by listener, pool, server and status class")
+                        .tags("listener", listener, "pool", pool, "server", server, "status_class", STATUS_CLASSES[i])
+                        .register(registry);
+            }
+            total = Timer.builder("balancer.request.duration")
+                    .description("Time from the request's first byte to the response's last")
+                    .tags("listener", listener, "pool", pool, "server", server)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry);
+        }
+    }
+
+    private final class ConnectionMeters {
+        final AtomicLong open = new AtomicLong();
+        final Counter opened;
+
+        ConnectionMeters(String name, String side, Tags tags) {
+            Gauge.builder(name, open, AtomicLong::get).description("Open " + side + " connections").tags(tags)
+                    .register(registry);
+            opened = Counter.builder(name + ".opened").description(side + " connections opened").tags(tags)
+                    .register(registry);
+        }
+
+        void opened() {
+            open.incrementAndGet();
+            opened.increment();
+        }
+
+        void closed() {
+            open.decrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package com.foobar.balancer.upstream;
+
+import com.foobar.balancer.config.HostPort;
+import com.foobar.balancer.config.OutlierDetectionConfig;
+import com.foobar.balancer.config.ServerConfig;
+import com.foobar.balancer.health.HealthCheckTarget;
+import com.foobar.balancer.lb.Endpoint;
+import com.foobar.balancer.metrics.ServerGaugeSource;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The runtime state of one upstream server: health verdict, operator drain, outlier ejection, slow-start ramp, and
+ * the load figures the algorithms read (in-flight, peak-EWMA latency). Every read on the request path is a volatile
+ * read or an atomic; nothing here blocks an event loop.
+ */
+public final class UpstreamServer implements Endpoint, HealthCheckTarget, ServerGaugeSource {
+    /** A returning server gets at least this share of its weight, so weighted algorithms never divide by zero. */
+    static final double MIN_SLOW_START_FRACTION = 0.01;
+    /** How fast the peak-EWMA forgets (Finagle's default decay time). */
+    static final Duration EWMA_DECAY = Duration.ofSeconds(10);
+
+    private static final System.Logger LOG = System.getLogger(UpstreamServer.class.getName());
+    private static final double EWMA_DECAY_NANOS = EWMA_DECAY.toNanos();
+
+    private final UpstreamPool pool;
+    private final String name;
+    private final HostPort address;
+    private final InetSocketAddress socketAddress;
+    private final LongSupplier clock;
+    private volatile ServerConfig config;
+
+    private volatile boolean healthy = true;
+    private volatile boolean draining;
+    private volatile boolean removed;
+    private volatile boolean ejected;
+    private volatile long ejectedUntil;
+    private volatile long upSince;
+    private int ejections; // guarded by the pool
+
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    private final Object ewmaLock = new Object();
+    private volatile double ewma;
+    private volatile long ewmaStamp;
+
+    private AutoCloseable gauges;
+
+    UpstreamServer(UpstreamPool pool, ServerConfig config, LongSupplier clock, boolean rampUp) {
+        this.pool = pool;
+        this.name = config.name();
+        this.address = config.address();
+        this.socketAddress = new InetSocketAddress(address.host(), address.port());
+        this.clock = clock;
+        this.config = config;
+        long now = clock.getAsLong();
+        // At startup every server has its full weight; one added by a reload ramps up like a returning one.
+        this.upSince = rampUp ? now : now - pool.config().slowStart().toNanos();
+        this.ewmaStamp = now;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String poolName() {
+        return pool.name();
+    }
+
+    public UpstreamPool pool() {
+        return pool;
+    }
+
+    @Override
+    public HostPort address() {
+        return address;
+    }
+
+    @Override
+    public InetSocketAddress socketAddress() {
+        return socketAddress;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public boolean backup() {
+        return config.backup();
+    }
+
+    @Override
+    public int weight() {
+        return config.weight();
+    }
+
+    public ServerState state() {
+        if (draining || removed) {
+            return ServerState.DRAINING;
+        }
+        if (!healthy) {
+            return ServerState.DOWN;
+        }
+        if (ejected) {
+            if (clock.getAsLong() - ejectedUntil < 0) {
+                return ServerState.EJECTED;
+            }
+            ejected = false; // the ejection ran out; the ramp started at ejectedUntil
+        }
+        return ServerState.UP;
+    }
+
+    /** Whether the server takes new requests. */
+    public boolean usable() {
+        return state() == ServerState.UP;
+    }
+
+    @Override
+    public String stateName() {
+        return state().json();
+    }
+
+    @Override
+    public double effectiveWeight() {
+        int w = config.weight();
+        long ramp = pool.config().slowStart().toNanos();
+        if (ramp <= 0) {
+            return w;
+        }
+        long elapsed = clock.getAsLong() - upSince;
+        if (elapsed >= ramp) {
+            return w;
+        }
+        return Math.max(w * (double) Math.max(elapsed, 0) / ramp, w * MIN_SLOW_START_FRACTION);
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public long requests() {
+        return requests.sum();
+    }
+
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** How often outlier detection has ejected the server (the multiplier of its next ejection time). */
+    public int ejections() {
+        synchronized (pool) {
+            return ejections;
+        }
+    }
+
+    @Override
+    public double latencyEwmaNanos() {
+        double e = ewma;
+        if (e == 0) {
+            return 0;
+        }
+        long idle = clock.getAsLong() - ewmaStamp;
+        return idle <= 0 ? e : e * Math.exp(-idle / EWMA_DECAY_NANOS);
+    }
+
+    /** A request was sent (or is about to be) to this server. Exactly one of finished/failed follows. */
+    public void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    /** The server answered. A 5xx counts toward outlier detection; any other status resets the streak. */
+    public void requestFinished(int status, long latencyNanos) {
+        inFlight.decrementAndGet();
+        requests.increment();
+        observeLatency(latencyNanos);
+        if (status >= 500) {
+            failures.increment();
+            countFailure();
+        } else {
+            consecutiveFailures.set(0);
+        }
+    }
+
+    /** The request failed without a complete answer; counts toward outlier detection. */
+    public void requestFailed(FailureKind kind, long latencyNanos) {
+        inFlight.decrementAndGet();
+        requests.increment();
+        failures.increment();
+        // A refused connect is quick: observing its latency as is would make a dead server look fast to peak-ewma.
+        observeLatency(Math.max(latencyNanos, pool.config().connectTimeout().toNanos()));
+        countFailure();
+    }
+
+    private void observeLatency(long rtt) {
+        if (rtt < 0) {
+            return;
+        }
+        synchronized (ewmaLock) {
+            long now = clock.getAsLong();
+            long elapsed = Math.max(now - ewmaStamp, 0);
+            double prev = ewma;
+            if (rtt > prev) {
+                ewma = rtt; // peak-sensitive: a slowdown shows at once, recovery is averaged in
+            } else {
+                double w = Math.exp(-elapsed / EWMA_DECAY_NANOS);
+                ewma = prev * w + rtt * (1 - w);
+            }
+            ewmaStamp = now;
+        }
+    }
+
+    private void countFailure() {
+        OutlierDetectionConfig od = pool.config().outlierDetection();
+        if (od.enabled() && consecutiveFailures.incrementAndGet() >= od.consecutiveFailures()) {
+            pool.tryEject(this);
+        }
+    }
+
+    /** Called by the pool under its lock. */
+    boolean ejectUntilLocked(long now, OutlierDetectionConfig od) {
+        if (ejected && now - ejectedUntil < 0) {
+            return false;
+        }
+        // A server that stayed in long enough since its last ejection starts over at the base time.
+        if (ejections > 0 && now - ejectedUntil > od.maxEjectionTime().toNanos()) {
+            ejections = 0;
+        }
+        ejections++;
+        long base = od.baseEjectionTime().toNanos();
+        long time = Math.min(base * ejections, Math.max(od.maxEjectionTime().toNanos(), base));
+        ejectedUntil = now + time;
+        upSince = ejectedUntil;
+        ejected = true;
+        consecutiveFailures.set(0);
+        LOG.log(System.Logger.Level.WARNING, "{0}/{1} ejected for {2} ms after {3} consecutive failures (ejection #{4})",
+                pool.name(), name, time / 1_000_000, od.consecutiveFailures(), ejections);
+        return true;
+    }
+
+    boolean ejectedNow(long now) {
+        return ejected && now - ejectedUntil < 0;
+    }
+
+    @Override
+    public boolean healthy() {
+        return healthy;
+    }
+
+    /** The active checker's verdict changed. Coming back UP starts the slow-start ramp. */
+    @Override
+    public void healthChanged(boolean nowHealthy, String reason) {
+        if (healthy == nowHealthy) {
+            return;
+        }
+        if (nowHealthy) {
+            upSince = clock.getAsLong();
+        }
+        healthy = nowHealthy;
+        LOG.log(nowHealthy ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "{0}/{1} is {2}: {3}",
+                pool.name(), name, nowHealthy ? "UP" : "DOWN", reason);
+    }
+
+    /** Takes no new requests; requests in flight finish. */
+    public void drain() {
+        if (!draining) {
+            draining = true;
+            LOG.log(System.Logger.Level.INFO, "{0}/{1} is draining", pool.name(), name);
+        }
+    }
+
+    /** Undoes {@link #drain()}; the server ramps up again if the pool has a slow start. */
+    public void enable() {
+        if (draining) {
+            upSince = clock.getAsLong();
+            draining = false;
+            LOG.log(System.Logger.Level.INFO, "{0}/{1} is enabled", pool.name(), name);
+        }
+    }
+
+    /** Whether a reload took the server out of its pool (it then drains for good). */
+    public boolean removed() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
+        closeGauges();
+    }
+
+    void updateConfig(ServerConfig next) {
+        this.config = next;
+    }
+
+    void gauges(AutoCloseable handle) {
+        this.gauges = handle;
+    }
+
+    void closeGauges() {
+        AutoCloseable g = gauges;
+        gauges = null;
+        if (g != null) {
+            try {
+                g.close();
+            } catch (Exception ignored) {
+                // removing meters cannot fail in a way that matters here
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return pool.name() + "/" + name + "@" + address;
+    }
+}
