@@ -1,0 +1,111 @@
+package com.foobar.balancer.proxy;
+
+import com.foobar.balancer.upstream.FailureKind;
+import com.foobar.balancer.upstream.UpstreamServer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The proxy end of one upstream connection. While an exchange is attached it hands everything to it; while the
+ * connection idles in the pool, any input or a close takes it out of service.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+
+    private final BackendConnectionPools pools;
+    private final UpstreamServer server;
+    private Channel channel;
+    private ProxyExchange exchange;
+    private boolean pooled;
+    private long idleSince;
+
+    BackendHandler(BackendConnectionPools pools, UpstreamServer server) {
+        this.pools = pools;
+        this.server = server;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    UpstreamServer server() {
+        return server;
+    }
+
+    void attach(ProxyExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    void detach() {
+        this.exchange = null;
+    }
+
+    boolean pooled() {
+        return pooled;
+    }
+
+    void pooled(boolean pooled) {
+        this.pooled = pooled;
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    void idleSince(long nanos) {
+        this.idleSince = nanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.onBackendMessage(this, msg);
+        } else {
+            // Bytes nobody asked for (after a response, or on an idle connection): the connection is out of sync.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.onBackendReadComplete(this);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.onBackendWritabilityChanged(this);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.onBackendFailure(this, FailureKind.CONNECTION_RESET, "closed the connection");
+        } else if (pooled) {
+            pools.remove(this);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.onBackendFailure(this, FailureKind.CONNECTION_RESET, ProxyExchange.describe(cause));
+        }
+        ctx.close();
+    }
+}

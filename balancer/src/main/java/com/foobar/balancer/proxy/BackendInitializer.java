@@ -1,0 +1,25 @@
+package com.foobar.balancer.proxy;
+
+import com.foobar.balancer.upstream.UpstreamServer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpClientCodec;
+
+/** An upstream connection's pipeline: the HTTP/1.1 client codec (strict parsing) and the proxy's backend end. */
+final class BackendInitializer extends ChannelInitializer<Channel> {
+
+    private final BackendConnectionPools pools;
+    private final UpstreamServer server;
+
+    BackendInitializer(BackendConnectionPools pools, UpstreamServer server) {
+        this.pools = pools;
+        this.server = server;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.pipeline()
+                .addLast("http", new HttpClientCodec(ProxyInitializer.decoderConfig(), false, false))
+                .addLast("backend", new BackendHandler(pools, server));
+    }
+}

@@ -1,0 +1,123 @@
+package com.foobar.balancer.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Client-side timeouts, placed in front of the HTTP codec so it sees raw bytes. A connection waiting for a request
+ * head gets {@code header} time from its first byte (or from accept) to complete it; a slow client (slowloris) is
+ * answered 408 and closed. A keep-alive connection with nothing in flight is closed after {@code idle}. While requests
+ * are in flight no client timeout runs; the upstream's response timeout governs.
+ */
+final class ClientTimeoutHandler extends ChannelDuplexHandler {
+
+    private enum State { IDLE, READING_HEAD, BUSY }
+
+    private final long headerNanos;
+    private final long idleNanos;
+    private State state = State.READING_HEAD;
+    /** Request heads received minus responses completed: pipelined requests keep the connection busy. */
+    private int outstanding;
+    private final byte[] requestTimeout;
+    private ScheduledFuture<?> timer;
+    private long timerAt;
+    private long deadline;
+
+    ClientTimeoutHandler(long headerNanos, long idleNanos, byte[] requestTimeoutResponse) {
+        this.headerNanos = headerNanos;
+        this.idleNanos = idleNanos;
+        this.requestTimeout = requestTimeoutResponse;
+    }
+
+    /** The raw 408 response, built once per listener: this handler sits below the codec and writes bytes. */
+    static byte[] requestTimeoutResponse(java.time.Duration header) {
+        String body = "408 Request Timeout: request headers not received within " + ErrorResponses.format(header) + "\n";
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return ("HTTP/1.1 408 Request Timeout\r\n"
+                + "content-type: text/plain; charset=utf-8\r\n"
+                + "content-length: " + b.length + "\r\n"
+                + "connection: close\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        arm(ctx, State.READING_HEAD, headerNanos);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (state == State.IDLE && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
+            arm(ctx, State.READING_HEAD, headerNanos);
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ProxyEvents.REQUEST_HEAD_RECEIVED) {
+            outstanding++;
+            state = State.BUSY;
+            deadline = 0;
+        } else if (evt == ProxyEvents.EXCHANGE_COMPLETE) {
+            if (outstanding > 0) {
+                outstanding--;
+            }
+            if (outstanding == 0) {
+                arm(ctx, State.IDLE, idleNanos);
+            }
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void arm(ChannelHandlerContext ctx, State next, long nanos) {
+        state = next;
+        deadline = System.nanoTime() + nanos;
+        // One timer per connection, re-checked when it fires, so arming per request costs no scheduling.
+        if (timer != null && deadline - timerAt < 0) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (timer == null) {
+            schedule(ctx, nanos);
+        }
+    }
+
+    private void schedule(ChannelHandlerContext ctx, long nanos) {
+        timerAt = System.nanoTime() + nanos;
+        timer = ctx.executor().schedule(() -> fire(ctx), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fire(ChannelHandlerContext ctx) {
+        timer = null;
+        if (!ctx.channel().isActive() || state == State.BUSY || deadline == 0) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            schedule(ctx, left);
+            return;
+        }
+        if (state == State.READING_HEAD) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(requestTimeout)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        super.channelInactive(ctx);
+    }
+}

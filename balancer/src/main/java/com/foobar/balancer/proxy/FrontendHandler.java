@@ -1,0 +1,206 @@
+package com.foobar.balancer.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * The client end of a proxied connection. Requests are handled one at a time, in order: pipelined input waits,
+ * already decoded, until the exchange before it has completed, and no more is read from the socket meanwhile. Reads
+ * are requested explicitly (AUTO_READ is off), which is what gives both directions their backpressure.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private final ProxyContext proxy;
+    private final ListenerState listener;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+    private ChannelHandlerContext ctx;
+    private ProxyExchange current;
+    private boolean closing;
+    private boolean draining;
+    private boolean dispatching;
+    private InetAddress clientAddress;
+    private String clientIp;
+    private String client;
+    private String scheme;
+
+    FrontendHandler(ProxyContext proxy, ListenerState listener) {
+        this.proxy = proxy;
+        this.listener = listener;
+    }
+
+    ProxyContext proxy() {
+        return proxy;
+    }
+
+    ListenerState listener() {
+        return listener;
+    }
+
+    InetAddress clientAddress() {
+        return clientAddress;
+    }
+
+    String clientIp() {
+        return clientIp;
+    }
+
+    /** {@code ip:port} for the access log. */
+    String client() {
+        return client;
+    }
+
+    String scheme() {
+        return scheme;
+    }
+
+    boolean draining() {
+        return draining || listener.draining();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        clientAddress = remote.getAddress();
+        clientIp = clientAddress.getHostAddress();
+        client = clientIp + ':' + remote.getPort();
+        String proto = ctx.channel().attr(ProxyAttributes.FORWARDED_PROTO).get();
+        scheme = proto == null ? "http" : proto;
+        proxy.metrics().clientConnectionOpened(listener.name());
+        listener.clients().add(ctx.channel());
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+        } else if (dispatching || !pending.isEmpty() || (current != null && current.requestReceived())) {
+            pending.add(msg);
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (current != null) {
+            current.onClientContent(msg);
+        } else if (msg instanceof HttpRequest) {
+            current = new ProxyExchange(this, ctx, (HttpRequest) msg);
+            current.start();
+        } else {
+            // The end of a request already answered (an early error on a bodyless request).
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onClientReadComplete();
+        } else if (!closing && pending.isEmpty()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onClientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Called by the exchange once its response is fully written (or it gave up). */
+    void exchangeDone(ProxyExchange exchange, boolean closeClient) {
+        if (exchange != current) {
+            return;
+        }
+        current = null;
+        if (closing) {
+            return;
+        }
+        ctx.pipeline().fireUserEventTriggered(ProxyEvents.EXCHANGE_COMPLETE);
+        if (closeClient || draining()) {
+            closing = true;
+            releasePending();
+            if (!closeClient) {
+                // Close only after the response already queued has gone out.
+                ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        if (dispatching) {
+            return;
+        }
+        dispatching = true;
+        try {
+            Object msg;
+            while (!closing && (current == null || !current.requestReceived()) && (msg = pending.poll()) != null) {
+                dispatch(msg);
+            }
+        } finally {
+            dispatching = false;
+        }
+        if (current == null && !closing) {
+            ctx.read();
+        } else if (current != null && pending.isEmpty() && !current.requestReceived()) {
+            current.onClientReadComplete();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ProxyEvents.DRAIN) {
+            draining = true;
+            if (current == null) {
+                closing = true;
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (current != null) {
+            ProxyExchange ex = current;
+            current = null;
+            ex.onClientClosed();
+        }
+        releasePending();
+        proxy.metrics().clientConnectionClosed(listener.name());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets and broken pipes are the client's business; anything else still ends only this connection.
+        if (!(cause instanceof IOException)) {
+            ProxyExchange.LOG_UNEXPECTED.accept(cause);
+        }
+        ctx.close();
+    }
+
+    private void releasePending() {
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package com.foobar.balancer.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.util.AsciiString;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Header rules a proxy owes both hops: strip hop-by-hop headers, then add the forwarding headers. */
+final class HeaderRewriter {
+
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    static final String VIA_TOKEN = "foobar-balancer";
+    static final int MAX_REQUEST_ID_LENGTH = 128;
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private HeaderRewriter() {
+    }
+
+    /**
+     * Removes hop-by-hop headers: Connection and every header it names, Keep-Alive, Proxy-*, TE, Trailer, Upgrade and
+     * Transfer-Encoding. Returns whether the message was chunked, so the caller can re-frame it for the next hop.
+     */
+    static boolean removeHopByHop(HttpMessage message) {
+        HttpHeaders h = message.headers();
+        boolean chunked = false;
+        if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            chunked = h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
+        if (!connection.isEmpty()) {
+            for (String value : connection) {
+                removeNamedBy(h, value);
+            }
+            h.remove(HttpHeaderNames.CONNECTION);
+        }
+        h.remove(HttpHeaderNames.KEEP_ALIVE);
+        h.remove(HttpHeaderNames.TE);
+        h.remove(HttpHeaderNames.TRAILER);
+        h.remove(HttpHeaderNames.UPGRADE);
+        removeProxyHeaders(h);
+        return chunked;
+    }
+
+    private static void removeNamedBy(HttpHeaders h, String connectionValue) {
+        int start = 0;
+        int len = connectionValue.length();
+        while (start < len) {
+            int comma = connectionValue.indexOf(',', start);
+            int end = comma < 0 ? len : comma;
+            String token = connectionValue.substring(start, end).trim();
+            // "close" and "keep-alive" are options, not header names; removing them is harmless either way.
+            if (!token.isEmpty()) {
+                h.remove(token);
+            }
+            start = end + 1;
+        }
+    }
+
+    private static void removeProxyHeaders(HttpHeaders h) {
+        List<String> names = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (name.length() >= 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6)) {
+                if (names == null) {
+                    names = new ArrayList<>(2);
+                }
+                names.add(name.toString());
+            }
+        }
+        if (names != null) {
+            for (String n : names) {
+                h.remove(n);
+            }
+        }
+    }
+
+    /** Appends {@code ip} to X-Forwarded-For, folding repeated header lines into one. */
+    static void appendForwardedFor(HttpHeaders h, String ip) {
+        List<String> existing = h.getAll(X_FORWARDED_FOR);
+        if (existing.isEmpty()) {
+            h.set(X_FORWARDED_FOR, ip);
+            return;
+        }
+        StringBuilder sb = new StringBuilder(64);
+        for (String v : existing) {
+            sb.append(v).append(", ");
+        }
+        h.set(X_FORWARDED_FOR, sb.append(ip).toString());
+    }
+
+    /** Appends this proxy to Via, as {@code 1.1 foobar-balancer}. */
+    static void appendVia(HttpHeaders h, String protocolVersion) {
+        String ours = protocolVersion + ' ' + VIA_TOKEN;
+        List<String> existing = h.getAll(HttpHeaderNames.VIA);
+        if (existing.isEmpty()) {
+            h.set(HttpHeaderNames.VIA, ours);
+            return;
+        }
+        StringBuilder sb = new StringBuilder(64);
+        for (String v : existing) {
+            sb.append(v).append(", ");
+        }
+        h.set(HttpHeaderNames.VIA, sb.append(ours).toString());
+    }
+
+    /** Keeps a sane client X-Request-Id, replaces anything else with a fresh one; returns the id forwarded. */
+    static String ensureRequestId(HttpHeaders h) {
+        List<String> ids = h.getAll(X_REQUEST_ID);
+        if (ids.size() == 1 && isSaneRequestId(ids.get(0))) {
+            return ids.get(0);
+        }
+        String id = newRequestId();
+        h.set(X_REQUEST_ID, id);
+        return id;
+    }
+
+    /** 1 to 128 characters of letters, digits and {@code - _ . : + / =} (UUIDs, base64, trace ids). */
+    static boolean isSaneRequestId(String id) {
+        int len = id.length();
+        if (len == 0 || len > MAX_REQUEST_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '+' || c == '/' || c == '=';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 128 random bits as 32 hex digits. */
+    static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        char[] out = new char[32];
+        long hi = r.nextLong();
+        long lo = r.nextLong();
+        for (int i = 0; i < 16; i++) {
+            out[i] = HEX[(int) (hi >>> (60 - 4 * i)) & 0xf];
+            out[16 + i] = HEX[(int) (lo >>> (60 - 4 * i)) & 0xf];
+        }
+        return new String(out);
+    }
+}
