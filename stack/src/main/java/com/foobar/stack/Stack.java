@@ -1,0 +1,465 @@
+package com.foobar.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.foobar.stack.config.BalancerConfigWriter;
+import com.foobar.stack.db.DatabaseEndpoints;
+import com.foobar.stack.process.ChildSpec;
+import com.foobar.stack.process.ChildStartException;
+import com.foobar.stack.process.ProcessSupervisor;
+import com.foobar.stack.process.ReadinessCheck;
+import com.foobar.stack.process.SupervisedProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The whole stack: the database pair, then the web servers, then the balancer, each its own process, started in
+ * that order and stopped in the reverse one.
+ *
+ * <p>The database runs in a JVM of its own ({@link com.foobar.stack.db.DatabaseMain}) rather than in this one. The
+ * MariaDB servers are child processes of whichever JVM starts them; in a JVM of their own they are shut down cleanly
+ * by that JVM when the stack dies, even by SIGKILL (see {@link com.foobar.stack.process.ParentWatchingLauncher}),
+ * instead of surviving as orphans that hold ports 13306/13307 and the data directory. The cost is one more JVM
+ * start, well under a second, next to the 10-20 s the database itself takes.
+ */
+final class Stack implements AutoCloseable {
+
+    static final String DB_MAIN = "com.foobar.stack.db.DatabaseMain";
+    static final String WEB_MAIN = "com.foobar.webapp.Main";
+    static final String BALANCER_MAIN = "com.foobar.balancer.Main";
+
+    /** The first start unpacks the MariaDB binaries and installs two data directories. */
+    static final Duration DB_START_TIMEOUT = Duration.ofMinutes(3);
+    /** InnoDB flushes on a clean shutdown; killing it early would only buy a crash recovery next time. */
+    static final Duration DB_STOP_GRACE = Duration.ofSeconds(60);
+    static final Duration WEB_START_TIMEOUT = Duration.ofMinutes(2);
+    /** Longer than the webapp's own 15 s drain of in-flight requests. */
+    static final Duration WEB_STOP_GRACE = Duration.ofSeconds(25);
+    static final Duration BALANCER_START_TIMEOUT = Duration.ofMinutes(1);
+    static final Duration BALANCER_STOP_GRACE = Duration.ofSeconds(15);
+
+    static final List<String> DB_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC");
+    static final List<String> WEB_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> BALANCER_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+
+    static final String BALANCER_CONFIG_FILE = "balancer.yml";
+    static final String DB_DIR = "db";
+    static final String DB_READY_FILE = "db/endpoints.json";
+    static final String LOGS_DIR = "logs";
+
+    private final StackOptions options;
+    private final Console console;
+    private final ProcessSupervisor supervisor;
+    private final Object lifecycle = new Object();
+    private DataDirectory data;
+    private SupervisedProcess db;
+    private DatabaseEndpoints endpoints;
+    private final List<SupervisedProcess> webs = new ArrayList<>();
+    private SupervisedProcess balancer;
+    private Path balancerConfig;
+    private String publicBind;
+    private String adminBind;
+    private volatile boolean closing;
+    private boolean closed;
+
+    /** Whether {@link #close()} has begun: a start that fails now failed because it was stopped. */
+    boolean closing() {
+        return closing;
+    }
+
+    Stack(StackOptions options, Console console) {
+        this.options = options;
+        this.console = console;
+        this.supervisor = new ProcessSupervisor(console::progress, options.restartCrashed());
+    }
+
+    /**
+     * Starts every component and returns once the balancer sees every web server up.
+     *
+     * @throws StackStartException with a message for the user; whatever had started is left for {@link #close()}
+     */
+    void start() throws StackStartException {
+        console.line("Foobar Stack: www.foobar.com on this machine (Ctrl-C stops it)");
+        prepareDataDirectory();
+        checkPorts();
+        prepareBalancerConfig();
+        try {
+            startDatabase();
+            startWebServers();
+            startBalancer();
+        } catch (ChildStartException e) {
+            if (closing) {
+                throw new StackStartException("stopped while starting");
+            }
+            throw new StackStartException(e.getMessage(), e);
+        }
+        printSummary();
+    }
+
+    private void prepareDataDirectory() throws StackStartException {
+        DataDirectory dir = DataDirectory.lock(options.dataDir());
+        synchronized (lifecycle) {
+            data = dir;
+        }
+        if (options.fresh() && data.hasData()) {
+            data.wipe();
+            console.progress("--fresh: wiped " + data.root());
+        } else if (data.hasData()) {
+            console.progress("reusing the data in " + data.root() + " (--fresh starts from scratch)");
+        } else {
+            console.progress("data directory: " + data.root());
+        }
+    }
+
+    private void checkPorts() throws StackStartException {
+        if (options.balancerConfig().isEmpty()) {
+            PortChecker.requireFree(options.bindAddress(), options.port(), "the balancer", "--port");
+            PortChecker.requireFree(StackOptions.LOOPBACK, options.adminPort(), "the balancer's admin",
+                    "--admin-port");
+        }
+        for (int i = 1; i <= options.webInstances(); i++) {
+            PortChecker.requireFree(StackOptions.LOOPBACK, options.webPort(i), options.webName(i), "--web-port");
+        }
+        PortChecker.requireFree(StackOptions.LOOPBACK, options.dbPort(), "db-primary", "--db-port");
+        for (int i = 1; i <= options.dbReplicas(); i++) {
+            PortChecker.requireFree(StackOptions.LOOPBACK, options.replicaPort(i), "db-replica-" + i, "--db-port");
+        }
+    }
+
+    private void prepareBalancerConfig() throws StackStartException {
+        Optional<Path> own = options.balancerConfig();
+        if (own.isPresent()) {
+            balancerConfig = own.get();
+            readBinds(balancerConfig);
+            console.progress("balancer configuration: " + balancerConfig + " (--balancer-config, used as is)");
+            return;
+        }
+        publicBind = hostPort(options.bindAddress(), options.port());
+        adminBind = hostPort(StackOptions.LOOPBACK, options.adminPort());
+        List<BalancerConfigWriter.Server> servers = new ArrayList<>();
+        for (int i = 1; i <= options.webInstances(); i++) {
+            servers.add(new BalancerConfigWriter.Server(options.webName(i),
+                    hostPort(StackOptions.LOOPBACK, options.webPort(i))));
+        }
+        balancerConfig = data.resolve(BALANCER_CONFIG_FILE);
+        BalancerConfigWriter writer = new BalancerConfigWriter(publicBind, adminBind, servers);
+        try {
+            writer.writeTo(balancerConfig);
+        } catch (UncheckedIOException e) {
+            throw new StackStartException(e.getMessage(), e);
+        }
+        console.progress("balancer configuration written to " + balancerConfig + ":");
+        for (String line : writer.render().split("\n")) {
+            console.line("    " + line);
+        }
+    }
+
+    /** With the user's own file, the addresses to show and to wait on come from it. */
+    private void readBinds(Path file) throws StackStartException {
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            adminBind = root.path("admin").path("bind").asText("");
+            publicBind = root.path("listeners").path(0).path("bind").asText("");
+        } catch (IOException e) {
+            throw new StackStartException("--balancer-config: cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (adminBind.isEmpty() || publicBind.isEmpty()) {
+            throw new StackStartException("--balancer-config: " + file
+                    + " needs admin.bind and listeners[0].bind, so the stack can tell when the balancer is up");
+        }
+    }
+
+    private void startDatabase() throws ChildStartException, StackStartException {
+        Path readyFile = data.resolve(DB_READY_FILE);
+        try {
+            Files.deleteIfExists(readyFile);
+        } catch (IOException e) {
+            throw new StackStartException("cannot remove the stale " + readyFile + ": " + e.getMessage(), e);
+        }
+        StringBuilder ports = new StringBuilder("primary " + hostPort(StackOptions.LOOPBACK, options.dbPort()));
+        for (int i = 1; i <= options.dbReplicas(); i++) {
+            ports.append(", replica-").append(i).append(' ')
+                    .append(hostPort(StackOptions.LOOPBACK, options.replicaPort(i)));
+        }
+        console.progress("starting the database: " + ports + " (replication is verified before going on)");
+        ChildSpec spec = ChildSpec.builder("devdb", DB_MAIN)
+                .jvmOptions(DB_JVM_OPTIONS.toArray(new String[0]))
+                .args("--data-dir", data.resolve(DB_DIR).toString(),
+                        "--port", Integer.toString(options.dbPort()),
+                        "--replicas", Integer.toString(options.dbReplicas()),
+                        "--ready-file", readyFile.toString())
+                .logFile(logFile("devdb"))
+                .readiness(() -> Files.exists(readyFile))
+                .startTimeout(DB_START_TIMEOUT)
+                .stopGrace(DB_STOP_GRACE)
+                .restartable(false)
+                .crashHint("The web servers lose their database; stop the stack (Ctrl-C) and start it again.")
+                .build();
+        SupervisedProcess started = supervisor.launch(spec);
+        synchronized (lifecycle) {
+            db = started;
+        }
+        supervisor.awaitReady(db);
+        try {
+            endpoints = DatabaseEndpoints.readFrom(readyFile);
+        } catch (IOException e) {
+            throw new StackStartException("the database started but its endpoints file " + readyFile
+                    + " cannot be read: " + e.getMessage(), e);
+        }
+        console.progress("database ready: replication from primary to "
+                + (options.dbReplicas() == 1 ? "replica" : options.dbReplicas() + " replicas") + " verified");
+    }
+
+    private void startWebServers() throws ChildStartException {
+        StringBuilder what = new StringBuilder();
+        for (int i = 1; i <= options.webInstances(); i++) {
+            what.append(i == 1 ? "" : ", ").append(options.webName(i)).append(" on ")
+                    .append(hostPort(StackOptions.LOOPBACK, options.webPort(i)));
+        }
+        console.progress("starting " + what + " (each its own JVM)");
+        // All at once: the webapp's migrations are safe to race, and two cores start two JVMs faster in parallel.
+        for (int i = 1; i <= options.webInstances(); i++) {
+            SupervisedProcess web = supervisor.launch(webSpec(i));
+            synchronized (lifecycle) {
+                webs.add(web);
+            }
+        }
+        for (SupervisedProcess web : webs) {
+            supervisor.awaitReady(web);
+            console.progress(web.name() + " ready (pid " + web.pid() + ")");
+        }
+    }
+
+    private ChildSpec webSpec(int n) {
+        int port = options.webPort(n);
+        List<String> args = new ArrayList<>(Arrays.asList(
+                "--port", Integer.toString(port),
+                "--bind", StackOptions.LOOPBACK,
+                "--name", options.webName(n),
+                "--primary", endpoints.primary().jdbcUrl()));
+        for (DatabaseEndpoints.Node replica : endpoints.replicas()) {
+            args.add("--replica");
+            args.add(replica.jdbcUrl());
+        }
+        args.add("--db-user");
+        args.add(endpoints.user());
+        String others = options.webInstances() > 1
+                ? "The balancer's health checks take it out of rotation; the other web servers carry its traffic."
+                : "It was the only web server: www.foobar.com answers 503 until it is back.";
+        return ChildSpec.builder(options.webName(n), WEB_MAIN)
+                .jvmOptions(WEB_JVM_OPTIONS.toArray(new String[0]))
+                .args(args)
+                // In the environment rather than on the command line, where ps would show it.
+                .env("FOOBAR_DB_PASSWORD", endpoints.password())
+                .logFile(logFile(options.webName(n)))
+                .readiness(ReadinessCheck.httpOk(URI.create("http://" + hostPort(StackOptions.LOOPBACK, port)
+                        + "/ready")))
+                .startTimeout(WEB_START_TIMEOUT)
+                .stopGrace(WEB_STOP_GRACE)
+                .crashHint(others)
+                .build();
+    }
+
+    private void startBalancer() throws ChildStartException {
+        console.progress("starting the balancer on " + publicBind + " (admin " + adminBind + ")");
+        BalancerStatus status = new BalancerStatus(adminBind);
+        boolean generated = options.balancerConfig().isEmpty();
+        ChildSpec spec = ChildSpec.builder("balancer", BALANCER_MAIN)
+                .jvmOptions(BALANCER_JVM_OPTIONS.toArray(new String[0]))
+                .args("--config", balancerConfig.toString())
+                .logFile(logFile("balancer"))
+                // Ready when it sees every web server up, so the first request the user makes succeeds.
+                .readiness(generated ? status::allUp : status::answers)
+                .startTimeout(BALANCER_START_TIMEOUT)
+                .stopGrace(BALANCER_STOP_GRACE)
+                .crashHint("www.foobar.com is unreachable until it is back.")
+                .build();
+        SupervisedProcess started = supervisor.launch(spec);
+        synchronized (lifecycle) {
+            balancer = started;
+        }
+        supervisor.awaitReady(balancer);
+        console.progress("balancer ready: " + String.join(", ", status.serverStates().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toArray(String[]::new)));
+    }
+
+    private Path logFile(String component) {
+        return data.resolve(LOGS_DIR).resolve(component + ".log");
+    }
+
+    private void printSummary() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"component", "address", "pid", "log"});
+        List<ProcessHandle> dbProcesses = db.knownDescendants();
+        rows.add(new String[] {"devdb", "(runs the database servers)", Long.toString(db.pid()), relative(logFile("devdb"))});
+        rows.add(new String[] {"db-primary", hostPort(StackOptions.LOOPBACK, endpoints.primary().port()),
+                pidListeningOn(dbProcesses, endpoints.primary().port()), ""});
+        for (DatabaseEndpoints.Node replica : endpoints.replicas()) {
+            rows.add(new String[] {"db-" + replica.name(), hostPort(StackOptions.LOOPBACK, replica.port()),
+                    pidListeningOn(dbProcesses, replica.port()), ""});
+        }
+        for (int i = 0; i < webs.size(); i++) {
+            SupervisedProcess web = webs.get(i);
+            rows.add(new String[] {web.name(), "http://" + hostPort(StackOptions.LOOPBACK, options.webPort(i + 1)),
+                    Long.toString(web.pid()), relative(web.spec().logFile())});
+        }
+        rows.add(new String[] {"balancer", "http://" + publicBind, Long.toString(balancer.pid()),
+                relative(balancer.spec().logFile())});
+        rows.add(new String[] {"dashboard", "http://" + adminBind + "/", Long.toString(balancer.pid()), ""});
+
+        console.line("");
+        console.line(String.format(Locale.ROOT, "Foobar Stack is up in %.1fs.", console.elapsedSeconds()));
+        console.line("");
+        for (String line : Table.render(rows)) {
+            console.line("  " + line);
+        }
+        console.line("");
+        String base = publicUrlBase();
+        int port = publicPort();
+        String resolvePort = Integer.toString(port);
+        String hostUrl = "http://www.foobar.com" + (port == 80 ? "" : ":" + port);
+        console.line("Try:");
+        console.line("  curl -H 'Host: www.foobar.com' " + base + "/");
+        console.line("  curl --resolve www.foobar.com:" + resolvePort + ":" + publicHost() + " " + hostUrl
+                + "/api/products");
+        console.line("  dashboard: http://" + adminBind + "/");
+        console.line("  in a browser, " + hostUrl + "/ after adding www.foobar.com to /etc/hosts:");
+        console.line("    echo '127.0.0.1 www.foobar.com foobar.com' | sudo tee -a /etc/hosts");
+        if (!webs.isEmpty()) {
+            console.line("  failover: kill " + webs.get(0).pid() + "   (web-1; watch the dashboard"
+                    + (options.restartCrashed() ? ", then watch it come back)" : ")"));
+        }
+        console.line("");
+        console.line("Ctrl-C stops it all: the balancer, then the web servers, then the database. Logs are in "
+                + relative(data.resolve(LOGS_DIR)) + "/.");
+    }
+
+    private String publicHost() {
+        String host = publicBind.substring(0, publicBind.lastIndexOf(':'));
+        return host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::") || host.isEmpty()
+                ? StackOptions.LOOPBACK : host;
+    }
+
+    private int publicPort() {
+        return Integer.parseInt(publicBind.substring(publicBind.lastIndexOf(':') + 1));
+    }
+
+    private String publicUrlBase() {
+        int port = publicPort();
+        return "http://" + publicHost() + (port == 80 ? "" : ":" + port);
+    }
+
+    /** The database server among the devdb JVM's children that was started with {@code --port=N}. */
+    static String pidListeningOn(List<ProcessHandle> processes, int port) {
+        String wanted = "--port=" + port;
+        for (ProcessHandle p : processes) {
+            Optional<String[]> args = p.info().arguments();
+            if (args.isPresent() && Arrays.asList(args.get()).contains(wanted)) {
+                return Long.toString(p.pid());
+            }
+        }
+        return "-";
+    }
+
+    private static String relative(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return path.startsWith(cwd) ? cwd.relativize(path).toString() : path.toString();
+    }
+
+    static String hostPort(String host, int port) {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * Stops everything in order: the balancer first, so no new request reaches a web server being stopped; then
+     * the web servers, which finish their in-flight requests; then the database, which flushes and shuts down
+     * cleanly. Safe to call more than once and from a shutdown hook while {@link #start()} is still running.
+     */
+    @Override
+    public void close() {
+        SupervisedProcess balancerNow;
+        List<SupervisedProcess> websNow;
+        SupervisedProcess dbNow;
+        DataDirectory dataNow;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing = true;
+            balancerNow = balancer;
+            websNow = new ArrayList<>(webs);
+            dbNow = db;
+            dataNow = data;
+        }
+        boolean any = balancerNow != null || !websNow.isEmpty() || dbNow != null;
+        if (any) {
+            console.line("");
+            console.progress("stopping: balancer, then web servers, then database");
+        }
+        if (balancerNow != null) {
+            stopOne(balancerNow);
+        }
+        if (!websNow.isEmpty()) {
+            long start = System.nanoTime();
+            supervisor.stopAll(websNow);
+            console.progress("  stopped " + String.join(", ", websNow.stream().map(SupervisedProcess::name)
+                    .toArray(String[]::new)) + String.format(Locale.ROOT, " in %.1fs",
+                    (System.nanoTime() - start) / 1e9));
+        }
+        if (dbNow != null) {
+            stopOne(dbNow);
+        }
+        // Anything launched while we were stopping (a restart, a start in progress) goes too.
+        supervisor.close();
+        if (dataNow != null) {
+            dataNow.close();
+        }
+        if (any) {
+            console.progress("stopped; the data is kept in " + options.dataDir());
+        }
+    }
+
+    private void stopOne(SupervisedProcess child) {
+        Duration took = supervisor.stop(child);
+        console.progress(String.format(Locale.ROOT, "  stopped %s in %.1fs", child.name(), took.toMillis() / 1e3));
+    }
+
+    /** A plain text table with columns as wide as their widest cell. */
+    static final class Table {
+        private Table() {
+        }
+
+        static List<String> render(List<String[]> rows) {
+            int columns = rows.get(0).length;
+            int[] width = new int[columns];
+            for (String[] row : rows) {
+                for (int c = 0; c < columns; c++) {
+                    width[c] = Math.max(width[c], row[c].length());
+                }
+            }
+            List<String> lines = new ArrayList<>();
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int c = 0; c < columns; c++) {
+                    line.append(row[c]);
+                    if (c < columns - 1) {
+                        line.append(" ".repeat(width[c] - row[c].length() + 2));
+                    }
+                }
+                lines.add(line.toString().stripTrailing());
+            }
+            return lines;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package com.foobar.stack;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar foobar-stack.jar [options]}: starts the stack, prints where everything runs, and keeps it
+ * running until Ctrl-C or SIGTERM, which stop it in order through a shutdown hook.
+ *
+ * <p>Exit status: 0 after {@code --help}; 1 when the stack could not start; 2 for invalid options.
+ */
+public final class StackMain {
+
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_INVALID_OPTIONS = 2;
+
+    private StackMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        StackOptions options;
+        try {
+            options = StackOptions.parse(args);
+        } catch (InvalidOptionException e) {
+            System.err.println("foobar: " + e.getMessage());
+            System.err.println("Run with --help for the options.");
+            System.exit(EXIT_INVALID_OPTIONS);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(StackOptions.usage());
+            return;
+        }
+        Console console = new Console(System.out);
+        Stack stack = new Stack(options, console);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
+        try {
+            stack.start();
+        } catch (StackStartException | RuntimeException e) {
+            if (stack.closing()) {
+                // Ctrl-C during the start: the shutdown hook is stopping what had started.
+                return;
+            }
+            String message = e instanceof StackStartException ? e.getMessage() : e.toString();
+            System.err.println();
+            System.err.println("foobar: the stack could not start: " + message);
+            // The shutdown hook stops whatever had started.
+            System.exit(EXIT_START_FAILED);
+            return;
+        }
+        // Everything runs in child processes; this thread only keeps the JVM alive until it is told to stop.
+        new CountDownLatch(1).await();
+    }
+}

@@ -1,0 +1,380 @@
+package com.foobar.stack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the user asked for on the command line: ports, how many web instances, where the data lives. Immutable and
+ * validated once by {@link #parse(String...)}; every error names the flag at fault.
+ */
+public final class StackOptions {
+
+    public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_ADMIN_PORT = 9090;
+    public static final int DEFAULT_WEB_PORT = 8081;
+    public static final int DEFAULT_WEB_INSTANCES = 2;
+    public static final int DEFAULT_DB_PORT = 13306;
+    public static final int DEFAULT_DB_REPLICAS = 1;
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    public static final int MAX_WEB_INSTANCES = 16;
+    public static final int MAX_DB_REPLICAS = 4;
+
+    /** Every component other than the balancer listens on loopback only, as on a private network. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    static final String USAGE = String.join("\n",
+            "Usage: foobar [options]",
+            "",
+            "Runs the whole www.foobar.com infrastructure on this machine: a replicated database pair, the web",
+            "instances (each its own JVM) and the load balancer in front of them. Ctrl-C stops it all, in order.",
+            "",
+            "Options:",
+            "  --port N              balancer's public port (default " + DEFAULT_PORT + "; --port 80 where permitted)",
+            "  --bind ADDRESS        balancer's public address (default " + DEFAULT_BIND_ADDRESS + ")",
+            "  --admin-port N        balancer's admin port: dashboard, /api/status, /metrics (default "
+                    + DEFAULT_ADMIN_PORT + ", on " + LOOPBACK + ")",
+            "  --web-instances N     how many web servers to run, 1 to " + MAX_WEB_INSTANCES + " (default "
+                    + DEFAULT_WEB_INSTANCES + ")",
+            "  --web-port N          web-1's port; web-2 takes N+1 and so on (default " + DEFAULT_WEB_PORT + ")",
+            "  --db-port N           database primary's port; replica-1 takes N+1 and so on (default "
+                    + DEFAULT_DB_PORT + ")",
+            "  --db-replicas N       how many database replicas, 1 to " + MAX_DB_REPLICAS + " (default "
+                    + DEFAULT_DB_REPLICAS + ")",
+            "  --data-dir DIR        where the databases, logs and generated balancer.yml live (default ./"
+                    + DEFAULT_DATA_DIR + ")",
+            "  --fresh               wipe the data directory first (otherwise a start reuses the data)",
+            "  --restart-crashed     restart a web server or the balancer when it exits on its own",
+            "  --balancer-config F   run the balancer with this file instead of generating DATA_DIR/balancer.yml",
+            "  -h, --help            show this help",
+            "");
+
+    private final String bindAddress;
+    private final int port;
+    private final int adminPort;
+    private final int webPort;
+    private final int webInstances;
+    private final int dbPort;
+    private final int dbReplicas;
+    private final Path dataDir;
+    private final boolean fresh;
+    private final boolean restartCrashed;
+    private final Path balancerConfig;
+    private final boolean help;
+
+    private StackOptions(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.port = b.port;
+        this.adminPort = b.adminPort;
+        this.webPort = b.webPort;
+        this.webInstances = b.webInstances;
+        this.dbPort = b.dbPort;
+        this.dbReplicas = b.dbReplicas;
+        this.dataDir = b.dataDir.toAbsolutePath().normalize();
+        this.fresh = b.fresh;
+        this.restartCrashed = b.restartCrashed;
+        this.balancerConfig = b.balancerConfig == null ? null : b.balancerConfig.toAbsolutePath().normalize();
+        this.help = b.help;
+    }
+
+    /** The defaults, as {@code foobar} with no flags runs. */
+    public static StackOptions defaults() {
+        return new StackOptions(new Builder());
+    }
+
+    /**
+     * Parses {@code --flag value} and {@code --flag=value} forms.
+     *
+     * @throws InvalidOptionException naming the flag and why its value cannot work
+     */
+    public static StackOptions parse(String... args) throws InvalidOptionException {
+        Builder b = new Builder();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String flag = arg;
+            String inlineValue = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                flag = arg.substring(0, eq);
+                inlineValue = arg.substring(eq + 1);
+            }
+            switch (flag) {
+                case "-h":
+                case "--help":
+                    b.help = true;
+                    break;
+                case "--fresh":
+                    noValue(flag, inlineValue);
+                    b.fresh = true;
+                    break;
+                case "--restart-crashed":
+                    noValue(flag, inlineValue);
+                    b.restartCrashed = true;
+                    break;
+                default:
+                    String value = inlineValue;
+                    if (value == null) {
+                        if (!isValueFlag(flag)) {
+                            throw new InvalidOptionException(unknown(flag));
+                        }
+                        if (i + 1 >= args.length) {
+                            throw new InvalidOptionException(flag + ": needs a value");
+                        }
+                        value = args[++i];
+                    }
+                    b.set(flag, value);
+            }
+        }
+        StackOptions options = new StackOptions(b);
+        options.validate();
+        return options;
+    }
+
+    private static boolean isValueFlag(String flag) {
+        switch (flag) {
+            case "--port":
+            case "--bind":
+            case "--admin-port":
+            case "--web-port":
+            case "--web-instances":
+            case "--db-port":
+            case "--db-replicas":
+            case "--data-dir":
+            case "--balancer-config":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static String unknown(String flag) {
+        return flag + ": unknown option (see --help)";
+    }
+
+    private static void noValue(String flag, String inlineValue) throws InvalidOptionException {
+        if (inlineValue != null) {
+            throw new InvalidOptionException(flag + ": takes no value, got \"" + inlineValue + "\"");
+        }
+    }
+
+    private void validate() throws InvalidOptionException {
+        // Each port, keyed by the flag that sets it, so a clash names both sides.
+        Map<Integer, String> taken = new LinkedHashMap<>();
+        claim(taken, port, "--port", "the balancer");
+        claim(taken, adminPort, "--admin-port", "the balancer's admin");
+        for (int i = 1; i <= webInstances; i++) {
+            claim(taken, webPort(i), "--web-port", webName(i));
+        }
+        claim(taken, dbPort, "--db-port", "db-primary");
+        for (int i = 1; i <= dbReplicas; i++) {
+            claim(taken, replicaPort(i), "--db-port", "db-replica-" + i);
+        }
+        if (balancerConfig != null && !Files.isReadable(balancerConfig)) {
+            throw new InvalidOptionException("--balancer-config: \"" + balancerConfig + "\" is not a readable file");
+        }
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+            throw new InvalidOptionException("--data-dir: \"" + dataDir + "\" exists and is not a directory");
+        }
+    }
+
+    private static void claim(Map<Integer, String> taken, int port, String flag, String who)
+            throws InvalidOptionException {
+        if (port > 65535) {
+            throw new InvalidOptionException(flag + ": " + who + " would listen on port " + port
+                    + ", above 65535; choose a lower " + flag);
+        }
+        String previous = taken.putIfAbsent(port, who + " (" + flag + ")");
+        if (previous != null) {
+            throw new InvalidOptionException(flag + ": " + who + " would listen on port " + port
+                    + ", which " + previous + " already uses");
+        }
+    }
+
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public int webInstances() {
+        return webInstances;
+    }
+
+    /** The port of web-{@code n}, counting from 1. */
+    public int webPort(int n) {
+        checkIndex(n, webInstances);
+        return webPort + n - 1;
+    }
+
+    /** The name of web-{@code n}, counting from 1; it is also its {@code X-Served-By}. */
+    public String webName(int n) {
+        checkIndex(n, webInstances);
+        return "web-" + n;
+    }
+
+    public List<String> webNames() {
+        List<String> names = new ArrayList<>(webInstances);
+        for (int i = 1; i <= webInstances; i++) {
+            names.add(webName(i));
+        }
+        return names;
+    }
+
+    public int dbPort() {
+        return dbPort;
+    }
+
+    public int dbReplicas() {
+        return dbReplicas;
+    }
+
+    /** The port of replica {@code n}, counting from 1. */
+    public int replicaPort(int n) {
+        checkIndex(n, dbReplicas);
+        return dbPort + n;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public boolean fresh() {
+        return fresh;
+    }
+
+    public boolean restartCrashed() {
+        return restartCrashed;
+    }
+
+    /** The user's own balancer configuration, if given; otherwise the stack generates one. */
+    public Optional<Path> balancerConfig() {
+        return Optional.ofNullable(balancerConfig);
+    }
+
+    public boolean help() {
+        return help;
+    }
+
+    public static String usage() {
+        return USAGE;
+    }
+
+    private static void checkIndex(int n, int count) {
+        if (n < 1 || n > count) {
+            throw new IndexOutOfBoundsException("instance " + n + " of " + count);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StackOptions{bind=" + bindAddress + ", port=" + port + ", adminPort=" + adminPort + ", webPort="
+                + webPort + ", webInstances=" + webInstances + ", dbPort=" + dbPort + ", dbReplicas=" + dbReplicas
+                + ", dataDir=" + dataDir + ", fresh=" + fresh + ", restartCrashed=" + restartCrashed
+                + ", balancerConfig=" + balancerConfig + "}";
+    }
+
+    private static final class Builder {
+        String bindAddress = DEFAULT_BIND_ADDRESS;
+        int port = DEFAULT_PORT;
+        int adminPort = DEFAULT_ADMIN_PORT;
+        int webPort = DEFAULT_WEB_PORT;
+        int webInstances = DEFAULT_WEB_INSTANCES;
+        int dbPort = DEFAULT_DB_PORT;
+        int dbReplicas = DEFAULT_DB_REPLICAS;
+        Path dataDir = DEFAULT_DATA_DIR;
+        boolean fresh;
+        boolean restartCrashed;
+        Path balancerConfig;
+        boolean help;
+
+        void set(String flag, String value) throws InvalidOptionException {
+            switch (flag) {
+                case "--port":
+                    port = port(flag, value);
+                    break;
+                case "--bind":
+                    bindAddress = address(flag, value);
+                    break;
+                case "--admin-port":
+                    adminPort = port(flag, value);
+                    break;
+                case "--web-port":
+                    webPort = port(flag, value);
+                    break;
+                case "--web-instances":
+                    webInstances = count(flag, value, MAX_WEB_INSTANCES);
+                    break;
+                case "--db-port":
+                    dbPort = port(flag, value);
+                    break;
+                case "--db-replicas":
+                    dbReplicas = count(flag, value, MAX_DB_REPLICAS);
+                    break;
+                case "--data-dir":
+                    dataDir = path(flag, value);
+                    break;
+                case "--balancer-config":
+                    balancerConfig = path(flag, value);
+                    break;
+                default:
+                    throw new InvalidOptionException(unknown(flag));
+            }
+        }
+
+        private static int port(String flag, String value) throws InvalidOptionException {
+            int port = integer(flag, value, "a port number");
+            if (port < 1 || port > 65535) {
+                throw new InvalidOptionException(flag + ": \"" + value + "\" is not a port number (1-65535)");
+            }
+            return port;
+        }
+
+        private static int count(String flag, String value, int max) throws InvalidOptionException {
+            int n = integer(flag, value, "a number");
+            if (n < 1 || n > max) {
+                throw new InvalidOptionException(flag + ": \"" + value + "\" is out of range (1-" + max + ")");
+            }
+            return n;
+        }
+
+        private static int integer(String flag, String value, String what) throws InvalidOptionException {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidOptionException(flag + ": \"" + value + "\" is not " + what);
+            }
+        }
+
+        private static String address(String flag, String value) throws InvalidOptionException {
+            String v = value.trim();
+            // An IP literal or a host name; a port belongs in --port.
+            if (v.isEmpty() || v.contains(":") && !v.startsWith("[") || v.contains(" ") || v.contains("/")) {
+                throw new InvalidOptionException(flag + ": \"" + value
+                        + "\" is not an address (give an IP such as 0.0.0.0 or 127.0.0.1; the port goes in --port)");
+            }
+            return v;
+        }
+
+        private static Path path(String flag, String value) throws InvalidOptionException {
+            if (value.isBlank()) {
+                throw new InvalidOptionException(flag + ": needs a path");
+            }
+            try {
+                return Path.of(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new InvalidOptionException(flag + ": \"" + value + "\" is not a valid path");
+            }
+        }
+    }
+}

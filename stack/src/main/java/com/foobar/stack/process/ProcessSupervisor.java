@@ -1,0 +1,377 @@
+package com.foobar.stack.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Starts components as child JVMs, waits until they are ready, notices when one exits on its own (and restarts
+ * it when asked to), and stops them: SIGTERM first, SIGKILL after the grace period, then whatever they left behind.
+ *
+ * <p>Every child runs {@link ParentWatchingLauncher} from this JVM's own class path, so a child needs nothing but
+ * the jar the user already has, and dies with the stack even when the stack is killed outright.
+ */
+public final class ProcessSupervisor implements AutoCloseable {
+
+    /** How often a start waits between two readiness checks. */
+    static final Duration READY_POLL = Duration.ofMillis(200);
+    /** How often a long start says it is still waiting. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** After SIGKILL, how long to wait for the kernel to reap. */
+    static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** A child that ran this long before crashing is restarted at once; a crash loop backs off. */
+    static final Duration HEALTHY_RUN = Duration.ofSeconds(30);
+    static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
+    static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    /** Lines of a child's log shown when it fails to start. */
+    static final int LOG_TAIL_LINES = 25;
+
+    private final Consumer<String> notices;
+    private final boolean restartCrashed;
+    private final String javaExecutable;
+    private final String classpath;
+    private final ScheduledExecutorService restarter;
+    private final List<SupervisedProcess> children = new CopyOnWriteArrayList<>();
+    private volatile boolean closing;
+
+    /**
+     * @param notices        where to say what happened (a crash, a restart, a slow stop); one line per call
+     * @param restartCrashed whether a restartable child that exits on its own is started again
+     */
+    public ProcessSupervisor(Consumer<String> notices, boolean restartCrashed) {
+        this(notices, restartCrashed, ownJavaExecutable(), ownClasspath());
+    }
+
+    ProcessSupervisor(Consumer<String> notices, boolean restartCrashed, String javaExecutable, String classpath) {
+        this.notices = notices;
+        this.restartCrashed = restartCrashed;
+        this.javaExecutable = javaExecutable;
+        this.classpath = classpath;
+        this.restarter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stack-restarter");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Launches the child and returns at once; see {@link #awaitReady(SupervisedProcess)}. */
+    public SupervisedProcess launch(ChildSpec spec) throws ChildStartException {
+        SupervisedProcess child = new SupervisedProcess(spec);
+        children.add(child);
+        spawn(child);
+        return child;
+    }
+
+    /** Launches the child and waits until it is ready. */
+    public SupervisedProcess start(ChildSpec spec) throws ChildStartException {
+        SupervisedProcess child = launch(spec);
+        awaitReady(child);
+        return child;
+    }
+
+    /**
+     * Waits until the child's readiness check passes.
+     *
+     * @throws ChildStartException if it exits first or the start timeout passes; the message ends with its log
+     */
+    public void awaitReady(SupervisedProcess child) throws ChildStartException {
+        ChildSpec spec = child.spec();
+        Process process = child.current();
+        long start = System.nanoTime();
+        long deadline = start + spec.startTimeout().toNanos();
+        long nextProgress = start + PROGRESS_EVERY.toNanos();
+        while (true) {
+            if (child.stopping()) {
+                throw new ChildStartException(spec.name() + " was stopped while starting");
+            }
+            if (!process.isAlive()) {
+                throw new ChildStartException(spec.name() + " exited with status " + describeStatus(
+                        process.exitValue()) + " while starting." + logTail(child));
+            }
+            if (checkReady(spec)) {
+                child.rememberDescendants(process.descendants().collect(Collectors.toList()));
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - deadline > 0) {
+                throw new ChildStartException(spec.name() + " (pid " + process.pid() + ") was not ready within "
+                        + spec.startTimeout().toSeconds() + "s." + logTail(child));
+            }
+            if (now - nextProgress > 0) {
+                notices.accept("  ... still waiting for " + spec.name() + " ("
+                        + TimeUnit.NANOSECONDS.toSeconds(now - start) + "s)");
+                nextProgress = now + PROGRESS_EVERY.toNanos();
+            }
+            try {
+                process.waitFor(READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChildStartException("interrupted while waiting for " + spec.name(), e);
+            }
+        }
+    }
+
+    private static boolean checkReady(ChildSpec spec) {
+        try {
+            return spec.readiness().isReady();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops one child: SIGTERM, then SIGKILL if it has not exited within its grace period, then the same for any
+     * process it started and left behind.
+     *
+     * @return how long the stop took
+     */
+    public Duration stop(SupervisedProcess child) {
+        long start = System.nanoTime();
+        Process process = child.markStopping();
+        List<ProcessHandle> descendants = new ArrayList<>(child.knownDescendants());
+        if (process != null && process.isAlive()) {
+            process.descendants().filter(d -> !descendants.contains(d)).forEach(descendants::add);
+            terminate(process.toHandle(), child.spec().stopGrace(), child.name());
+        }
+        for (ProcessHandle leftover : descendants) {
+            if (leftover.isAlive()) {
+                terminate(leftover, child.spec().stopGrace(), child.name() + "'s child (pid " + leftover.pid() + ")");
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Stops several children at once, as one tier; returns when all have stopped. */
+    public void stopAll(Collection<SupervisedProcess> tier) {
+        CompletableFuture.allOf(tier.stream()
+                .map(child -> CompletableFuture.runAsync(() -> stop(child)))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
+    private void terminate(ProcessHandle handle, Duration grace, String what) {
+        handle.destroy();
+        if (awaitExit(handle, grace)) {
+            return;
+        }
+        notices.accept(what + " did not stop within " + grace.toSeconds() + "s of SIGTERM; killing it");
+        handle.descendants().forEach(ProcessHandle::destroyForcibly);
+        handle.destroyForcibly();
+        if (!awaitExit(handle, KILL_WAIT)) {
+            notices.accept(what + " (pid " + handle.pid() + ") survived SIGKILL; check it with: ps -p " + handle.pid());
+        }
+    }
+
+    private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
+        try {
+            handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return !handle.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !handle.isAlive();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !handle.isAlive();
+        }
+    }
+
+    /** Stops every child still running, newest first, and the restart scheduler. */
+    @Override
+    public void close() {
+        closing = true;
+        List<SupervisedProcess> remaining = new ArrayList<>(children);
+        java.util.Collections.reverse(remaining);
+        for (SupervisedProcess child : remaining) {
+            stop(child);
+        }
+        restarter.shutdownNow();
+    }
+
+    private void spawn(SupervisedProcess child) throws ChildStartException {
+        ChildSpec spec = child.spec();
+        List<String> command = command(spec);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.putAll(spec.environment());
+        Path log = spec.logFile();
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // stdin stays a pipe that is never written: ParentWatchingLauncher exits when it closes.
+        builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+        synchronized (child) {
+            if (child.stopping() || closing) {
+                throw new ChildStartException(spec.name() + " was stopped before it started");
+            }
+            long offset;
+            try {
+                Files.createDirectories(log.toAbsolutePath().getParent());
+                Files.writeString(log, System.lineSeparator() + "----- " + Instant.now() + " starting "
+                        + spec.name() + ": " + String.join(" ", redactedForLog(command)) + System.lineSeparator(),
+                        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+                offset = Files.size(log);
+            } catch (IOException e) {
+                throw new ChildStartException("cannot write " + spec.name() + "'s log " + log + ": " + e.getMessage(),
+                        e);
+            }
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new ChildStartException("cannot start " + spec.name() + ": " + e.getMessage(), e);
+            }
+            child.started(process, offset);
+            process.onExit().thenAccept(p -> exited(child, p));
+        }
+    }
+
+    private List<String> command(ChildSpec spec) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable);
+        command.addAll(spec.jvmOptions());
+        command.add("-cp");
+        command.add(classpath);
+        command.add(ParentWatchingLauncher.class.getName());
+        command.add(spec.mainClass());
+        command.addAll(spec.args());
+        return command;
+    }
+
+    /** The class path is long and says nothing useful; the log header keeps the rest. */
+    private List<String> redactedForLog(List<String> command) {
+        List<String> shown = new ArrayList<>(command);
+        int cp = shown.indexOf("-cp");
+        if (cp >= 0 && cp + 1 < shown.size() && shown.get(cp + 1).length() > 200) {
+            shown.set(cp + 1, "<" + shown.get(cp + 1).split(File.pathSeparator).length + " class path entries>");
+        }
+        return shown;
+    }
+
+    private void exited(SupervisedProcess child, Process process) {
+        synchronized (child) {
+            if (child.current() != process || child.stopping() || closing) {
+                return;
+            }
+        }
+        ChildSpec spec = child.spec();
+        String hint = spec.crashHint().isEmpty() ? "" : " " + spec.crashHint();
+        notices.accept("!! " + spec.name() + " (pid " + process.pid() + ") exited on its own with status "
+                + describeStatus(process.exitValue()) + "." + hint);
+        // A child that died abruptly may have left processes of its own behind (a database server, say).
+        for (ProcessHandle leftover : child.knownDescendants()) {
+            if (leftover.isAlive()) {
+                terminate(leftover, spec.stopGrace(), spec.name() + "'s child (pid " + leftover.pid() + ")");
+            }
+        }
+        if (!spec.restartable()) {
+            return;
+        }
+        if (!restartCrashed) {
+            notices.accept("   " + spec.name() + " stays down; run with --restart-crashed to have it restarted.");
+            return;
+        }
+        boolean livedLong = System.nanoTime() - child.startedNanos() > HEALTHY_RUN.toNanos();
+        int crashes = child.crashed(livedLong);
+        Duration delay = restartDelay(crashes);
+        notices.accept("   restarting " + spec.name() + " in " + delay.toSeconds() + "s"
+                + (crashes > 1 ? " (crash " + crashes + " in a row)" : ""));
+        scheduleRestart(child, delay);
+    }
+
+    /** 1 s, 2 s, 4 s ... up to 30 s: a child that cannot start must not spin the CPU. */
+    static Duration restartDelay(int consecutiveCrashes) {
+        long seconds = FIRST_RESTART_DELAY.toSeconds() << Math.min(Math.max(consecutiveCrashes - 1, 0), 10);
+        return Duration.ofSeconds(Math.min(seconds, MAX_RESTART_DELAY.toSeconds()));
+    }
+
+    private void scheduleRestart(SupervisedProcess child, Duration delay) {
+        synchronized (child) {
+            if (child.stopping() || closing) {
+                return;
+            }
+            child.restartScheduled(restarter.schedule(() -> restart(child), delay.toMillis(),
+                    TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private void restart(SupervisedProcess child) {
+        try {
+            spawn(child);
+            awaitReady(child);
+            child.restarted();
+            notices.accept("   " + child.name() + " is back: pid " + child.pid() + " (restart " + child.restarts() + ")");
+        } catch (ChildStartException e) {
+            if (child.stopping() || closing) {
+                return;
+            }
+            notices.accept("!! restarting " + child.name() + " failed: " + e.getMessage());
+            // If it is still running but not ready, it may yet recover; if it has exited, exited() takes over.
+        }
+    }
+
+    /** "137 (killed by SIGKILL)" rather than a bare number. */
+    static String describeStatus(int status) {
+        String signal;
+        switch (status) {
+            case 129: signal = "SIGHUP"; break;
+            case 130: signal = "SIGINT"; break;
+            case 134: signal = "SIGABRT"; break;
+            case 137: signal = "SIGKILL"; break;
+            case 139: signal = "SIGSEGV"; break;
+            case 143: signal = "SIGTERM"; break;
+            default: signal = null;
+        }
+        return signal == null ? Integer.toString(status) : status + " (killed by " + signal + ")";
+    }
+
+    /** The end of this run's log, for a start failure. */
+    private static String logTail(SupervisedProcess child) {
+        Path log = child.spec().logFile();
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long from = Math.max(child.logOffset(), file.length() - 16 * 1024);
+            byte[] bytes = new byte[(int) (file.length() - from)];
+            file.seek(from);
+            file.readFully(bytes);
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+            List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+            if (tail.isEmpty()) {
+                return " It wrote nothing to " + log + ".";
+            }
+            return " The end of " + log + ":" + System.lineSeparator() + "    "
+                    + String.join(System.lineSeparator() + "    ", tail);
+        } catch (IOException e) {
+            return " See " + log + ".";
+        }
+    }
+
+    private static String ownJavaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** This JVM's class path with every entry made absolute, so children may run from any directory. */
+    private static String ownClasspath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+}

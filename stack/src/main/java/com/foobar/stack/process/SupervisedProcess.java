@@ -1,0 +1,117 @@
+package com.foobar.stack.process;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Future;
+
+/**
+ * One component under supervision. It outlives the OS processes that run it: after a restart it points at the new
+ * process, under the same name.
+ */
+public final class SupervisedProcess {
+
+    private final ChildSpec spec;
+    private Process current;
+    private long logOffset;
+    private List<ProcessHandle> knownDescendants = List.of();
+    private boolean stopping;
+    private int restarts;
+    private int consecutiveCrashes;
+    private long startedNanos;
+    private Future<?> pendingRestart;
+
+    SupervisedProcess(ChildSpec spec) {
+        this.spec = spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public ChildSpec spec() {
+        return spec;
+    }
+
+    /** The PID of the process running now, or -1 before the first start. */
+    public synchronized long pid() {
+        return current == null ? -1 : current.pid();
+    }
+
+    public synchronized boolean isAlive() {
+        return current != null && current.isAlive();
+    }
+
+    /** The process running now, if any. */
+    public synchronized Optional<ProcessHandle> handle() {
+        return current == null ? Optional.empty() : Optional.of(current.toHandle());
+    }
+
+    /** How many times {@code --restart-crashed} has brought it back. */
+    public synchronized int restarts() {
+        return restarts;
+    }
+
+    /**
+     * Processes the child had started when it became ready, such as the database servers under the devdb JVM. They
+     * are stopped with it, and also after a crash of it, so that none is left behind.
+     */
+    public synchronized List<ProcessHandle> knownDescendants() {
+        return knownDescendants;
+    }
+
+    synchronized Process current() {
+        return current;
+    }
+
+    synchronized long logOffset() {
+        return logOffset;
+    }
+
+    synchronized void started(Process process, long logOffset) {
+        this.current = process;
+        this.logOffset = logOffset;
+        this.startedNanos = System.nanoTime();
+        this.knownDescendants = List.of();
+    }
+
+    synchronized void rememberDescendants(List<ProcessHandle> descendants) {
+        this.knownDescendants = List.copyOf(descendants);
+    }
+
+    synchronized long startedNanos() {
+        return startedNanos;
+    }
+
+    synchronized boolean stopping() {
+        return stopping;
+    }
+
+    /** Marks it stopping and cancels a pending restart; returns the process to stop, if any. */
+    synchronized Process markStopping() {
+        stopping = true;
+        if (pendingRestart != null) {
+            pendingRestart.cancel(false);
+            pendingRestart = null;
+        }
+        return current;
+    }
+
+    synchronized int crashed(boolean livedLong) {
+        consecutiveCrashes = livedLong ? 1 : consecutiveCrashes + 1;
+        return consecutiveCrashes;
+    }
+
+    synchronized void restartScheduled(Future<?> future) {
+        this.pendingRestart = future;
+    }
+
+    synchronized void restarted() {
+        restarts++;
+        pendingRestart = null;
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (pid " + pid() + ")";
+    }
+}

@@ -1,0 +1,214 @@
+package com.foobar.stack.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessSupervisorTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<String> notices = new CopyOnWriteArrayList<>();
+    private ProcessSupervisor supervisor;
+
+    @AfterEach
+    void stopEverything() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
+    }
+
+    private ProcessSupervisor supervisor(boolean restartCrashed) {
+        supervisor = new ProcessSupervisor(notices::add, restartCrashed);
+        return supervisor;
+    }
+
+    private ChildSpec.Builder dummy(String name, String... args) {
+        return ChildSpec.builder(name, DummyChild.class.getName())
+                .jvmOptions("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                .args(args)
+                .logFile(dir.resolve(name + ".log"))
+                // Ready once main has run, so its shutdown hooks are in place before a test signals it.
+                .readiness(() -> Files.readString(dir.resolve(name + ".log")).contains("dummy child running"))
+                .startTimeout(Duration.ofSeconds(30));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static ReadinessCheck health(int port) {
+        return ReadinessCheck.httpOk(URI.create("http://127.0.0.1:" + port + "/health"));
+    }
+
+    @Test
+    void startReturnsOnceTheChildAnswersItsReadinessCheck() throws Exception {
+        int port = freePort();
+        SupervisedProcess child = supervisor(false).start(dummy("web", "--port", Integer.toString(port))
+                .readiness(health(port)).build());
+
+        assertThat(child.isAlive()).isTrue();
+        assertThat(child.pid()).isPositive().isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(health(port).isReady()).isTrue();
+        assertThat(Files.readString(dir.resolve("web.log"))).contains("starting web:", "dummy child running");
+    }
+
+    @Test
+    void stopSendsSigtermSoTheChildShutsDownThroughItsHooks() throws Exception {
+        Path marker = dir.resolve("terminated");
+        SupervisedProcess child = supervisor(false).start(dummy("db", "--on-term", marker.toString()).build());
+
+        supervisor.stop(child);
+
+        assertThat(child.isAlive()).isFalse();
+        assertThat(marker).hasContent("terminated cleanly");
+        assertThat(notices).noneMatch(n -> n.contains("killing"));
+    }
+
+    @Test
+    void stopKillsAChildThatOutlivesItsGracePeriod() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("stubborn", "--ignore-term")
+                .stopGrace(Duration.ofSeconds(1)).build());
+        ProcessHandle handle = child.handle().orElseThrow();
+
+        Duration took = supervisor.stop(child);
+
+        assertThat(handle.isAlive()).isFalse();
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(10));
+        assertThat(notices).anyMatch(n -> n.contains("stubborn did not stop within 1s of SIGTERM; killing it"));
+    }
+
+    @Test
+    void stopLeavesNoGrandchildBehind() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("parent", "--grandchild").build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> child.handle().orElseThrow().descendants().count() == 1);
+        List<ProcessHandle> tree = child.handle().orElseThrow().descendants().collect(Collectors.toList());
+
+        supervisor.stop(child);
+
+        assertThat(tree).isNotEmpty().noneMatch(ProcessHandle::isAlive);
+    }
+
+    @Test
+    void aCrashIsReportedAndTheChildStaysDownWithoutRestartCrashed() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("web-1").crashHint("Traffic moves on.").build());
+        long pid = child.pid();
+
+        child.handle().orElseThrow().destroyForcibly();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notices)
+                .anyMatch(n -> n.equals("!! web-1 (pid " + pid + ") exited on its own with status 137 (killed by "
+                        + "SIGKILL). Traffic moves on."))
+                .anyMatch(n -> n.contains("web-1 stays down; run with --restart-crashed")));
+        assertThat(child.isAlive()).isFalse();
+        assertThat(child.restarts()).isZero();
+    }
+
+    @Test
+    void restartCrashedBringsACrashedChildBackUnderANewPid() throws Exception {
+        int port = freePort();
+        SupervisedProcess child = supervisor(true).start(dummy("web-1", "--port", Integer.toString(port))
+                .readiness(health(port)).build());
+        long firstPid = child.pid();
+
+        child.handle().orElseThrow().destroyForcibly();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(child.restarts()).isEqualTo(1);
+            assertThat(child.isAlive()).isTrue();
+        });
+        assertThat(child.pid()).isNotEqualTo(firstPid);
+        assertThat(health(port).isReady()).isTrue();
+        assertThat(notices).anyMatch(n -> n.startsWith("   restarting web-1 in 1s"))
+                .anyMatch(n -> n.equals("   web-1 is back: pid " + child.pid() + " (restart 1)"));
+    }
+
+    @Test
+    void aChildIsNotRestartedWhenItIsStoppedOnPurpose() throws Exception {
+        SupervisedProcess child = supervisor(true).start(dummy("web-1").build());
+
+        supervisor.stop(child);
+
+        assertThat(child.isAlive()).isFalse();
+        assertThat(child.restarts()).isZero();
+        assertThat(notices).noneMatch(n -> n.contains("exited on its own") || n.contains("restarting"));
+    }
+
+    @Test
+    void aChildThatDiesWhileStartingFailsTheStartWithTheEndOfItsLog() {
+        ChildSpec spec = dummy("broken", "--say", "cannot open database: access denied", "--exit", "3")
+                .readiness(() -> false).build();
+
+        assertThatThrownBy(() -> supervisor(false).start(spec))
+                .isInstanceOf(ChildStartException.class)
+                .hasMessageContaining("broken exited with status 3 while starting")
+                .hasMessageContaining("cannot open database: access denied")
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
+    void aChildThatIsNeverReadyFailsTheStartAfterItsTimeout() {
+        ChildSpec spec = dummy("slow").readiness(() -> false).startTimeout(Duration.ofSeconds(1)).build();
+
+        assertThatThrownBy(() -> supervisor(false).start(spec))
+                .isInstanceOf(ChildStartException.class)
+                .hasMessageContaining("was not ready within 1s")
+                .hasMessageContaining("dummy child running");
+    }
+
+    @Test
+    void aChildExitsWhenItsParentGoesAway() throws Exception {
+        Path marker = dir.resolve("terminated");
+        SupervisedProcess child = supervisor(false).start(dummy("orphan", "--on-term", marker.toString()).build());
+        Process process = child.current();
+
+        // What the kernel does to the pipe when the stack dies, even by SIGKILL.
+        process.getOutputStream().close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());
+        assertThat(process.exitValue()).isEqualTo(ParentWatchingLauncher.PARENT_GONE_STATUS);
+        assertThat(marker).hasContent("terminated cleanly");
+    }
+
+    @Test
+    void aChildIgnoresCtrlCSoThatTheStackOrdersTheStop() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("web-1").build());
+
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
+        assertThat(kill.waitFor()).isZero();
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(child::isAlive);
+    }
+
+    @Test
+    void restartsBackOffWhileAChildKeepsCrashing() {
+        assertThat(ProcessSupervisor.restartDelay(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ProcessSupervisor.restartDelay(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(ProcessSupervisor.restartDelay(4)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(ProcessSupervisor.restartDelay(50)).isEqualTo(ProcessSupervisor.MAX_RESTART_DELAY);
+    }
+
+    @Test
+    void exitStatusesNameTheSignal() {
+        assertThat(ProcessSupervisor.describeStatus(137)).isEqualTo("137 (killed by SIGKILL)");
+        assertThat(ProcessSupervisor.describeStatus(143)).isEqualTo("143 (killed by SIGTERM)");
+        assertThat(ProcessSupervisor.describeStatus(1)).isEqualTo("1");
+    }
+}
