@@ -43,7 +43,12 @@ final class DataDirectory implements AutoCloseable {
             Files.createDirectories(root);
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by this very JVM
+            }
             if (lock == null) {
                 String holder = readHolder(channel);
                 channel.close();

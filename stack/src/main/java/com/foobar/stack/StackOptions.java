@@ -333,7 +333,12 @@ public final class StackOptions {
         }
 
         private static int port(String flag, String value) throws InvalidOptionException {
-            int port = integer(flag, value, "a port number");
+            int port;
+            try {
+                port = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
             if (port < 1 || port > 65535) {
                 throw new InvalidOptionException(flag + ": \"" + value + "\" is not a port number (1-65535)");
             }

@@ -1,0 +1,122 @@
+package com.foobar.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class StackOptionsTest {
+
+    @Test
+    void defaultsAreTheDocumentedPorts() throws Exception {
+        StackOptions o = StackOptions.parse();
+
+        assertThat(o.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(o.port()).isEqualTo(8080);
+        assertThat(o.adminPort()).isEqualTo(9090);
+        assertThat(o.webInstances()).isEqualTo(2);
+        assertThat(o.webNames()).containsExactly("web-1", "web-2");
+        assertThat(o.webPort(1)).isEqualTo(8081);
+        assertThat(o.webPort(2)).isEqualTo(8082);
+        assertThat(o.dbPort()).isEqualTo(13306);
+        assertThat(o.dbReplicas()).isEqualTo(1);
+        assertThat(o.replicaPort(1)).isEqualTo(13307);
+        assertThat(o.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(o.fresh()).isFalse();
+        assertThat(o.restartCrashed()).isFalse();
+        assertThat(o.balancerConfig()).isEmpty();
+        assertThat(o.help()).isFalse();
+    }
+
+    @Test
+    void flagsTakeTheirValueAsTheNextArgumentOrAfterAnEqualsSign() throws Exception {
+        StackOptions o = StackOptions.parse("--port", "80", "--admin-port=9191", "--web-instances", "3",
+                "--web-port=18081", "--db-port", "23306", "--db-replicas=2", "--data-dir", "/tmp/foobar-data",
+                "--fresh", "--restart-crashed", "--bind", "127.0.0.1");
+
+        assertThat(o.port()).isEqualTo(80);
+        assertThat(o.adminPort()).isEqualTo(9191);
+        assertThat(o.webNames()).containsExactly("web-1", "web-2", "web-3");
+        assertThat(o.webPort(3)).isEqualTo(18083);
+        assertThat(o.dbPort()).isEqualTo(23306);
+        assertThat(o.replicaPort(2)).isEqualTo(23308);
+        assertThat(o.dataDir()).isEqualTo(Path.of("/tmp/foobar-data"));
+        assertThat(o.fresh()).isTrue();
+        assertThat(o.restartCrashed()).isTrue();
+        assertThat(o.bindAddress()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void helpIsRecognisedInBothSpellings() throws Exception {
+        assertThat(StackOptions.parse("--help").help()).isTrue();
+        assertThat(StackOptions.parse("-h").help()).isTrue();
+        assertThat(StackOptions.usage()).contains("--web-instances", "--restart-crashed", "--fresh", "--port");
+    }
+
+    @Test
+    void anUnknownFlagIsNamed() {
+        assertThatThrownBy(() -> StackOptions.parse("--web-instance", "3"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--web-instance: unknown option (see --help)");
+    }
+
+    @Test
+    void aFlagWithoutItsValueIsNamed() {
+        assertThatThrownBy(() -> StackOptions.parse("--port"))
+                .hasMessage("--port: needs a value");
+    }
+
+    @Test
+    void aPortThatIsNotANumberOrOutOfRangeIsRejected() {
+        assertThatThrownBy(() -> StackOptions.parse("--port", "80x"))
+                .hasMessage("--port: \"80x\" is not a port number (1-65535)");
+        assertThatThrownBy(() -> StackOptions.parse("--admin-port", "70000"))
+                .hasMessage("--admin-port: \"70000\" is not a port number (1-65535)");
+        assertThatThrownBy(() -> StackOptions.parse("--web-port", "0"))
+                .hasMessage("--web-port: \"0\" is not a port number (1-65535)");
+    }
+
+    @Test
+    void theNumberOfWebInstancesIsBounded() {
+        assertThatThrownBy(() -> StackOptions.parse("--web-instances", "0"))
+                .hasMessage("--web-instances: \"0\" is out of range (1-16)");
+        assertThatThrownBy(() -> StackOptions.parse("--web-instances", "two"))
+                .hasMessage("--web-instances: \"two\" is not a number");
+    }
+
+    @Test
+    void twoComponentsOnTheSamePortAreRejectedNamingBoth() {
+        assertThatThrownBy(() -> StackOptions.parse("--web-port", "8079"))
+                .hasMessage("--web-port: web-2 would listen on port 8080, which the balancer (--port) already uses");
+        assertThatThrownBy(() -> StackOptions.parse("--web-instances", "3", "--admin-port", "8083"))
+                .hasMessage("--web-port: web-3 would listen on port 8083, which the balancer's admin "
+                        + "(--admin-port) already uses");
+    }
+
+    @Test
+    void portsCountedPastTheLastPortAreRejected() {
+        assertThatThrownBy(() -> StackOptions.parse("--web-port", "65535"))
+                .hasMessage("--web-port: web-2 would listen on port 65536, above 65535; choose a lower --web-port");
+    }
+
+    @Test
+    void aSwitchGivenAValueIsRejected() {
+        assertThatThrownBy(() -> StackOptions.parse("--fresh=yes"))
+                .hasMessage("--fresh: takes no value, got \"yes\"");
+    }
+
+    @Test
+    void anAddressWithAPortIsRejectedWithAHint() {
+        assertThatThrownBy(() -> StackOptions.parse("--bind", "0.0.0.0:80"))
+                .hasMessageStartingWith("--bind: \"0.0.0.0:80\" is not an address")
+                .hasMessageContaining("the port goes in --port");
+    }
+
+    @Test
+    void aMissingBalancerConfigIsRejected(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path missing = dir.resolve("nope.yml");
+        assertThatThrownBy(() -> StackOptions.parse("--balancer-config", missing.toString()))
+                .hasMessage("--balancer-config: \"" + missing + "\" is not a readable file");
+    }
+}
