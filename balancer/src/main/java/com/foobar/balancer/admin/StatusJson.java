@@ -1,0 +1,53 @@
+package com.foobar.balancer.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.foobar.balancer.upstream.UpstreamPool;
+import com.foobar.balancer.upstream.UpstreamServer;
+import com.foobar.balancer.upstream.Upstreams;
+
+/** The {@code /api/status} document. */
+final class StatusJson {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private StatusJson() {
+    }
+
+    static ObjectNode status(Upstreams upstreams) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode pools = root.putArray("pools");
+        for (UpstreamPool pool : upstreams.pools()) {
+            ObjectNode p = pools.addObject();
+            p.put("name", pool.name());
+            p.put("algorithm", pool.config().algorithm());
+            ArrayNode servers = p.putArray("servers");
+            for (UpstreamServer s : pool.servers()) {
+                servers.add(server(s));
+            }
+            p.put("health_check", pool.config().healthCheck() != null);
+        }
+        return root;
+    }
+
+    static ObjectNode server(UpstreamServer s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("name", s.name());
+        o.put("address", s.address().toString());
+        o.put("state", s.state().json());
+        o.put("backup", s.backup());
+        o.put("weight", s.weight());
+        double ew = s.effectiveWeight();
+        if (ew == Math.rint(ew)) {
+            o.put("effective_weight", (long) ew);
+        } else {
+            o.put("effective_weight", Math.round(ew * 100) / 100.0);
+        }
+        o.put("in_flight", s.inFlight());
+        o.put("requests", s.requests());
+        o.put("failures", s.failures());
+        o.put("ejections", s.ejections());
+        o.put("latency_ewma_ms", Math.round(s.latencyEwmaNanos() / 10_000.0) / 100.0);
+        return o;
+    }
+}
