@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Static checks of the compose stack, for machines with no Docker engine (CI runs this from .ci/run):
+#   docker-compose config   the compose file validates (Debian's docker-compose 1.29; see README.md here)
+#   promtool check config   the Prometheus configuration
+#   JSON parse              the Grafana dashboards and provisioning
+#   node --check            the k6 scripts
+#   sh -n / bash -n         the MySQL init and healthcheck scripts
+# Each validator is also shown a broken copy and must reject it, so that a validator that accepts anything cannot
+# pass for a check. Needs: docker-compose, promtool and node (Debian packages docker-compose, prometheus, nodejs).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+failures=0
+step() { printf '  %-60s' "$1"; }
+ok() { echo "ok"; }
+bad() { echo "FAILED"; [ -n "${1:-}" ] && sed 's/^/      /' <<<"$1"; failures=$((failures + 1)); }
+run() { local out; if out="$("$@" 2>&1)"; then ok; else bad "$out"; fi; }
+rejects() { local out; if out="$("$@" 2>&1)"; then bad "accepted a broken file: $*"; else ok; fi; }
+
+scratch="$(mktemp -d)"
+# A broken copy of compose.yaml sits next to the original, so that its relative paths resolve the same.
+broken="./.compose-broken-$$.yaml"
+trap 'rm -rf "$scratch" "$broken"' EXIT
+
+echo "== docker/ static checks"
+
+step "compose: docker-compose config (docker/compose.yaml)"
+run docker-compose -f compose.yaml config -q
+step "compose: the load profile adds k6"
+if services="$(docker-compose -f compose.yaml --profile load config --services 2>&1)" && grep -qx k6 <<<"$services"; then ok; else bad "$services"; fi
+sed 's/condition: service_healthy/condition: service_happy/' compose.yaml > "$broken"
+step "compose: rejects a broken depends_on condition"
+rejects docker-compose -f "$broken" config -q
+sed 's/^    depends_on:/    depends_onn:/' compose.yaml > "$broken"
+step "compose: rejects an unknown service key"
+rejects docker-compose -f "$broken" config -q
+rm -f "$broken"
+
+step "prometheus: promtool check config"
+run promtool check config prometheus/prometheus.yml
+sed 's/scrape_interval: 5s/scrape_interval: five seconds/' prometheus/prometheus.yml > "$scratch/prometheus.yml"
+step "prometheus: rejects a broken configuration"
+rejects promtool check config "$scratch/prometheus.yml"
+
+json_ok() { node -e 'for (const f of process.argv.slice(1)) JSON.parse(require("fs").readFileSync(f, "utf8"))' "$@"; }
+for f in grafana/dashboards/*.json; do
+  step "grafana: $f parses"
+  run json_ok "$f"
+done
+head -c 200 grafana/dashboards/foobar.json > "$scratch/truncated.json"
+step "grafana: the JSON check rejects a truncated file"
+rejects json_ok "$scratch/truncated.json"
+yaml_ok() { python3 -c 'import sys, yaml; [yaml.safe_load(open(f)) for f in sys.argv[1:]]' "$@"; }
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' 2>/dev/null; then
+  step "grafana: provisioning YAML parses"
+  run yaml_ok grafana/provisioning/datasources/*.yml grafana/provisioning/dashboards/*.yml
+fi
+
+for f in k6/*.js; do
+  step "k6: node --check $f"
+  run node --check "$f"
+done
+printf 'export default function () {\n  const x = ;\n}\n' > "$scratch/broken.js"
+cp k6/package.json "$scratch/package.json"
+step "k6: node --check rejects a broken script"
+rejects node --check "$scratch/broken.js"
+
+for f in mysql/primary/*.sh mysql/replica/*.sh; do
+  step "mysql: bash -n $f"
+  run bash -n "$f"
+done
+step "mysql: sh -n mysql/healthcheck.sh"
+run sh -n mysql/healthcheck.sh
+
+if command -v hadolint >/dev/null 2>&1; then
+  step "dockerfile: hadolint"
+  run hadolint Dockerfile
+fi
+
+if [ "$failures" -gt 0 ]; then
+  echo "== docker/ static checks: $failures failed"
+  exit 1
+fi
+echo "== docker/ static checks: all passed"

@@ -1,0 +1,101 @@
+package com.foobar.docker;
+
+import com.foobar.balancer.config.BalancerConfig;
+import com.foobar.balancer.config.ConfigLoader;
+import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.balancer.config.PoolConfig;
+import com.foobar.balancer.config.RouteConfig;
+import com.foobar.balancer.config.ServerConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker/balancer.yml, the configuration the lb container runs with, loaded by the balancer's own
+ * {@link ConfigLoader}, and held against the compose file: the ports compose publishes and probes, and the web
+ * servers' names, ports and health endpoints.
+ */
+class BalancerConfigContractTest {
+    private static final ComposeFile COMPOSE = ComposeFile.load(StackFiles.COMPOSE);
+    private static BalancerConfig config;
+
+    @BeforeAll
+    static void load() throws Exception {
+        config = ConfigLoader.load(StackFiles.BALANCER_YML);
+    }
+
+    @Test
+    void theComposeFileMountsThisConfigurationWhereTheImageReadsIt() {
+        assertThat(COMPOSE.bindSourceOf("lb", "/etc/foobar/balancer.yml")).isEqualTo("./balancer.yml");
+        assertThat(StackFiles.read(StackFiles.DOCKERFILE))
+                .contains("CMD [\"--config\", \"/etc/foobar/balancer.yml\"]");
+        assertThat(COMPOSE.service("lb").path("command").toString())
+                .isEqualTo("[\"--config\",\"/etc/foobar/balancer.yml\"]");
+    }
+
+    @Test
+    void thePublicListenerIsWhatHostPort80IsPublishedTo() {
+        assertThat(config.listeners()).hasSize(1);
+        ListenerConfig publicListener = config.listeners().get(0);
+        assertThat(publicListener.bind().host()).as("binds all interfaces of the container").isEqualTo("0.0.0.0");
+        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+            assertThat(p.hostPort()).isEqualTo(80);
+            assertThat(p.containerPort()).isEqualTo(publicListener.bind().port());
+        });
+    }
+
+    @Test
+    void theAdminListenerIsWhatIsPublishedScrapedAndProbed() {
+        int admin = config.admin().bind().port();
+        assertThat(config.admin().bind().host()).as("Prometheus scrapes it from another container").isEqualTo("0.0.0.0");
+        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+            assertThat(p.hostIp()).isEqualTo("127.0.0.1");
+            assertThat(p.containerPort()).isEqualTo(admin);
+        });
+        assertThat(COMPOSE.healthcheckCommand("lb")).contains("http://127.0.0.1:" + admin + "/api/status");
+        assertThat(StackFiles.read(StackFiles.DOCKERFILE)).contains("http://127.0.0.1:" + admin + "/api/status");
+    }
+
+    @Test
+    void routesWwwFoobarComAndTheBareDomainToTheWebPool() {
+        ListenerConfig listener = config.listeners().get(0);
+        List<String> hosts = new ArrayList<>();
+        for (RouteConfig r : listener.routes()) {
+            hosts.addAll(r.hosts());
+            assertThat(r.pool()).isEqualTo("web");
+        }
+        assertThat(hosts).contains("www.foobar.com", "foobar.com");
+        assertThat(listener.defaultPool()).as("curl http://localhost/ must work too").isEqualTo("web");
+    }
+
+    @Test
+    void thePoolsServersAreTheWebServicesOnTheirPortsUnderTheirNames() {
+        PoolConfig web = config.pools().get("web");
+        assertThat(web).isNotNull();
+        List<String> names = new ArrayList<>();
+        for (ServerConfig server : web.servers()) {
+            names.add(server.name());
+            String service = server.address().host();
+            Map<String, String> env = COMPOSE.environment(service);
+            assertThat(server.name()).as("X-Served-By, the metrics' server label and the service agree")
+                    .isEqualTo(service).isEqualTo(env.get("FOOBAR_NAME"));
+            assertThat(server.address().port()).isEqualTo(Integer.parseInt(env.get("FOOBAR_PORT")));
+            assertThat(server.backup()).isFalse();
+            assertThat(COMPOSE.networks(service)).as("the lb reaches %s on app", service).contains("app");
+        }
+        assertThat(names).containsExactly("web-1", "web-2");
+    }
+
+    @Test
+    void healthChecksAskTheWebServersLivenessEndpoint() {
+        PoolConfig web = config.pools().get("web");
+        assertThat(web.healthCheck()).isNotNull();
+        assertThat(web.healthCheck().path()).isIn(WebAppContract.HEALTH, WebAppContract.READY);
+        assertThat(web.healthCheck().interval()).isPositive();
+    }
+}

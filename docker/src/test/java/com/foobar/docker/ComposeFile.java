@@ -1,0 +1,186 @@
+package com.foobar.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A compose file read the way compose reads it, for the parts these checks need: {@code ${VAR:-default}} interpolation
+ * (with the defaults, as on a machine with no .env), and the short and long forms of environment, ports, networks
+ * and depends_on normalised.
+ */
+final class ComposeFile {
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
+
+    private final JsonNode root;
+
+    private ComposeFile(JsonNode root) {
+        this.root = root;
+    }
+
+    static ComposeFile load(Path file) {
+        return parse(StackFiles.read(file));
+    }
+
+    static ComposeFile parse(String yaml) {
+        try {
+            return new ComposeFile(YAML.readTree(interpolate(yaml)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces {@code ${VAR:-default}} by its default; a variable without one is an error here (no .env is used). */
+    static String interpolate(String text) {
+        Matcher m = VARIABLE.matcher(text.replace("$$", "\u0000"));
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            if (m.group(2) == null) {
+                throw new IllegalArgumentException("${" + m.group(1) + "} has no default: the stack must start "
+                        + "with no .env file");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(2)));
+        }
+        m.appendTail(out);
+        return out.toString().replace("\u0000", "$");
+    }
+
+    JsonNode root() {
+        return root;
+    }
+
+    List<String> serviceNames() {
+        List<String> names = new ArrayList<>();
+        root.path("services").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    JsonNode service(String name) {
+        JsonNode s = root.path("services").path(name);
+        if (s.isMissingNode()) {
+            throw new AssertionError("compose.yaml has no service " + name + " (it has " + serviceNames() + ")");
+        }
+        return s;
+    }
+
+    /** The service's environment, from the mapping or the list form. */
+    Map<String, String> environment(String service) {
+        JsonNode env = service(service).path("environment");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (env.isObject()) {
+            env.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        } else if (env.isArray()) {
+            for (JsonNode item : env) {
+                String s = item.asText();
+                int eq = s.indexOf('=');
+                out.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? null : s.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    List<String> networks(String service) {
+        JsonNode n = service(service).path("networks");
+        List<String> out = new ArrayList<>();
+        if (n.isArray()) {
+            n.forEach(x -> out.add(x.asText()));
+        } else if (n.isObject()) {
+            n.fieldNames().forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    /** depends_on as service name to condition; the short (list) form means service_started. */
+    Map<String, String> dependsOn(String service) {
+        JsonNode d = service(service).path("depends_on");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (d.isArray()) {
+            d.forEach(x -> out.put(x.asText(), "service_started"));
+        } else if (d.isObject()) {
+            d.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().path("condition").asText("service_started")));
+        }
+        return out;
+    }
+
+    List<PortMapping> ports(String service) {
+        List<PortMapping> out = new ArrayList<>();
+        for (JsonNode p : service(service).path("ports")) {
+            out.add(PortMapping.parse(p));
+        }
+        return out;
+    }
+
+    /** The healthcheck test as one command line (CMD and CMD-SHELL forms alike), or empty. */
+    String healthcheckCommand(String service) {
+        JsonNode test = service(service).path("healthcheck").path("test");
+        if (test.isTextual()) {
+            return test.asText();
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            String part = test.get(i).asText();
+            if (i == 0 && (part.equals("CMD") || part.equals("CMD-SHELL"))) {
+                continue;
+            }
+            parts.add(part);
+        }
+        return String.join(" ", parts);
+    }
+
+    List<String> volumes(String service) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : service(service).path("volumes")) {
+            out.add(v.isTextual() ? v.asText() : v.path("source").asText() + ":" + v.path("target").asText());
+        }
+        return out;
+    }
+
+    /** Host path (relative to the compose file) mounted at {@code target}, or null. */
+    String bindSourceOf(String service, String target) {
+        for (String v : volumes(service)) {
+            String[] parts = v.split(":");
+            if (parts.length >= 2 && parts[1].equals(target) && (parts[0].startsWith(".") || parts[0].startsWith("/"))) {
+                return parts[0];
+            }
+        }
+        return null;
+    }
+
+    JsonNode at(String pointer) {
+        JsonNode n = root.at(pointer);
+        return n == null ? MissingNode.getInstance() : n;
+    }
+
+    /** A published port: host address (may be empty), host port, container port. */
+    record PortMapping(String hostIp, int hostPort, int containerPort) {
+        static PortMapping parse(JsonNode node) {
+            if (node.isObject()) {
+                return new PortMapping(node.path("host_ip").asText(""), node.path("published").asInt(),
+                        node.path("target").asInt());
+            }
+            String s = node.asText();
+            int slash = s.indexOf('/');
+            if (slash >= 0) {
+                s = s.substring(0, slash);
+            }
+            String[] parts = s.split(":");
+            return switch (parts.length) {
+                case 1 -> new PortMapping("", 0, Integer.parseInt(parts[0]));
+                case 2 -> new PortMapping("", Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+                case 3 -> new PortMapping(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+                default -> throw new IllegalArgumentException("unsupported port form: " + node);
+            };
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package com.foobar.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shape of docker/compose.yaml: the services issue 6 names, the network segmentation, what is published and
+ * where, health checks and start order, and the cross-references that {@code docker-compose config} (Debian's 1.29)
+ * does not check: undefined networks and volumes, and malformed durations.
+ */
+class ComposeTopologyTest {
+    private static final ComposeFile COMPOSE = ComposeFile.load(StackFiles.COMPOSE);
+    private static final List<String> WEB = List.of("web-1", "web-2");
+    private static final List<String> MYSQL = List.of("mysql-primary", "mysql-replica");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(\\.\\d+)?(ns|us|ms|s|m|h))+");
+
+    @Test
+    void runsTheServicesOfTheIssue() {
+        assertThat(COMPOSE.serviceNames()).containsExactlyInAnyOrder(
+                "lb", "web-1", "web-2", "mysql-primary", "mysql-replica", "prometheus", "grafana", "k6");
+    }
+
+    @Test
+    void onlyTheLoadBalancerHasAPublicPort() {
+        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+            assertThat(p.hostPort()).isEqualTo(80);
+            assertThat(p.hostIp()).isIn("", "0.0.0.0");
+        });
+        for (String service : COMPOSE.serviceNames()) {
+            for (ComposeFile.PortMapping p : COMPOSE.ports(service)) {
+                if (service.equals("lb") && p.hostPort() == 80) {
+                    continue;
+                }
+                assertThat(p.hostIp()).as("%s publishes %s on every interface", service, p).isEqualTo("127.0.0.1");
+            }
+        }
+        for (String service : concat(WEB, MYSQL)) {
+            assertThat(COMPOSE.ports(service)).as("%s must not be published", service).isEmpty();
+        }
+    }
+
+    @Test
+    void adminPortIsOnTheHostsLoopbackOnly() {
+        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+            assertThat(p.hostIp()).isEqualTo("127.0.0.1");
+            assertThat(p.hostPort()).isEqualTo(9090);
+        });
+    }
+
+    @Test
+    void eachTierIsReachableOnlyFromTheOneInFrontOfIt() {
+        assertThat(COMPOSE.networks("lb")).containsExactlyInAnyOrder("front", "app");
+        for (String web : WEB) {
+            assertThat(COMPOSE.networks(web)).as(web).containsExactlyInAnyOrder("app", "db");
+        }
+        for (String db : MYSQL) {
+            assertThat(COMPOSE.networks(db)).as(db).containsExactly("db");
+        }
+        Set<String> onDb = membersOf("db");
+        assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica");
+        assertThat(membersOf("front")).doesNotContainAnyElementsOf(concat(WEB, MYSQL));
+        // app carries the lb, the web servers, and Prometheus, which scrapes them; nothing on it reaches MySQL
+        // except the web servers.
+        assertThat(membersOf("app")).containsExactlyInAnyOrder("lb", "web-1", "web-2", "prometheus");
+        assertThat(COMPOSE.at("/networks/app/internal").asBoolean()).as("app is internal").isTrue();
+        assertThat(COMPOSE.at("/networks/db/internal").asBoolean()).as("db is internal").isTrue();
+    }
+
+    @Test
+    void everyNetworkAndNamedVolumeAServiceUsesIsDeclared() {
+        Set<String> networks = new HashSet<>();
+        COMPOSE.at("/networks").fieldNames().forEachRemaining(networks::add);
+        Set<String> volumes = new HashSet<>();
+        COMPOSE.at("/volumes").fieldNames().forEachRemaining(volumes::add);
+        for (String service : COMPOSE.serviceNames()) {
+            assertThat(networks).as("networks of %s", service).containsAll(COMPOSE.networks(service));
+            for (String v : COMPOSE.volumes(service)) {
+                String source = v.split(":")[0];
+                if (source.startsWith(".") || source.startsWith("/")) {
+                    assertThat(StackFiles.fromCompose(source)).as("bind mount of %s", service).exists();
+                } else {
+                    assertThat(volumes).as("named volume of %s", service).contains(source);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyServiceHasAHealthcheckWithValidDurations() {
+        for (String service : COMPOSE.serviceNames()) {
+            JsonNode hc = COMPOSE.service(service).path("healthcheck");
+            assertThat(hc.isObject()).as("%s has a healthcheck", service).isTrue();
+            assertThat(hc.path("disable").asBoolean(false)).as("%s healthcheck disabled", service).isFalse();
+            assertThat(COMPOSE.healthcheckCommand(service)).as("%s healthcheck test", service).isNotBlank();
+            for (String key : List.of("interval", "timeout", "start_period")) {
+                if (hc.has(key)) {
+                    assertThat(hc.get(key).asText()).as("%s healthcheck.%s", service, key).matches(DURATION);
+                }
+            }
+        }
+    }
+
+    @Test
+    void startsInOrderOfHealth() {
+        assertThat(COMPOSE.dependsOn("lb").keySet()).containsExactlyInAnyOrder("web-1", "web-2");
+        for (String web : WEB) {
+            assertThat(COMPOSE.dependsOn(web).keySet()).as(web).containsExactlyInAnyOrder("mysql-primary", "mysql-replica");
+        }
+        assertThat(COMPOSE.dependsOn("mysql-replica").keySet()).containsExactly("mysql-primary");
+        assertThat(COMPOSE.dependsOn("k6").keySet()).containsExactly("lb");
+        for (String service : COMPOSE.serviceNames()) {
+            for (Map.Entry<String, String> d : COMPOSE.dependsOn(service).entrySet()) {
+                assertThat(COMPOSE.serviceNames()).as("%s depends on an unknown service", service).contains(d.getKey());
+                assertThat(d.getValue()).as("%s depends_on %s", service, d.getKey()).isEqualTo("service_healthy");
+            }
+        }
+    }
+
+    @Test
+    void k6RunsOnlyUnderTheLoadProfileAsAnOutsideClient() {
+        for (String service : COMPOSE.serviceNames()) {
+            JsonNode profiles = COMPOSE.service(service).path("profiles");
+            if (service.equals("k6")) {
+                assertThat(profiles.toString()).isEqualTo("[\"load\"]");
+            } else {
+                assertThat(profiles.isMissingNode()).as("%s must start with a plain `up`", service).isTrue();
+            }
+        }
+        assertThat(COMPOSE.networks("k6")).containsExactly("front");
+        assertThat(COMPOSE.service("k6").path("image").asText()).startsWith("grafana/k6:");
+        assertThat(COMPOSE.bindSourceOf("k6", "/scripts")).isEqualTo("./k6");
+    }
+
+    @Test
+    void usesTheOfficialMysql84ImageForBothNodes() {
+        for (String db : MYSQL) {
+            assertThat(COMPOSE.service(db).path("image").asText()).as(db).isEqualTo("mysql:8.4");
+        }
+    }
+
+    @Test
+    void ourServicesAreBuiltFromTheDockerfileTargets() {
+        assertThat(COMPOSE.service("lb").path("build").path("target").asText()).isEqualTo("balancer");
+        for (String web : WEB) {
+            assertThat(COMPOSE.service(web).path("build").path("target").asText()).as(web).isEqualTo("webapp");
+        }
+        for (String service : List.of("lb", "web-1", "web-2")) {
+            JsonNode build = COMPOSE.service(service).path("build");
+            assertThat(StackFiles.fromCompose(build.path("context").asText())).as(service).isEqualTo(StackFiles.ROOT);
+            assertThat(StackFiles.ROOT.resolve(build.path("dockerfile").asText()).normalize())
+                    .isEqualTo(StackFiles.DOCKERFILE);
+        }
+    }
+
+    @Test
+    void theRootComposeFileIncludesThisOne() {
+        assertThat(StackFiles.ROOT_COMPOSE).exists();
+        ComposeFile root = ComposeFile.load(StackFiles.ROOT_COMPOSE);
+        List<String> keys = new ArrayList<>();
+        root.root().fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("include");
+        List<String> included = new ArrayList<>();
+        for (JsonNode inc : root.root().path("include")) {
+            included.add(inc.isTextual() ? inc.asText() : inc.path("path").asText());
+        }
+        assertThat(included).hasSize(1);
+        assertThat(StackFiles.ROOT.resolve(included.get(0)).normalize()).isEqualTo(StackFiles.COMPOSE);
+        assertThat(Files.isRegularFile(StackFiles.COMPOSE)).isTrue();
+    }
+
+    private static Set<String> membersOf(String network) {
+        Set<String> out = new HashSet<>();
+        for (String service : COMPOSE.serviceNames()) {
+            if (COMPOSE.networks(service).contains(network)) {
+                out.add(service);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
