@@ -139,6 +139,7 @@ final class ProxyExchange implements RequestContext {
             return;
         }
         HttpHeaders h = request.headers();
+        requestId = HeaderRewriter.ensureRequestId(h);
         http10 = request.protocolVersion().minorVersion() == 0;
         clientKeepAlive = HttpUtil.isKeepAlive(request);
         idempotent = isIdempotent(request.method());
@@ -209,7 +210,6 @@ final class ProxyExchange implements RequestContext {
         }
         h.set(HeaderRewriter.X_FORWARDED_PORT, frontend.listener().port());
         HeaderRewriter.appendVia(h, http10 ? "1.0" : "1.1");
-        requestId = HeaderRewriter.ensureRequestId(h);
 
         maxAttempts = 1 + Math.max(0, pool.config().retries());
         responseTimeoutNanos = pool.config().responseTimeout().toNanos();

@@ -1,0 +1,140 @@
+package com.foobar.balancer;
+
+import com.foobar.balancer.config.BalancerConfig;
+import com.foobar.balancer.config.ConfigException;
+import com.foobar.balancer.config.ConfigLoader;
+import com.foobar.balancer.config.PoolConfig;
+import com.foobar.balancer.upstream.ReloadReport;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * {@code java -jar balancer.jar --config FILE [--check]}. Exit status: 0 when fine, 2 for an invalid configuration
+ * or bad arguments, 1 when the balancer cannot start (an address in use). Errors are one line each, never a stack
+ * trace.
+ */
+public final class Main {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int INVALID = 2;
+
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar balancer.jar --config FILE [--check]",
+            "",
+            "  --config FILE   the YAML configuration (reference: README.md, \"Balancer configuration\")",
+            "  --check         validate the configuration, print \"configuration OK\" and exit;",
+            "                  an invalid configuration exits 2 naming the field and the reason",
+            "  --help          print this text",
+            "",
+            "While running: SIGHUP or a change to FILE reloads pools, servers, weights and routes;",
+            "SIGTERM stops accepting and lets requests in flight finish (up to "
+                    + Balancer.DEFAULT_GRACE.toSeconds() + "s).");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line; for a running balancer, returns only once it has stopped. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Path file = null;
+        boolean check = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help":
+                case "-h":
+                    out.println(USAGE);
+                    return OK;
+                case "--check":
+                case "-t":
+                    check = true;
+                    break;
+                case "--config":
+                case "-c":
+                    if (i + 1 >= args.length) {
+                        err.println("--config needs a file name");
+                        err.println(USAGE);
+                        return INVALID;
+                    }
+                    file = Paths.get(args[++i]);
+                    break;
+                default:
+                    if (a.startsWith("--config=")) {
+                        file = Paths.get(a.substring("--config=".length()));
+                        break;
+                    }
+                    err.println("unknown argument: " + a);
+                    err.println(USAGE);
+                    return INVALID;
+            }
+        }
+        if (file == null) {
+            err.println("no configuration given: use --config FILE");
+            err.println(USAGE);
+            return INVALID;
+        }
+        BalancerConfig config;
+        try {
+            config = ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            err.println("configuration test failed: " + file);
+            return INVALID;
+        }
+        if (check) {
+            int servers = 0;
+            for (PoolConfig p : config.pools().values()) {
+                servers += p.servers().size();
+            }
+            out.println("configuration OK");
+            out.println("  " + file + ": " + plural(config.listeners().size(), "listener") + ", "
+                    + plural(config.pools().size(), "pool") + ", " + plural(servers, "server"));
+            return OK;
+        }
+        return serve(config, file, out, err);
+    }
+
+    private static int serve(BalancerConfig config, Path file, PrintStream out, PrintStream err) {
+        Balancer balancer;
+        try {
+            balancer = Balancer.start(config, file.toAbsolutePath());
+        } catch (BalancerStartException e) {
+            err.println("cannot start: " + e.getMessage());
+            return FAILED;
+        }
+        out.print(balancer.startupTable());
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("stopping: finishing requests in flight (up to "
+                    + Balancer.DEFAULT_GRACE.toSeconds() + "s)");
+            balancer.close();
+            System.out.println("stopped");
+            System.out.flush();
+        }, "balancer-shutdown"));
+        Signals.onHangup(() -> {
+            ReloadReport report = balancer.reload();
+            if (report.rejected()) {
+                return;
+            }
+            System.out.println("reload (SIGHUP): " + report.toString().replace("\n", "; "));
+        }, err);
+        try {
+            balancer.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return OK;
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}
