@@ -1,0 +1,26 @@
+package com.foobar.devdb;
+
+/** One database server of a {@link DevDb}: the primary or a replica. */
+public interface DbNode {
+    /** {@code "primary"}, {@code "replica-1"}, {@code "replica-2"}... */
+    String name();
+
+    /** Host to connect to from this machine (always a loopback address). */
+    String host();
+
+    int port();
+
+    /** A Connector/J URL for the application database on this node. */
+    String jdbcUrl();
+
+    /** The node's {@code @@server_id}: tests use it to prove which node served a query. */
+    int serverId();
+
+    /** Stops the server cleanly (its data stays). Does nothing when already stopped. */
+    void stop();
+
+    /** Starts a stopped server again on the same port and data; a replica resumes replicating by itself. */
+    void start();
+
+    boolean isRunning();
+}

@@ -1,0 +1,139 @@
+package com.foobar.devdb;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a replicated pair in the foreground until Ctrl-C:
+ * {@code java -cp ... com.foobar.devdb.DevDbMain --primary-port 13306 --replica-port 13307 --data-dir ./data/db}.
+ */
+public final class DevDbMain {
+    private static final String USAGE = String.join("\n",
+            "usage: DevDbMain [options]",
+            "  --primary-port N     primary port (default 0 = ephemeral)",
+            "  --replica-port N     port of replica-1; repeat for replica-2... (default ephemeral)",
+            "  --replicas N         number of replicas (default 1)",
+            "  --data-dir DIR       keep data here between runs (default: throw-away)",
+            "  --engine E           mariadb | mysql | auto (default auto: env FOOBAR_DB, else Docker if present, else mariadb)",
+            "  --database NAME      application database (default foobar)",
+            "  --user NAME          application user (default foobar)",
+            "  --password PW        application password (default foobar)");
+
+    private DevDbMain() {
+    }
+
+    public static void main(String[] args) {
+        DevDbOptions options;
+        try {
+            options = parse(args);
+        } catch (DevDbException e) {
+            System.err.println("devdb: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        DevDb db;
+        try {
+            db = DevDb.start(options);
+        } catch (DevDbException e) {
+            System.err.println("devdb: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            DevDbConsole.progress("shutting down");
+            db.close();
+            stopped.countDown();
+        }, "devdb-shutdown"));
+        DevDbConsole.progress("running; Ctrl-C stops all nodes");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Returns null when help was asked for. */
+    static DevDbOptions parse(String[] args) {
+        DevDbOptions.Builder b = DevDbOptions.builder();
+        int replicaPorts = 0;
+        int replicas = -1;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("-h") || flag.equals("--help")) {
+                return null;
+            }
+            String value;
+            int eq = flag.indexOf('=');
+            if (flag.startsWith("--") && eq > 0) {
+                value = flag.substring(eq + 1);
+                flag = flag.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new DevDbException(flag + ": needs a value");
+                }
+                value = args[++i];
+            }
+            switch (flag) {
+                case "--primary-port":
+                    b.primaryPort(intValue(flag, value));
+                    break;
+                case "--replica-port":
+                    replicaPorts++;
+                    b.replicaPort(replicaPorts, intValue(flag, value));
+                    break;
+                case "--replicas":
+                    replicas = intValue(flag, value);
+                    break;
+                case "--data-dir":
+                    Path dir = Paths.get(value);
+                    b.dataDir(dir);
+                    break;
+                case "--engine":
+                    b.engine(engine(value));
+                    break;
+                case "--database":
+                    b.database(value);
+                    break;
+                case "--user":
+                    b.user(value);
+                    break;
+                case "--password":
+                    b.password(value);
+                    break;
+                default:
+                    throw new DevDbException(flag + ": unknown option");
+            }
+        }
+        b.replicas(replicas == -1 ? Math.max(1, replicaPorts) : replicas);
+        return b.build();
+    }
+
+    private static int intValue(String flag, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new DevDbException(flag + ": \"" + value + "\" is not a number");
+        }
+    }
+
+    private static Engine engine(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "mariadb":
+                return Engine.EMBEDDED_MARIADB;
+            case "mysql":
+                return Engine.MYSQL_CONTAINER;
+            case "auto":
+                return Engine.AUTO;
+            default:
+                throw new DevDbException("--engine: \"" + value + "\" is not one of mariadb, mysql, auto");
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package com.foobar.devdb;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** What {@link DevDb#start(DevDbOptions)} starts. Immutable; build with {@link #builder()}. */
+public final class DevDbOptions {
+    public static final int DEFAULT_REPLICAS = 1;
+    public static final int MAX_REPLICAS = 8;
+    public static final String DEFAULT_DATABASE = "foobar";
+    public static final String DEFAULT_USER = "foobar";
+    public static final String DEFAULT_PASSWORD = "foobar";
+    /** 0 asks for an ephemeral port. */
+    public static final int EPHEMERAL_PORT = 0;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
+
+    private final int replicas;
+    private final int primaryPort;
+    private final int[] replicaPorts;
+    private final Path dataDir;
+    private final Engine engine;
+    private final String database;
+    private final String user;
+    private final String password;
+
+    private DevDbOptions(Builder b) {
+        this.replicas = b.replicas;
+        this.primaryPort = b.primaryPort;
+        this.replicaPorts = b.replicaPorts.clone();
+        this.dataDir = b.dataDir;
+        this.engine = b.engine;
+        this.database = b.database;
+        this.user = b.user;
+        this.password = b.password;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: one replica, ephemeral ports, throw-away data, engine AUTO. */
+    public static DevDbOptions defaults() {
+        return builder().build();
+    }
+
+    public int replicas() {
+        return replicas;
+    }
+
+    public int primaryPort() {
+        return primaryPort;
+    }
+
+    /** The port asked for replica {@code index} (1-based, as in "replica-1"); 0 = ephemeral. */
+    public int replicaPort(int index) {
+        if (index < 1 || index > replicas) {
+            throw new IllegalArgumentException("replica index " + index + " is not in 1.." + replicas);
+        }
+        return replicaPorts[index - 1];
+    }
+
+    /** Where data is kept between runs; empty means a temporary directory removed on close. */
+    public Optional<Path> dataDir() {
+        return Optional.ofNullable(dataDir);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public String toString() {
+        return "DevDbOptions{replicas=" + replicas + ", primaryPort=" + primaryPort + ", replicaPorts="
+                + Arrays.toString(replicaPorts) + ", dataDir=" + dataDir + ", engine=" + engine + ", database="
+                + database + ", user=" + user + "}";
+    }
+
+    public static final class Builder {
+        private int replicas = DEFAULT_REPLICAS;
+        private int primaryPort = EPHEMERAL_PORT;
+        private int[] replicaPorts = new int[MAX_REPLICAS];
+        private int basePort = -1;
+        private Path dataDir;
+        private Engine engine = Engine.AUTO;
+        private String database = DEFAULT_DATABASE;
+        private String user = DEFAULT_USER;
+        private String password = DEFAULT_PASSWORD;
+
+        private Builder() {
+        }
+
+        public Builder replicas(int replicas) {
+            this.replicas = replicas;
+            return this;
+        }
+
+        public Builder primaryPort(int port) {
+            this.primaryPort = port;
+            return this;
+        }
+
+        /** Port of replica {@code index}, 1-based as in its name "replica-1"; 0 = ephemeral. */
+        public Builder replicaPort(int index, int port) {
+            if (index < 1 || index > MAX_REPLICAS) {
+                throw new DevDbException("replicaPort: index " + index + " is not in 1.." + MAX_REPLICAS);
+            }
+            replicaPorts[index - 1] = port;
+            return this;
+        }
+
+        /** Primary on {@code port}, replica-N on {@code port + N}, unless set one by one. */
+        public Builder basePort(int port) {
+            this.basePort = port;
+            return this;
+        }
+
+        /** Keeps data here between runs ({@code <dir>/primary}, {@code <dir>/replica-1}...). */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        public Builder engine(Engine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        public Builder database(String database) {
+            this.database = database;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** Validates everything once; a {@link DevDbException} names the offending field. */
+        public DevDbOptions build() {
+            if (replicas < 1 || replicas > MAX_REPLICAS) {
+                throw new DevDbException("replicas: " + replicas + " is not in 1.." + MAX_REPLICAS);
+            }
+            if (basePort != -1) {
+                checkPort("basePort", basePort);
+                checkPort("basePort", basePort + replicas);
+                if (basePort == 0) {
+                    throw new DevDbException("basePort: 0 is not a port to count from; leave it unset for ephemeral ports");
+                }
+                if (primaryPort == EPHEMERAL_PORT) {
+                    primaryPort = basePort;
+                }
+                for (int i = 0; i < replicas; i++) {
+                    if (replicaPorts[i] == EPHEMERAL_PORT) {
+                        replicaPorts[i] = basePort + i + 1;
+                    }
+                }
+            }
+            checkPort("primaryPort", primaryPort);
+            for (int i = 0; i < replicas; i++) {
+                checkPort("replicaPort[" + (i + 1) + "]", replicaPorts[i]);
+                if (replicaPorts[i] != EPHEMERAL_PORT && replicaPorts[i] == primaryPort) {
+                    throw new DevDbException("replicaPort[" + (i + 1) + "]: " + replicaPorts[i] + " is already the primary's port");
+                }
+                for (int j = 0; j < i; j++) {
+                    if (replicaPorts[i] != EPHEMERAL_PORT && replicaPorts[i] == replicaPorts[j]) {
+                        throw new DevDbException("replicaPort[" + (i + 1) + "]: " + replicaPorts[i] + " is already replica-" + (j + 1) + "'s port");
+                    }
+                }
+            }
+            for (int i = replicas; i < MAX_REPLICAS; i++) {
+                if (replicaPorts[i] != EPHEMERAL_PORT) {
+                    throw new DevDbException("replicaPort[" + (i + 1) + "]: set, but only " + replicas + " replica(s) are asked for");
+                }
+            }
+            checkIdentifier("database", database);
+            checkIdentifier("user", user);
+            if (password == null || password.isEmpty()) {
+                throw new DevDbException("password: must not be empty");
+            }
+            if (password.indexOf('\'') >= 0 || password.indexOf('\\') >= 0) {
+                throw new DevDbException("password: must not contain quotes or backslashes");
+            }
+            if (dataDir != null) {
+                dataDir = dataDir.toAbsolutePath().normalize();
+            }
+            return new DevDbOptions(this);
+        }
+
+        private static void checkPort(String field, int port) {
+            if (port < 0 || port > 65535) {
+                throw new DevDbException(field + ": " + port + " is not a TCP port (0 = ephemeral, 1..65535)");
+            }
+        }
+
+        private static void checkIdentifier(String field, String value) {
+            if (value == null || !IDENTIFIER.matcher(value).matches()) {
+                throw new DevDbException(field + ": \"" + value + "\" is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*, at most 32)");
+            }
+        }
+    }
+}

