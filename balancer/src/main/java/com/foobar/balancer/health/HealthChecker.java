@@ -103,6 +103,8 @@ public final class HealthChecker implements AutoCloseable {
         final String hostHeader;
         int passes;
         int failures;
+        /** HAProxy's init-state "up": until its first check, a new server goes DOWN on one failure. */
+        boolean fresh;
         volatile boolean cancelled;
         ScheduledFuture<?> next;
         Channel channel;
@@ -112,8 +114,7 @@ public final class HealthChecker implements AutoCloseable {
             this.config = config;
             this.loop = loop;
             this.hostHeader = config.host() != null ? config.host() : target.address().toString();
-            // HAProxy's init-state "up": a fresh server goes DOWN on its first failure.
-            this.failures = fresh ? config.fall() - 1 : 0;
+            this.fresh = fresh;
         }
 
         void start() {
@@ -200,6 +201,8 @@ public final class HealthChecker implements AutoCloseable {
                     return;
                 }
                 metrics.healthChecked(target.poolName(), target.name(), passed);
+                boolean first = fresh;
+                fresh = false;
                 if (passed) {
                     failures = 0;
                     passes++;
@@ -209,7 +212,7 @@ public final class HealthChecker implements AutoCloseable {
                 } else {
                     passes = 0;
                     failures++;
-                    if (target.healthy() && failures >= config.fall()) {
+                    if (target.healthy() && (first || failures >= config.fall())) {
                         target.healthChanged(false, failures + " check(s) failed, last: " + reason);
                     }
                 }

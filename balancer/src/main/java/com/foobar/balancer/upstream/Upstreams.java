@@ -122,6 +122,7 @@ public final class Upstreams implements AutoCloseable {
             } else {
                 if (kept != null) {
                     gone.add(kept);
+                    kept.closeGauges(); // the new server of that name registers the same gauge names
                     applied.add(at + ".servers." + sc.name() + ": address " + kept.address() + " -> " + sc.address());
                 } else {
                     applied.add(at + ".servers." + sc.name() + ": added at " + sc.address());
