@@ -1,0 +1,152 @@
+package com.foobar.bench.jfr;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Reads a JFR recording of the balancer under load and prints where the CPU time and the allocation go: the top
+ * methods by self CPU samples, our own methods by inclusive samples, the top allocation sites (class and the first
+ * frame outside the JDK) by sampled bytes, the bytes allocated per request, and the GC pauses. JDK 17's
+ * {@code jfr} tool has no such view ({@code jfr view} came in JDK 21), hence this.
+ */
+public final class JfrHotSpots {
+
+    static final String OUR_PACKAGE = "com.foobar.";
+
+    private final Map<String, Long> selfCpu = new HashMap<>();
+    private final Map<String, Long> inclusiveOurs = new HashMap<>();
+    private final Map<String, Long> allocationBySite = new HashMap<>();
+    private final Map<String, Long> allocationByClass = new HashMap<>();
+    private long cpuSamples;
+    private long allocatedBytes;
+    private long gcCount;
+    private Duration gcPauses = Duration.ZERO;
+
+    public static JfrHotSpots read(Path recording) throws IOException {
+        JfrHotSpots spots = new JfrHotSpots();
+        try (RecordingFile file = new RecordingFile(recording)) {
+            while (file.hasMoreEvents()) {
+                spots.accept(file.readEvent());
+            }
+        }
+        return spots;
+    }
+
+    void accept(RecordedEvent event) {
+        switch (event.getEventType().getName()) {
+            case "jdk.ExecutionSample" -> cpuSample(event.getStackTrace());
+            case "jdk.ObjectAllocationSample" -> allocationSample(event);
+            case "jdk.GarbageCollection" -> {
+                gcCount++;
+                gcPauses = gcPauses.plus(event.getDuration("sumOfPauses"));
+            }
+            default -> {
+                // Other events are not part of this summary.
+            }
+        }
+    }
+
+    private void cpuSample(RecordedStackTrace stack) {
+        if (stack == null || stack.getFrames().isEmpty()) {
+            return;
+        }
+        cpuSamples++;
+        List<RecordedFrame> frames = stack.getFrames();
+        selfCpu.merge(name(frames.get(0)), 1L, Long::sum);
+        Set<String> seen = new HashSet<>();
+        for (RecordedFrame frame : frames) {
+            String name = name(frame);
+            if (name.startsWith(OUR_PACKAGE) && seen.add(name)) {
+                inclusiveOurs.merge(name, 1L, Long::sum);
+            }
+        }
+    }
+
+    private void allocationSample(RecordedEvent event) {
+        long weight = event.getLong("weight");
+        RecordedClass type = event.getClass("objectClass");
+        String typeName = type == null ? "?" : type.getName();
+        allocatedBytes += weight;
+        allocationByClass.merge(typeName, weight, Long::sum);
+        allocationBySite.merge(typeName + " @ " + site(event.getStackTrace()), weight, Long::sum);
+    }
+
+    /** The first frame outside the JDK: the code that asked for the allocation, not the JDK helper doing it. */
+    static String site(RecordedStackTrace stack) {
+        if (stack == null) {
+            return "?";
+        }
+        for (RecordedFrame frame : stack.getFrames()) {
+            String name = name(frame);
+            if (!name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")) {
+                return name + ":" + frame.getLineNumber();
+            }
+        }
+        return stack.getFrames().isEmpty() ? "?" : name(stack.getFrames().get(0));
+    }
+
+    private static String name(RecordedFrame frame) {
+        RecordedMethod method = frame.getMethod();
+        if (method == null) {
+            return "?";
+        }
+        return method.getType().getName() + "." + method.getName();
+    }
+
+    public void print(PrintStream out, int top, long requests) {
+        out.printf(Locale.ROOT, "CPU: %d execution samples%n", cpuSamples);
+        printTop(out, "Top methods by self CPU samples", selfCpu, cpuSamples, top, false);
+        printTop(out, "Our methods by inclusive CPU samples", inclusiveOurs, cpuSamples, top, false);
+        out.printf(Locale.ROOT, "%nAllocation: %.1f MB sampled in total", allocatedBytes / 1e6);
+        if (requests > 0) {
+            out.printf(Locale.ROOT, ", %.0f bytes per request over %d requests", allocatedBytes / (double) requests,
+                    requests);
+        }
+        out.println();
+        printTop(out, "Top allocated classes by bytes", allocationByClass, allocatedBytes, top, true);
+        printTop(out, "Top allocation sites (class @ first non-JDK frame) by bytes", allocationBySite,
+                allocatedBytes, top, true);
+        out.printf(Locale.ROOT, "%nGC: %d collections, %d ms of pauses in total%n", gcCount, gcPauses.toMillis());
+    }
+
+    private static void printTop(PrintStream out, String title, Map<String, Long> counts, long total, int top,
+                                 boolean bytes) {
+        out.printf("%n%s:%n", title);
+        Map<String, Long> sorted = counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        sorted.forEach((name, count) -> {
+            double share = total == 0 ? 0 : 100.0 * count / total;
+            if (bytes) {
+                out.printf(Locale.ROOT, "  %5.1f%%  %10.1f MB  %s%n", share, count / 1e6, name);
+            } else {
+                out.printf(Locale.ROOT, "  %5.1f%%  %8d  %s%n", share, count, name);
+            }
+        });
+    }
+
+    long cpuSamples() {
+        return cpuSamples;
+    }
+
+    long allocatedBytes() {
+        return allocatedBytes;
+    }
+}

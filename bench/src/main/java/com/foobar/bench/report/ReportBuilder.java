@@ -1,0 +1,394 @@
+package com.foobar.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Turns the raw lines of one bench/run (one JSON object per wrk run, plus the idle-10k and stream-1g measurements)
+ * into the report: medians per scenario and target, our ratios against HAProxy and nginx, the overhead against the
+ * direct backend, and the issue's goals checked against them.
+ */
+public final class ReportBuilder {
+
+    public static final String OURS = "balancer";
+    public static final String HAPROXY = "haproxy";
+    public static final String NGINX = "nginx";
+    public static final String DIRECT = "direct";
+    static final List<String> TARGET_ORDER = List.of(OURS, HAPROXY, NGINX, DIRECT);
+    static final List<String> SCENARIO_ORDER = List.of(
+            "small-keepalive", "new-connection", "large-response", "upload", "many-connections");
+    static final String IDLE = "idle-10k";
+    static final String STREAM = "stream-1g";
+    static final double IDLE_RSS_GOAL_MB = 300.0;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final JsonNode meta;
+    private final Map<String, Map<String, List<WrkRun>>> runs = new LinkedHashMap<>();
+    private final Map<String, Integer> connections = new LinkedHashMap<>();
+    private JsonNode idle;
+    private JsonNode stream;
+
+    public ReportBuilder(JsonNode meta) {
+        this.meta = meta == null ? NODES.objectNode() : meta;
+    }
+
+    /** Adds one raw line; lines of an unknown kind are refused, so a typo in the harness cannot go unnoticed. */
+    public ReportBuilder add(JsonNode line) {
+        String kind = line.path("kind").asText("wrk");
+        switch (kind) {
+            case "wrk" -> {
+                WrkRun run = WrkRun.fromJson(line);
+                runs.computeIfAbsent(run.scenario(), s -> new LinkedHashMap<>())
+                        .computeIfAbsent(run.target(), t -> new ArrayList<>())
+                        .add(run);
+                connections.putIfAbsent(run.scenario(), run.connections());
+            }
+            case "idle" -> idle = line;
+            case "stream" -> stream = line;
+            default -> throw new IllegalArgumentException("raw line of unknown kind \"" + kind + "\": " + line);
+        }
+        return this;
+    }
+
+    public Map<String, TargetSummary> summaries(String scenario) {
+        Map<String, TargetSummary> out = new LinkedHashMap<>();
+        Map<String, List<WrkRun>> byTarget = runs.getOrDefault(scenario, Map.of());
+        for (String target : orderedTargets(byTarget.keySet())) {
+            out.put(target, TargetSummary.of(target, byTarget.get(target)));
+        }
+        return out;
+    }
+
+    public ObjectNode json() {
+        ObjectNode root = NODES.objectNode();
+        for (String section : List.of("generated_at", "machine", "versions", "config", "load")) {
+            if (meta.has(section)) {
+                root.set(section, meta.get(section));
+            }
+        }
+        ArrayNode scenarios = root.putArray("scenarios");
+        for (String scenario : orderedScenarios()) {
+            Map<String, TargetSummary> summaries = summaries(scenario);
+            ObjectNode s = scenarios.addObject();
+            s.put("name", scenario);
+            s.put("connections", connections.getOrDefault(scenario, 0));
+            ObjectNode targets = s.putObject("targets");
+            summaries.forEach((target, t) -> {
+                ObjectNode n = targets.putObject(target);
+                n.put("rounds", t.rounds());
+                putNumber(n, "rps_median", t.rpsMedian());
+                putNumber(n, "p50_ms_median", t.p50MsMedian());
+                putNumber(n, "p99_ms_median", t.p99MsMedian());
+                putNumber(n, "mb_per_s_median", t.mbPerSecondMedian());
+                n.put("errors", t.errors());
+                ArrayNode perRound = n.putArray("rps_per_round");
+                t.rpsPerRound().forEach(v -> perRound.add(Math.round(v)));
+            });
+            ObjectNode ratios = s.putObject("ratios");
+            putNumber(ratios, "rps_ours_vs_haproxy", rpsRatio(summaries, HAPROXY));
+            putNumber(ratios, "rps_ours_vs_nginx", rpsRatio(summaries, NGINX));
+            putNumber(ratios, "p99_ours_vs_haproxy", p99Ratio(summaries, HAPROXY));
+            putNumber(ratios, "p99_ours_vs_nginx", p99Ratio(summaries, NGINX));
+            TargetSummary direct = summaries.get(DIRECT);
+            if (direct != null) {
+                ObjectNode overhead = s.putObject("overhead_vs_direct");
+                summaries.forEach((target, t) -> {
+                    if (!DIRECT.equals(target)) {
+                        ObjectNode o = overhead.putObject(target);
+                        putNumber(o, "rps_fraction_of_direct", Stats.ratio(t.rpsMedian(), direct.rpsMedian()));
+                        putNumber(o, "p50_added_ms", t.p50MsMedian() - direct.p50MsMedian());
+                        putNumber(o, "p99_added_ms", t.p99MsMedian() - direct.p99MsMedian());
+                    }
+                });
+            }
+        }
+        if (idle != null) {
+            root.set(IDLE, idle);
+        }
+        if (stream != null) {
+            root.set(STREAM, stream);
+        }
+        ArrayNode goals = root.putArray("goals");
+        goals().forEach(goals::add);
+        return root;
+    }
+
+    public String markdown() {
+        StringBuilder md = new StringBuilder(4096);
+        md.append("# Benchmark: our balancer against HAProxy and nginx\n\n");
+        appendMachine(md);
+        md.append("\n## Throughput and latency\n\n")
+                .append("Medians over the rounds. `% of direct` is the target's req/s as a share of wrk against one ")
+                .append("backend directly (the physical limit); `+p50` is the latency the proxy adds to that.\n\n")
+                .append("| Scenario | Conns | Target | req/s | p50 ms | p99 ms | MB/s | errors | % of direct | +p50 ms |\n")
+                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String scenario : orderedScenarios()) {
+            Map<String, TargetSummary> summaries = summaries(scenario);
+            TargetSummary direct = summaries.get(DIRECT);
+            for (TargetSummary t : summaries.values()) {
+                md.append("| ").append(scenario)
+                        .append(" | ").append(connections.getOrDefault(scenario, 0))
+                        .append(" | ").append(label(t.target()))
+                        .append(" | ").append(fmt(t.rpsMedian(), 0))
+                        .append(" | ").append(fmt(t.p50MsMedian(), 2))
+                        .append(" | ").append(fmt(t.p99MsMedian(), 2))
+                        .append(" | ").append(fmt(t.mbPerSecondMedian(), 1))
+                        .append(" | ").append(t.errors())
+                        .append(" | ");
+                if (direct != null && !DIRECT.equals(t.target())) {
+                    md.append(fmt(100.0 * Stats.ratio(t.rpsMedian(), direct.rpsMedian()), 0)).append('%')
+                            .append(" | ").append(fmtSigned(t.p50MsMedian() - direct.p50MsMedian()));
+                } else {
+                    md.append("  | ");
+                }
+                md.append(" |\n");
+            }
+        }
+        md.append("\n## Ours against the peers (same run)\n\n")
+                .append("| Scenario | ours/HAProxy req/s | ours/nginx req/s | ours/HAProxy p99 | ours/nginx p99 |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        for (String scenario : orderedScenarios()) {
+            Map<String, TargetSummary> summaries = summaries(scenario);
+            md.append("| ").append(scenario)
+                    .append(" | ").append(fmtRatio(rpsRatio(summaries, HAPROXY)))
+                    .append(" | ").append(fmtRatio(rpsRatio(summaries, NGINX)))
+                    .append(" | ").append(fmtRatio(p99Ratio(summaries, HAPROXY)))
+                    .append(" | ").append(fmtRatio(p99Ratio(summaries, NGINX)))
+                    .append(" |\n");
+        }
+        appendIdleAndStream(md);
+        md.append("\n## Goals (issue 8)\n\n| Figure | Goal | Measured | Met |\n|---|---|---:|---|\n");
+        for (ObjectNode goal : goals()) {
+            md.append("| ").append(goal.path("figure").asText())
+                    .append(" | ").append(goal.path("goal").asText())
+                    .append(" | ").append(goal.path("measured").asText())
+                    .append(" | ").append(goal.path("met").isBoolean()
+                            ? (goal.path("met").asBoolean() ? "yes" : "**no**") : "not measured")
+                    .append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private void appendMachine(StringBuilder md) {
+        JsonNode machine = meta.path("machine");
+        JsonNode versions = meta.path("versions");
+        JsonNode config = meta.path("config");
+        JsonNode load = meta.path("load");
+        md.append("- Generated: ").append(meta.path("generated_at").asText("?")).append('\n')
+                .append("- Machine: ").append(machine.path("nproc").asText("?")).append(" CPUs, ")
+                .append(machine.path("cpu_model").asText("?")).append(", ")
+                .append(machine.path("memory").asText("?")).append(", ")
+                .append(machine.path("kernel").asText("?")).append('\n');
+        md.append("- Versions:");
+        versions.fields().forEachRemaining(e -> md.append(' ').append(e.getKey()).append(" `")
+                .append(e.getValue().asText()).append("`;"));
+        md.append('\n');
+        md.append("- Config:");
+        config.fields().forEachRemaining(e -> md.append(' ').append(e.getKey()).append('=')
+                .append(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()).append(';'));
+        md.append('\n');
+        if (!load.isMissingNode()) {
+            md.append("- Load average (1/5/15 min) before: ").append(load.path("before").asText("?"))
+                    .append("; after: ").append(load.path("after").asText("?")).append('\n');
+            if (load.path("busy").asBoolean(false)) {
+                md.append("- **The machine was busy** (other work ran during the benchmark): the absolute figures ")
+                        .append("are noisy; the interleaved rounds keep the ratios fairer than the absolutes.\n");
+            }
+        }
+    }
+
+    private void appendIdleAndStream(StringBuilder md) {
+        if (idle != null) {
+            md.append("\n## idle-10k\n\n")
+                    .append("| Connections asked | Open at measurement | Failed | RSS before | RSS with them | ")
+                    .append("Heap used after GC | Heap committed | RSS per connection |\n")
+                    .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+                    .append("| ").append(idle.path("connections").asInt())
+                    .append(" | ").append(idle.path("open").asInt())
+                    .append(" | ").append(idle.path("failed").asInt())
+                    .append(" | ").append(mb(idle.path("rss_before_kb")))
+                    .append(" | ").append(mb(idle.path("rss_kb")))
+                    .append(" | ").append(mb(idle.path("heap_used_kb")))
+                    .append(" | ").append(mb(idle.path("heap_committed_kb")))
+                    .append(" | ").append(perConnection(idle))
+                    .append(" |\n");
+            if (idle.hasNonNull("java_opts")) {
+                md.append("\nBalancer JVM options: `").append(idle.path("java_opts").asText()).append("`\n");
+            }
+        }
+        if (stream != null) {
+            md.append("\n## stream-1g\n\n| Completed | Bytes | Seconds | MB/s | Peak RSS | JVM options |\n")
+                    .append("|---|---:|---:|---:|---:|---|\n")
+                    .append("| ").append(stream.path("completed").asBoolean() ? "yes" : "**no**")
+                    .append(" | ").append(stream.path("bytes").asLong())
+                    .append(" | ").append(fmt(stream.path("seconds").asDouble(Double.NaN), 1))
+                    .append(" | ").append(fmt(stream.path("bytes").asLong() / 1e6
+                            / stream.path("seconds").asDouble(Double.NaN), 0))
+                    .append(" | ").append(mb(stream.path("peak_rss_kb")))
+                    .append(" | `").append(stream.path("java_opts").asText("")).append("`")
+                    .append(" |\n");
+        }
+    }
+
+    private List<ObjectNode> goals() {
+        List<ObjectNode> goals = new ArrayList<>();
+        Map<String, TargetSummary> small = summaries("small-keepalive");
+        goals.add(goal("small-keepalive req/s vs HAProxy", ">= 1.0x", rpsRatio(small, HAPROXY), 1.0, true));
+        goals.add(goal("small-keepalive req/s vs nginx", ">= 1.2x", rpsRatio(small, NGINX), 1.2, true));
+        goals.add(goal("small-keepalive p99 vs HAProxy", "<= 1.5x", p99Ratio(small, HAPROXY), 1.5, false));
+        double rssMb = idle == null || !idle.hasNonNull("rss_kb") ? Double.NaN : idle.path("rss_kb").asDouble() / 1024.0;
+        ObjectNode idleGoal = goal("idle-10k RSS", "<= 300 MB", rssMb, IDLE_RSS_GOAL_MB, false, " MB");
+        if (idle != null && idle.path("open").asInt() < idle.path("connections").asInt()) {
+            // Fewer connections open than asked for makes the RSS figure flattering: it does not count.
+            idleGoal.put("met", false);
+            idleGoal.put("measured", idleGoal.path("measured").asText() + " (only " + idle.path("open").asInt()
+                    + " open)");
+        }
+        goals.add(idleGoal);
+        goals.add(goal("large-response throughput vs HAProxy", ">= 0.9x",
+                rpsRatio(summaries("large-response"), HAPROXY), 0.9, true));
+        goals.add(goal("upload throughput vs HAProxy", ">= 0.9x",
+                rpsRatio(summaries("upload"), HAPROXY), 0.9, true));
+        ObjectNode streamGoal = NODES.objectNode();
+        streamGoal.put("figure", "stream-1g through -Xmx128m completes");
+        streamGoal.put("goal", "completes");
+        if (stream == null) {
+            streamGoal.put("measured", "not run");
+            streamGoal.putNull("met");
+        } else {
+            streamGoal.put("measured", stream.path("bytes").asLong() + " bytes, peak RSS "
+                    + mb(stream.path("peak_rss_kb")));
+            streamGoal.put("met", stream.path("completed").asBoolean());
+        }
+        goals.add(streamGoal);
+        return goals;
+    }
+
+    private static ObjectNode goal(String figure, String goal, double measured, double bound, boolean atLeast) {
+        return goal(figure, goal, measured, bound, atLeast, "");
+    }
+
+    private static ObjectNode goal(String figure, String goal, double measured, double bound, boolean atLeast,
+                                   String unit) {
+        ObjectNode n = NODES.objectNode();
+        n.put("figure", figure);
+        n.put("goal", goal);
+        if (Double.isNaN(measured)) {
+            n.put("measured", "not measured");
+            n.putNull("met");
+        } else {
+            n.put("measured", unit.isEmpty() ? fmtRatio(measured) : fmt(measured, 0) + unit);
+            n.put("value", round(measured, 3));
+            n.put("met", atLeast ? measured >= bound : measured <= bound);
+        }
+        return n;
+    }
+
+    private static double rpsRatio(Map<String, TargetSummary> summaries, String peer) {
+        TargetSummary ours = summaries.get(OURS);
+        TargetSummary other = summaries.get(peer);
+        return ours == null || other == null ? Double.NaN : Stats.ratio(ours.rpsMedian(), other.rpsMedian());
+    }
+
+    private static double p99Ratio(Map<String, TargetSummary> summaries, String peer) {
+        TargetSummary ours = summaries.get(OURS);
+        TargetSummary other = summaries.get(peer);
+        return ours == null || other == null ? Double.NaN : Stats.ratio(ours.p99MsMedian(), other.p99MsMedian());
+    }
+
+    private List<String> orderedScenarios() {
+        Set<String> ordered = new LinkedHashSet<>();
+        SCENARIO_ORDER.stream().filter(runs::containsKey).forEach(ordered::add);
+        ordered.addAll(runs.keySet());
+        return new ArrayList<>(ordered);
+    }
+
+    private static List<String> orderedTargets(Set<String> present) {
+        Set<String> ordered = new LinkedHashSet<>();
+        TARGET_ORDER.stream().filter(present::contains).forEach(ordered::add);
+        ordered.addAll(present);
+        return new ArrayList<>(ordered);
+    }
+
+    private static String label(String target) {
+        return switch (target) {
+            case OURS -> "**ours**";
+            case HAPROXY -> "HAProxy";
+            case NGINX -> "nginx";
+            case DIRECT -> "direct";
+            default -> target;
+        };
+    }
+
+    private static String perConnection(JsonNode idle) {
+        int open = idle.path("open").asInt();
+        if (open <= 0 || !idle.hasNonNull("rss_kb") || !idle.hasNonNull("rss_before_kb")) {
+            return "n/a";
+        }
+        double kb = (idle.path("rss_kb").asDouble() - idle.path("rss_before_kb").asDouble()) / open;
+        return fmt(kb, 1) + " KB";
+    }
+
+    private static String mb(JsonNode kb) {
+        return kb == null || kb.isMissingNode() || kb.isNull() ? "n/a" : fmt(kb.asDouble() / 1024.0, 0) + " MB";
+    }
+
+    private static void putNumber(ObjectNode node, String field, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            node.putNull(field);
+        } else {
+            node.put(field, round(value, 3));
+        }
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    static String fmt(double value, int decimals) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%,." + decimals + "f", value);
+    }
+
+    private static String fmtSigned(double value) {
+        return Double.isNaN(value) ? "n/a" : (value >= 0 ? "+" : "") + fmt(value, 2);
+    }
+
+    static String fmtRatio(double value) {
+        return Double.isNaN(value) ? "n/a" : fmt(value, 2) + "x";
+    }
+
+    /** Reads the raw lines of a JSON-lines file's text; blank lines are skipped. */
+    public static List<JsonNode> parseLines(ObjectMapper mapper, String text) {
+        Objects.requireNonNull(text, "text");
+        List<JsonNode> lines = new ArrayList<>();
+        int number = 0;
+        for (String line : text.split("\n")) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                lines.add(mapper.readTree(line));
+            } catch (Exception e) {
+                throw new IllegalArgumentException("raw results line " + number + " is not JSON: " + line, e);
+            }
+        }
+        return lines;
+    }
+}
