@@ -36,11 +36,16 @@ step "compose: rejects an unknown service key"
 rejects docker-compose -f "$broken" config -q
 rm -f "$broken"
 
-step "prometheus: promtool check config"
+step "prometheus: promtool check config (and its rule files)"
 run promtool check config prometheus/prometheus.yml
+step "prometheus: promtool check rules"
+run promtool check rules prometheus/alerts.yml
 sed 's/scrape_interval: 5s/scrape_interval: five seconds/' prometheus/prometheus.yml > "$scratch/prometheus.yml"
 step "prometheus: rejects a broken configuration"
 rejects promtool check config "$scratch/prometheus.yml"
+sed 's/expr: up{job=~"balancer|webapp"} == 0/expr: up{job=~"balancer|webapp"} ==/' prometheus/alerts.yml > "$scratch/alerts.yml"
+step "prometheus: rejects a broken rule"
+rejects promtool check rules "$scratch/alerts.yml"
 
 json_ok() { node -e 'for (const f of process.argv.slice(1)) JSON.parse(require("fs").readFileSync(f, "utf8"))' "$@"; }
 for f in grafana/dashboards/*.json; do

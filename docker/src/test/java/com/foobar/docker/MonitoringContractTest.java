@@ -8,6 +8,7 @@ import com.foobar.balancer.config.ConfigLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ class MonitoringContractTest {
     }
 
     @Test
-    void everySeriesAndLabelTheDashboardQueriesIsRegisteredByTheCode() {
+    void everySeriesAndLabelTheDashboardAndAlertsQueryIsRegisteredByTheCode() throws Exception {
         Map<String, MeterNames> modules = new LinkedHashMap<>();
         for (String module : List.of("balancer", "webapp", "db-router")) {
             modules.put(module, MeterNames.of(StackFiles.ROOT.resolve(module)));
@@ -131,30 +132,54 @@ class MonitoringContractTest {
         assertThat(modules.get("balancer").series).as("the balancer registers balancer_* meters").isNotEmpty();
         Set<String> unknownSeries = new TreeSet<>();
         Set<String> unknownLabels = new TreeSet<>();
-        for (JsonNode panel : panels()) {
-            for (JsonNode t : panel.path("targets")) {
-                String expr = t.path("expr").asText();
-                List<MeterNames> owners = new ArrayList<>();
-                Matcher m = SERIES.matcher(expr);
-                while (m.find()) {
-                    String series = m.group(1);
-                    MeterNames owner = modules.values().stream().filter(n -> n.series.containsKey(series))
-                            .findFirst().orElse(null);
-                    if (owner == null) {
-                        unknownSeries.add(series + " (panel \"" + panel.path("title").asText() + "\")");
-                    } else {
-                        owners.add(owner);
-                    }
+        Map<String, String> queries = queries();
+        assertThat(queries).isNotEmpty();
+        for (Map.Entry<String, String> q : queries.entrySet()) {
+            String expr = q.getValue();
+            List<MeterNames> owners = new ArrayList<>();
+            Matcher m = SERIES.matcher(expr);
+            while (m.find()) {
+                String series = m.group(1);
+                MeterNames owner = modules.values().stream().filter(n -> n.series.containsKey(series))
+                        .findFirst().orElse(null);
+                if (owner == null) {
+                    unknownSeries.add(series + " (" + q.getKey() + ")");
+                } else {
+                    owners.add(owner);
                 }
-                for (String label : labels(expr)) {
-                    if (!owners.isEmpty() && owners.stream().noneMatch(o -> o.literals.contains(label))) {
-                        unknownLabels.add(label + " in " + expr);
-                    }
+            }
+            for (String label : labels(expr)) {
+                if (!owners.isEmpty() && owners.stream().noneMatch(o -> o.literals.contains(label))) {
+                    unknownLabels.add(label + " in " + expr);
                 }
             }
         }
         assertThat(unknownSeries).as("series no module registers").isEmpty();
         assertThat(unknownLabels).as("labels no module tags its meters with").isEmpty();
+    }
+
+    @Test
+    void prometheusLoadsTheAlertRulesItIsGiven() {
+        assertThat(prometheus.path("rule_files").toString()).isEqualTo("[\"alerts.yml\"]");
+        assertThat(COMPOSE.bindSourceOf("prometheus", "/etc/prometheus/alerts.yml")).isEqualTo("./prometheus/alerts.yml");
+    }
+
+    /** Every PromQL query of the dashboard and the alert rules, keyed by where it comes from. */
+    static Map<String, String> queries() throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JsonNode panel : panels()) {
+            int i = 0;
+            for (JsonNode t : panel.path("targets")) {
+                out.put("panel \"" + panel.path("title").asText() + "\" #" + i++, t.path("expr").asText());
+            }
+        }
+        JsonNode rules = new YAMLMapper().readTree(StackFiles.PROMETHEUS_YML.resolveSibling("alerts.yml").toFile());
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                out.put("alert " + rule.path("alert").asText(), rule.path("expr").asText());
+            }
+        }
+        return out;
     }
 
     @Test
@@ -169,9 +194,17 @@ class MonitoringContractTest {
         }
     }
 
-    private static List<JsonNode> panels() {
+    static List<JsonNode> panels() {
+        JsonNode d = dashboard;
+        if (d == null) {
+            try {
+                d = new ObjectMapper().readTree(StackFiles.GRAFANA_DASHBOARDS.resolve("foobar.json").toFile());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         List<JsonNode> out = new ArrayList<>();
-        for (JsonNode p : dashboard.path("panels")) {
+        for (JsonNode p : d.path("panels")) {
             out.add(p);
             p.path("panels").forEach(out::add);
         }
