@@ -31,15 +31,21 @@ final class RoundRobinPolicy implements LoadBalancingPolicy {
         @Override
         public S select(RequestContext ctx, Predicate<? super S> usable) {
             int n = servers.size();
+            if (n == 0) {
+                return null;
+            }
+            // One ticket per pick, walked locally: another event loop advancing the counter meanwhile can never make
+            // this pick miss a usable server.
+            long ticket = next.getAndIncrement();
             S fallback = null;
-            // Advancing the shared counter past unusable servers keeps the turn exact among the usable ones.
             for (int i = 0; i < n; i++) {
-                S s = servers.get((int) Math.floorMod(next.getAndIncrement(), (long) n));
+                S s = servers.get((int) Math.floorMod(ticket + i, (long) n));
                 if (!usable.test(s)) {
                     continue;
                 }
                 double w = s.effectiveWeight();
                 if (w >= s.weight() || ThreadLocalRandom.current().nextDouble() * s.weight() < w) {
+                    skip(i);
                     return s;
                 }
                 if (fallback == null) {
@@ -47,6 +53,13 @@ final class RoundRobinPolicy implements LoadBalancingPolicy {
                 }
             }
             return fallback;
+        }
+
+        /** Moves the turn past the unusable servers this pick stepped over, keeping the turn exact among usable ones. */
+        private void skip(int skipped) {
+            if (skipped > 0) {
+                next.addAndGet(skipped);
+            }
         }
     }
 }

@@ -333,4 +333,31 @@ class LoadBalancingPoliciesTest {
         assertThat(selector("peak-ewma", List.of(fastButBusy, slower)).select(RequestContext.EMPTY, USABLE))
                 .isSameAs(slower);
     }
+
+    @ParameterizedTest
+    @MethodSource("algorithms")
+    void neverReturnsNullUnderConcurrencyWhileAServerIsUsable(String algorithm) throws Exception {
+        FakeEndpoint down = new FakeEndpoint("down");
+        down.usable = false;
+        FakeEndpoint survivor = new FakeEndpoint("survivor");
+        ServerSelector<FakeEndpoint> sel = selector(algorithm, List.of(down, survivor));
+        java.util.concurrent.atomic.AtomicInteger nulls = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    if (sel.select(TestRequest.fromIp("10.9." + id + "." + (i % 250)), USABLE) == null) {
+                        nulls.incrementAndGet();
+                    }
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(30_000);
+        }
+        assertThat(nulls.get()).isZero();
+    }
 }
