@@ -20,11 +20,16 @@ import java.util.stream.Stream;
  * module, which hold its tag keys. This keeps the dashboard honest without starting every service.
  */
 final class MeterNames {
+    /** A meter name: a string literal, or a constant of the same file ({@code static final String X = "a.b"}). */
+    private static final String NAME = "(\"[a-z][a-z0-9_.]*\"|[A-Z][A-Z0-9_]*)";
     private static final Pattern BUILDER = Pattern.compile(
             "\\b(Counter|Timer|Gauge|DistributionSummary|LongTaskTimer|FunctionCounter|FunctionTimer|TimeGauge)"
-                    + "\\s*\\.\\s*builder\\(\\s*\"([a-z][a-z0-9_.]*)\"");
+                    + "\\s*\\.\\s*builder\\(\\s*" + NAME);
     private static final Pattern SHORTHAND = Pattern.compile(
-            "\\.\\s*(counter|timer|gauge|summary|more\\(\\)\\s*\\.\\s*timeGauge|more\\(\\)\\s*\\.\\s*counter)\\(\\s*\"([a-z][a-z0-9_.]*)\"");
+            "\\.\\s*(counter|timer|gauge|summary|more\\(\\)\\s*\\.\\s*timeGauge|more\\(\\)\\s*\\.\\s*counter)\\(\\s*"
+                    + NAME);
+    private static final Pattern CONSTANT = Pattern.compile(
+            "\\bstatic\\s+final\\s+String\\s+([A-Z][A-Z0-9_]*)\\s*=\\s*\"([a-z][a-z0-9_.]*)\"\\s*;");
     private static final Pattern LITERAL = Pattern.compile("\"([A-Za-z0-9_.-]+)\"");
     private static final List<String> UNITS = List.of("seconds", "bytes", "milliseconds", "percent", "ratio");
 
@@ -51,9 +56,14 @@ final class MeterNames {
     }
 
     private void scan(String source) {
+        Map<String, String> constants = new TreeMap<>();
+        Matcher c = CONSTANT.matcher(source);
+        while (c.find()) {
+            constants.put(c.group(1), c.group(2));
+        }
         Matcher b = BUILDER.matcher(source);
         while (b.find()) {
-            add(b.group(1), b.group(2));
+            add(b.group(1), resolve(b.group(2), constants));
         }
         Matcher s = SHORTHAND.matcher(source);
         while (s.find()) {
@@ -64,7 +74,7 @@ final class MeterNames {
                 case "gauge" -> "Gauge";
                 case "timeGauge" -> "TimeGauge";
                 default -> "DistributionSummary";
-            }, s.group(2));
+            }, resolve(s.group(2), constants));
         }
         Matcher l = LITERAL.matcher(source);
         while (l.find()) {
@@ -72,7 +82,15 @@ final class MeterNames {
         }
     }
 
+    /** The meter name a literal or constant stands for; null for a constant defined elsewhere. */
+    private static String resolve(String token, Map<String, String> constants) {
+        return token.startsWith("\"") ? token.substring(1, token.length() - 1) : constants.get(token);
+    }
+
     private void add(String kind, String meter) {
+        if (meter == null) {
+            return;
+        }
         String base = meter.replace('.', '_');
         switch (kind) {
             case "Counter", "FunctionCounter" -> series.put(base.endsWith("_total") ? base : base + "_total", meter);
