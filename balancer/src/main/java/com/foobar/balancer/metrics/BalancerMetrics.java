@@ -67,15 +67,30 @@ public final class BalancerMetrics {
      */
     public void requestCompleted(String listener, String pool, String server, int status, long totalNanos,
             long upstreamNanos) {
-        RequestMeters m = requests.computeIfAbsent(listener, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(server, k -> new RequestMeters(listener, pool, server));
+        RequestMeters m = requestMeters(listener, pool, server);
         int cls = status / 100;
         m.byClass[cls >= 1 && cls <= 5 ? cls : 0].increment();
         m.total.record(totalNanos, TimeUnit.NANOSECONDS);
-        if (upstreamNanos >= 0 && !NONE.equals(server)) {
-            upstreamTimer(pool, server).record(upstreamNanos, TimeUnit.NANOSECONDS);
+        if (upstreamNanos >= 0 && m.upstream != null) {
+            m.upstream.record(upstreamNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Plain gets first: a capturing lambda handed to computeIfAbsent would be allocated on every request. */
+    private RequestMeters requestMeters(String listener, String pool, String server) {
+        ConcurrentMap<String, ConcurrentMap<String, RequestMeters>> byPool = requests.get(listener);
+        if (byPool != null) {
+            ConcurrentMap<String, RequestMeters> byServer = byPool.get(pool);
+            if (byServer != null) {
+                RequestMeters m = byServer.get(server);
+                if (m != null) {
+                    return m;
+                }
+            }
+        }
+        return requests.computeIfAbsent(listener, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(server, k -> new RequestMeters(listener, pool, server));
     }
 
     private Timer upstreamTimer(String pool, String server) {
@@ -89,17 +104,22 @@ public final class BalancerMetrics {
 
     /** A request is sent again to another server after {@code server} failed it. */
     public void retried(String pool, String server, FailureKind reason) {
-        retries.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(server, k -> {
-                    Counter[] c = new Counter[FailureKind.values().length];
-                    for (FailureKind f : FailureKind.values()) {
-                        c[f.ordinal()] = Counter.builder("balancer.retries")
-                                .description("Requests retried on another server, by the failure that caused it")
-                                .tags("pool", pool, "server", server, "reason", f.label())
-                                .register(registry);
-                    }
-                    return c;
-                })[reason.ordinal()].increment();
+        ConcurrentMap<String, Counter[]> byServer = retries.get(pool);
+        Counter[] c = byServer == null ? null : byServer.get(server);
+        if (c == null) {
+            c = retries.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(server, k -> {
+                        Counter[] made = new Counter[FailureKind.values().length];
+                        for (FailureKind f : FailureKind.values()) {
+                            made[f.ordinal()] = Counter.builder("balancer.retries")
+                                    .description("Requests retried on another server, by the failure that caused it")
+                                    .tags("pool", pool, "server", server, "reason", f.label())
+                                    .register(registry);
+                        }
+                        return made;
+                    });
+        }
+        c[reason.ordinal()].increment();
     }
 
     /** A request got 503 because no server of the pool was usable. */
@@ -134,8 +154,12 @@ public final class BalancerMetrics {
     }
 
     public void clientConnectionOpened(String listener) {
-        clientConnections.computeIfAbsent(listener, k -> new ConnectionMeters("balancer.client.connections",
-                "client", Tags.of("listener", listener))).opened();
+        ConnectionMeters m = clientConnections.get(listener);
+        if (m == null) {
+            m = clientConnections.computeIfAbsent(listener, k -> new ConnectionMeters("balancer.client.connections",
+                    "client", Tags.of("listener", listener)));
+        }
+        m.opened();
     }
 
     public void clientConnectionClosed(String listener) {
@@ -154,6 +178,11 @@ public final class BalancerMetrics {
     }
 
     private ConnectionMeters upstreamConnections(String pool, String server) {
+        ConcurrentMap<String, ConnectionMeters> byServer = upstreamConnections.get(pool);
+        ConnectionMeters m = byServer == null ? null : byServer.get(server);
+        if (m != null) {
+            return m;
+        }
         return upstreamConnections.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(server, k -> new ConnectionMeters("balancer.upstream.connections", "upstream",
                         Tags.of("pool", pool, "server", server)));
@@ -185,6 +214,7 @@ public final class BalancerMetrics {
     private final class RequestMeters {
         final Counter[] byClass = new Counter[STATUS_CLASSES.length];
         final Timer total;
+        final Timer upstream; // null when no server was reached
 
         RequestMeters(String listener, String pool, String server) {
             for (int i = 0; i < STATUS_CLASSES.length; i++) {
@@ -198,6 +228,7 @@ public final class BalancerMetrics {
                     .tags("listener", listener, "pool", pool, "server", server)
                     .serviceLevelObjectives(LATENCY_BUCKETS)
                     .register(registry);
+            upstream = NONE.equals(server) ? null : upstreamTimer(pool, server);
         }
     }
 
