@@ -158,7 +158,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (current == null && !closing) {
             ctx.read();
-        } else if (current != null && pending.isEmpty() && !current.requestReceived()) {
+        } else if (current != null) {
+            // Dispatching from the queue wrote without flushing, as a socket read would have.
             current.onClientReadComplete();
         }
     }

@@ -230,7 +230,9 @@ public final class TestBackend implements AutoCloseable {
                 case "/ignore":
                     break;
                 case "/garbage":
-                    ctx.writeAndFlush(Unpooled.copiedBuffer("THIS IS NOT HTTP\r\n\r\n", StandardCharsets.US_ASCII));
+                    // Around the codec: raw bytes straight to the socket.
+                    ctx.pipeline().firstContext().writeAndFlush(
+                            Unpooled.copiedBuffer("THIS IS NOT HTTP\r\n\r\n", StandardCharsets.US_ASCII));
                     break;
                 case "/echo": {
                     HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
