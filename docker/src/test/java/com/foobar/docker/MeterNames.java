@@ -35,6 +35,8 @@ final class MeterNames {
 
     final Map<String, String> series = new TreeMap<>();
     final Set<String> literals = new TreeSet<>();
+    /** Whether the module binds HikariCP's own meters to its registry. */
+    boolean bindsHikariMeters;
 
     private MeterNames() {
     }
@@ -56,6 +58,7 @@ final class MeterNames {
     }
 
     private void scan(String source) {
+        bindsHikariMeters |= source.contains("MicrometerMetricsTrackerFactory");
         Map<String, String> constants = new TreeMap<>();
         Matcher c = CONSTANT.matcher(source);
         while (c.find()) {

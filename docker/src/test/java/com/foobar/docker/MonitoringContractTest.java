@@ -34,6 +34,13 @@ class MonitoringContractTest {
     private static final Pattern SERIES = Pattern.compile("\\b((?:balancer|webapp|dbrouter|db_router|hikaricp)_[a-z0-9_]+)\\b");
     private static final Pattern BY = Pattern.compile("\\bby\\s*\\(([^)]*)\\)");
     private static final Pattern MATCHER = Pattern.compile("([a-z_][a-z0-9_]*)\\s*(?:=~|!~|!=|=)\\s*\"");
+    /**
+     * HikariCP's own meters, which the db-router binds (MicrometerMetricsTrackerFactory) rather than declares: their
+     * names are in HikariCP's jar, not in our sources. WebAppLiveTest sees them in a real scrape.
+     */
+    static final Set<String> HIKARI_SERIES = Set.of("hikaricp_connections_active", "hikaricp_connections_idle",
+            "hikaricp_connections_pending", "hikaricp_connections", "hikaricp_connections_max",
+            "hikaricp_connections_min", "hikaricp_connections_timeout_total");
     /** Labels Prometheus adds (job, instance, our tier) or that come with every histogram (le). */
     private static final Set<String> PROMETHEUS_LABELS = Set.of("le", "instance", "job", "tier", "__name__");
 
@@ -140,6 +147,11 @@ class MonitoringContractTest {
             Matcher m = SERIES.matcher(expr);
             while (m.find()) {
                 String series = m.group(1);
+                if (HIKARI_SERIES.contains(series)) {
+                    assertThat(modules.get("db-router").bindsHikariMeters)
+                            .as("%s: the db-router binds HikariCP's meters", series).isTrue();
+                    continue;
+                }
                 MeterNames owner = modules.values().stream().filter(n -> n.series.containsKey(series))
                         .findFirst().orElse(null);
                 if (owner == null) {
