@@ -81,7 +81,7 @@ public final class JfrHotSpots {
     private void allocationSample(RecordedEvent event) {
         long weight = event.getLong("weight");
         RecordedClass type = event.getClass("objectClass");
-        String typeName = type == null ? "?" : type.getName();
+        String typeName = type == null ? "?" : typeName(type.getName());
         allocatedBytes += weight;
         allocationByClass.merge(typeName, weight, Long::sum);
         allocationBySite.merge(typeName + " @ " + site(event.getStackTrace()), weight, Long::sum);
@@ -99,6 +99,31 @@ public final class JfrHotSpots {
             }
         }
         return stack.getFrames().isEmpty() ? "?" : name(stack.getFrames().get(0));
+    }
+
+    /** {@code [B} as {@code byte[]}, {@code [Ljava.lang.Object;} as {@code java.lang.Object[]}: readable in a report. */
+    static String typeName(String jvmName) {
+        int dimensions = 0;
+        while (dimensions < jvmName.length() && jvmName.charAt(dimensions) == '[') {
+            dimensions++;
+        }
+        if (dimensions == 0) {
+            return jvmName;
+        }
+        String element = jvmName.substring(dimensions);
+        String base = switch (element) {
+            case "B" -> "byte";
+            case "C" -> "char";
+            case "I" -> "int";
+            case "J" -> "long";
+            case "S" -> "short";
+            case "Z" -> "boolean";
+            case "F" -> "float";
+            case "D" -> "double";
+            default -> element.startsWith("L") && element.endsWith(";")
+                    ? element.substring(1, element.length() - 1) : element;
+        };
+        return base + "[]".repeat(dimensions);
     }
 
     private static String name(RecordedFrame frame) {

@@ -1,0 +1,61 @@
+package com.foobar.bench.jfr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import jdk.jfr.Recording;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JfrHotSpotsTest {
+
+    static volatile Object sink;
+
+    /** Allocates and burns CPU for a bounded time, so that the recording has samples of both. */
+    private static long busyAllocating(Duration forAtLeast) {
+        long until = System.nanoTime() + forAtLeast.toNanos();
+        long sum = 0;
+        for (int i = 0; i < 50_000_000 && System.nanoTime() < until; i++) {
+            byte[] garbage = new byte[1024];
+            garbage[i & 1023] = (byte) i;
+            sink = garbage;
+            sum += garbage[(i * 31) & 1023];
+        }
+        return sum;
+    }
+
+    @Test
+    void findsTheCpuAndAllocationSitesOfARecording(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("test.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+            recording.enable("jdk.ObjectAllocationSample").with("throttle", "1000/s");
+            recording.start();
+            busyAllocating(Duration.ofMillis(600));
+            recording.stop();
+            recording.dump(file);
+        }
+
+        JfrHotSpots spots = JfrHotSpots.read(file);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        spots.print(new PrintStream(text, true, StandardCharsets.UTF_8), 5, 1000);
+        String report = text.toString(StandardCharsets.UTF_8);
+
+        assertThat(spots.cpuSamples()).isPositive();
+        assertThat(spots.allocatedBytes()).isPositive();
+        assertThat(report).contains("Top methods by self CPU samples", "bytes per request over 1000 requests")
+                .contains("byte[] @ com.foobar.bench.jfr.JfrHotSpotsTest.busyAllocating");
+    }
+
+    @Test
+    void writesArrayTypesAsJavaDoes() {
+        assertThat(JfrHotSpots.typeName("[B")).isEqualTo("byte[]");
+        assertThat(JfrHotSpots.typeName("[[Ljava.lang.Object;")).isEqualTo("java.lang.Object[][]");
+        assertThat(JfrHotSpots.typeName("io.netty.buffer.PooledUnsafeDirectByteBuf"))
+                .isEqualTo("io.netty.buffer.PooledUnsafeDirectByteBuf");
+    }
+}

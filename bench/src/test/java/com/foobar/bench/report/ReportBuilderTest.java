@@ -1,0 +1,120 @@
+package com.foobar.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReportBuilderTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A wrk result line as bench.lua prints it: rps requests in one second, latencies in microseconds. */
+    private static String wrk(String scenario, String target, int round, long rps, long p50Us, long p99Us) {
+        return String.format("{\"kind\":\"wrk\",\"scenario\":\"%s\",\"target\":\"%s\",\"round\":%d,"
+                + "\"connections\":64,\"requests\":%d,\"duration_us\":1000000,\"bytes\":%d,\"p50_us\":%d,"
+                + "\"p99_us\":%d,\"mean_us\":1.0,\"max_us\":1,\"errors\":{\"connect\":0,\"read\":0,\"write\":0,"
+                + "\"status\":0,\"timeout\":0}}", scenario, target, round, rps, rps * 100, p50Us, p99Us);
+    }
+
+    private static ReportBuilder builder(String... lines) throws Exception {
+        ObjectNode meta = JSON.createObjectNode();
+        meta.putObject("machine").put("nproc", 2).put("cpu_model", "Test CPU");
+        ReportBuilder builder = new ReportBuilder(meta);
+        for (JsonNode line : ReportBuilder.parseLines(JSON, String.join("\n", lines))) {
+            builder.add(line);
+        }
+        return builder;
+    }
+
+    @Test
+    void summarisesEachTargetByTheMedianOfItsRounds() throws Exception {
+        ReportBuilder builder = builder(
+                wrk("small-keepalive", "balancer", 1, 100, 1000, 5000),
+                wrk("small-keepalive", "balancer", 2, 300, 3000, 9000),
+                wrk("small-keepalive", "balancer", 3, 200, 2000, 1000));
+
+        TargetSummary ours = builder.summaries("small-keepalive").get("balancer");
+
+        assertThat(ours.rounds()).isEqualTo(3);
+        assertThat(ours.rpsMedian()).isEqualTo(200.0);
+        assertThat(ours.p50MsMedian()).isEqualTo(2.0);
+        assertThat(ours.p99MsMedian()).isEqualTo(5.0);
+    }
+
+    @Test
+    void givesOurRatiosAgainstThePeersAndChecksTheGoals() throws Exception {
+        ReportBuilder builder = builder(
+                wrk("small-keepalive", "balancer", 1, 1100, 1000, 3000),
+                wrk("small-keepalive", "haproxy", 1, 1000, 1000, 1000),
+                wrk("small-keepalive", "nginx", 1, 1000, 1000, 2000),
+                wrk("small-keepalive", "direct", 1, 2000, 500, 1000));
+
+        JsonNode json = builder.json();
+        JsonNode small = json.path("scenarios").get(0);
+
+        assertThat(small.path("ratios").path("rps_ours_vs_haproxy").asDouble()).isEqualTo(1.1);
+        assertThat(small.path("ratios").path("rps_ours_vs_nginx").asDouble()).isEqualTo(1.1);
+        assertThat(small.path("ratios").path("p99_ours_vs_haproxy").asDouble()).isEqualTo(3.0);
+        assertThat(small.path("overhead_vs_direct").path("balancer").path("rps_fraction_of_direct").asDouble())
+                .isEqualTo(0.55);
+        assertThat(small.path("overhead_vs_direct").path("balancer").path("p50_added_ms").asDouble())
+                .isEqualTo(0.5);
+        List<JsonNode> goals = List.of(json.path("goals").get(0), json.path("goals").get(1),
+                json.path("goals").get(2));
+        assertThat(goals.get(0).path("met").asBoolean()).isTrue();   // 1.1 >= 1.0 x HAProxy
+        assertThat(goals.get(1).path("met").asBoolean()).isFalse();  // 1.1 < 1.2 x nginx
+        assertThat(goals.get(2).path("met").asBoolean()).isFalse();  // p99 3.0 > 1.5 x HAProxy
+    }
+
+    @Test
+    void leavesGoalsWithoutFiguresUnmeasuredRatherThanMet() throws Exception {
+        JsonNode goals = builder(wrk("small-keepalive", "balancer", 1, 100, 1000, 2000)).json().path("goals");
+
+        for (JsonNode goal : goals) {
+            assertThat(goal.path("met").isNull()).as(goal.toString()).isTrue();
+        }
+    }
+
+    @Test
+    void doesNotCountTheIdleRssGoalWhenFewerConnectionsWereOpenThanAsked() throws Exception {
+        JsonNode goals = builder("{\"kind\":\"idle\",\"connections\":10000,\"open\":9000,\"failed\":1000,"
+                + "\"rss_before_kb\":100000,\"rss_kb\":150000,\"heap_used_kb\":20000,\"heap_committed_kb\":60000}")
+                .json().path("goals");
+
+        JsonNode idle = goals.get(3);
+        assertThat(idle.path("figure").asText()).isEqualTo("idle-10k RSS");
+        assertThat(idle.path("met").asBoolean()).isFalse();
+        assertThat(idle.path("measured").asText()).contains("only 9000 open");
+    }
+
+    @Test
+    void writesATableRowPerTargetAndTheMachine() throws Exception {
+        String md = builder(
+                wrk("upload", "balancer", 1, 900, 1000, 2000),
+                wrk("upload", "haproxy", 1, 1000, 1000, 2000),
+                "{\"kind\":\"stream\",\"bytes\":1073741824,\"seconds\":2.5,\"completed\":true,"
+                        + "\"peak_rss_kb\":204800,\"java_opts\":\"-Xmx128m\"}").markdown();
+
+        assertThat(md).contains("2 CPUs, Test CPU")
+                .contains("| upload | 64 | **ours** | 900 |")
+                .contains("| upload | 64 | HAProxy | 1,000 |")
+                .contains("| upload | 0.90x | n/a | 1.00x | n/a |")
+                .contains("| upload throughput vs HAProxy | >= 0.9x | 0.90x | yes |")
+                .contains("| yes | 1073741824 | 2.5 | 429 | 200 MB | `-Xmx128m` |");
+    }
+
+    @Test
+    void refusesALineOfUnknownKindOrWithoutItsFigures() {
+        assertThatThrownBy(() -> builder("{\"kind\":\"wrong\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown kind \"wrong\"");
+        assertThatThrownBy(() -> builder("{\"kind\":\"wrk\",\"scenario\":\"upload\",\"target\":\"nginx\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no \"requests\"");
+        assertThatThrownBy(() -> builder("not json"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 1 is not JSON");
+    }
+}
