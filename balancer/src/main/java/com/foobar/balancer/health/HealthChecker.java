@@ -4,6 +4,7 @@ import com.foobar.balancer.config.Durations;
 import com.foobar.balancer.config.HealthCheckConfig;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,6 +16,7 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -30,6 +32,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,6 +57,23 @@ public final class HealthChecker implements AutoCloseable {
         this.group = group;
         this.metrics = metrics;
         this.channelClass = socketChannelFor(group);
+        warmUp();
+    }
+
+    /**
+     * Runs one request and answer through the codec in memory. A fresh server goes DOWN on its first failed check,
+     * and that check must not time out because the JVM was still loading the HTTP classes.
+     */
+    private static void warmUp() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpClientCodec());
+        try {
+            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+            req.headers().set(HttpHeaderNames.HOST, "warm-up");
+            ch.writeOutbound(req);
+            ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", StandardCharsets.US_ASCII));
+        } finally {
+            ch.finishAndReleaseAll();
+        }
     }
 
     static Class<? extends SocketChannel> socketChannelFor(EventLoopGroup group) {
