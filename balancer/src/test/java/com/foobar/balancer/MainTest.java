@@ -1,0 +1,148 @@
+package com.foobar.balancer;
+
+import com.foobar.balancer.testing.BalancerYaml;
+import com.foobar.balancer.testing.ForkedBalancer;
+import com.foobar.balancer.testing.TestBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path config(String yaml) throws Exception {
+        Path f = dir.resolve("balancer.yml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void checkOfAValidConfigurationExits0AndSaysConfigurationOk() throws Exception {
+        Path f = config(BalancerYaml.create().defaultPool("web")
+                .pool("web", null, "web-1=127.0.0.1:8081", "web-2=127.0.0.1:8082").build());
+        assertThat(run("--check", "--config", f.toString())).isZero();
+        assertThat(out()).startsWith("configuration OK\n").contains("1 listener, 1 pool, 2 servers");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void invalidConfigurationExits2WithTheFieldPathAndNoStackTrace() throws Exception {
+        Path f = config(BalancerYaml.create().defaultPool("web")
+                .pool("web", null, "web-1=127.0.0.1:8081", "web-2=web-2:80x").build());
+        assertThat(run("--check", "--config", f.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("pools.web.servers[1].address: \"web-2:80x\" is not host:port\n")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void withoutCheckAnInvalidConfigurationAlsoExits2() throws Exception {
+        Path f = config("listeners: []\npools: {}\n");
+        assertThat(run("--config", f.toString())).isEqualTo(2);
+        assertThat(err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void missingConfigFileExits2WithAReason() {
+        assertThat(run("--check", "--config", dir.resolve("nope.yml").toString())).isEqualTo(2);
+        assertThat(err()).contains("nope.yml").doesNotContain("\tat ");
+    }
+
+    @Test
+    void usageErrorsExit2AndHelpExits0() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err()).contains("--config FILE");
+        assertThat(run("--frobnicate")).isEqualTo(2);
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("usage: java -jar balancer.jar --config FILE [--check]");
+    }
+
+    @Test
+    void addressInUseExits1WithAOneLineReason() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path f = config(BalancerYaml.create().listenerBind("127.0.0.1:" + taken.getLocalPort())
+                    .defaultPool("web").pool("web", null, "web-1=127.0.0.1:8081").build());
+            assertThat(run("--config", f.toString())).isEqualTo(1);
+            assertThat(err()).startsWith("cannot start: listener public: cannot bind 127.0.0.1:"
+                    + taken.getLocalPort()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void forkedCheckExitStatusIs2ForAnInvalidFile() throws Exception {
+        Path f = config(BalancerYaml.create().defaultPool("web")
+                .pool("web", null, "web-1=127.0.0.1:8081", "web-2=web-2:80x").build());
+        ForkedBalancer p = ForkedBalancer.start(List.of(), "--check", "--config", f.toString());
+        assertThat(p.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
+        assertThat(p.stderr()).first().isEqualTo("pools.web.servers[1].address: \"web-2:80x\" is not host:port");
+    }
+
+    @Test
+    void sigtermLetsTheRequestInFlightFinishAndSighupReloads() throws Exception {
+        try (TestBackend backend = TestBackend.start("web-1")) {
+            Path f = config(BalancerYaml.create().defaultPool("web").pool("web", null, backend).build());
+            ForkedBalancer p = ForkedBalancer.start(List.of("-Xmx64m"), "--config", f.toString());
+            try {
+                InetSocketAddress a = p.awaitListener("public", Duration.ofSeconds(30));
+                assertThat(p.stdout()).anySatisfy(l -> assertThat(l).startsWith("  admin ").contains("/metrics"));
+                assertThat(p.stdout()).anySatisfy(l -> assertThat(l).contains("web-1").contains(backend.address()));
+
+                new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(p.stdout()).anySatisfy(l -> assertThat(l).startsWith("reload (SIGHUP)")));
+
+                HttpClient client = HttpClient.newHttpClient();
+                CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + a.getPort() + "/delay?ms=1500")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                await().atMost(Duration.ofSeconds(5)).until(() -> backend.requests() > 0);
+                new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                HttpResponse<String> r = inFlight.get(10, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).startsWith("delayed 1500ms");
+                // The JVM reports death by SIGTERM as 128 + 15, after the shutdown hook's graceful stop.
+                assertThat(p.waitFor(Duration.ofSeconds(15))).isEqualTo(143);
+                assertThat(p.stdout()).contains("stopped");
+            } finally {
+                p.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package com.foobar.balancer.accesslog;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class AsyncAccessLogWriterTest {
+
+    private static AccessLogEntry entry(String uri) {
+        return new AccessLogEntry(0L, "127.0.0.1:5000", "public", "GET", uri, 200, 1234, 12_345_678L, "web",
+                "web-1", 2_000_000L, 1, "rid");
+    }
+
+    @Test
+    void writesOneLinePerRequestWithAllFields() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AccessLog log = AccessLog.to(out, true, 16);
+        log.log(entry("/a?b=c"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> out.size() > 0);
+        log.close();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "1970-01-01T00:00:00.000Z 127.0.0.1:5000 public \"GET /a?b=c\" 200 1234 12.345ms web/web-1 "
+                        + "2.000ms 1 rid\n");
+    }
+
+    @Test
+    void controlCharactersAndQuotesInTheTargetCannotForgeLines() {
+        StringBuilder sb = new StringBuilder();
+        AsyncAccessLogWriter.format(entry("/x\"\n127.0.0.1 fake"), sb);
+        assertThat(sb.toString()).contains("\"GET /x%22%0a127.0.0.1 fake\"").endsWith("rid\n");
+        assertThat(sb.toString().chars().filter(c -> c == '\n').count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBlockedTargetDropsAndCountsLinesInsteadOfBlockingTheCaller() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        OutputStream blocked = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        AccessLog log = AccessLog.to(blocked, true, 8);
+        long start = System.nanoTime();
+        for (int i = 0; i < 1_000; i++) {
+            log.log(entry("/" + i));
+        }
+        long elapsed = System.nanoTime() - start;
+        assertThat(log.dropped()).isGreaterThan(900);
+        assertThat(elapsed).isLessThan(TimeUnit.SECONDS.toNanos(2));
+        release.countDown();
+        log.close();
+    }
+}
