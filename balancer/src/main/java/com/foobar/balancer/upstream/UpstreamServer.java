@@ -24,7 +24,6 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
     /** How fast the peak-EWMA forgets (Finagle's default decay time). */
     static final Duration EWMA_DECAY = Duration.ofSeconds(10);
 
-    private static final System.Logger LOG = System.getLogger(UpstreamServer.class.getName());
     private static final double EWMA_DECAY_NANOS = EWMA_DECAY.toNanos();
 
     private final UpstreamPool pool;
@@ -242,8 +241,8 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         upSince = ejectedUntil;
         ejected = true;
         consecutiveFailures.set(0);
-        LOG.log(System.Logger.Level.WARNING, "{0}/{1} ejected for {2} ms after {3} consecutive failures (ejection #{4})",
-                pool.name(), name, time / 1_000_000, od.consecutiveFailures(), ejections);
+        ServerEvents.log(pool.name(), name, "is EJECTED for " + time / 1_000_000 + " ms after "
+                + od.consecutiveFailures() + " consecutive failures (ejection #" + ejections + ")");
         return true;
     }
 
@@ -266,15 +265,14 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
             upSince = clock.getAsLong();
         }
         healthy = nowHealthy;
-        LOG.log(nowHealthy ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "{0}/{1} is {2}: {3}",
-                pool.name(), name, nowHealthy ? "UP" : "DOWN", reason);
+        ServerEvents.log(pool.name(), name, (nowHealthy ? "is UP: " : "is DOWN: ") + reason);
     }
 
     /** Takes no new requests; requests in flight finish. */
     public void drain() {
         if (!draining) {
             draining = true;
-            LOG.log(System.Logger.Level.INFO, "{0}/{1} is draining", pool.name(), name);
+            ServerEvents.log(pool.name(), name, "is DRAINING (operator)");
         }
     }
 
@@ -283,7 +281,7 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         if (draining) {
             upSince = clock.getAsLong();
             draining = false;
-            LOG.log(System.Logger.Level.INFO, "{0}/{1} is enabled", pool.name(), name);
+            ServerEvents.log(pool.name(), name, "is ENABLED again (operator)");
         }
     }
 
