@@ -94,9 +94,13 @@ final class Stack implements AutoCloseable {
         checkPorts();
         prepareBalancerConfig();
         try {
+            // The balancer needs nothing else to start, so its JVM boots while the database does; until the web
+            // servers are up it answers 503, and the stack announces nothing before it sees them up.
+            launchBalancer();
             startDatabase();
+            failFastIfGone(balancer);
             startWebServers();
-            startBalancer();
+            awaitBalancer();
         } catch (ChildStartException e) {
             if (closing) {
                 throw new StackStartException("stopped while starting");
@@ -270,8 +274,9 @@ final class Stack implements AutoCloseable {
                 .build();
     }
 
-    private void startBalancer() throws ChildStartException {
-        console.progress("starting the balancer on " + publicBind + " (admin " + adminBind + ")");
+    private void launchBalancer() throws ChildStartException {
+        console.progress("starting the balancer on " + publicBind + " (admin " + adminBind
+                + "); it takes traffic once the web servers are up");
         BalancerStatus status = new BalancerStatus(adminBind);
         boolean generated = options.balancerConfig().isEmpty();
         ChildSpec spec = ChildSpec.builder("balancer", BALANCER_MAIN)
@@ -288,7 +293,18 @@ final class Stack implements AutoCloseable {
         synchronized (lifecycle) {
             balancer = started;
         }
+    }
+
+    /** A child that died while others started (a bad balancer.yml, say) is reported now, not after them. */
+    private void failFastIfGone(SupervisedProcess child) throws ChildStartException {
+        if (!child.isAlive()) {
+            supervisor.awaitReady(child);
+        }
+    }
+
+    private void awaitBalancer() throws ChildStartException {
         supervisor.awaitReady(balancer);
+        BalancerStatus status = new BalancerStatus(adminBind);
         console.progress("balancer ready: " + String.join(", ", status.serverStates().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).toArray(String[]::new)));
     }

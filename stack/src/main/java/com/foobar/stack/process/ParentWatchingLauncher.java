@@ -18,7 +18,8 @@ import sun.misc.Signal;
  *
  * <p>It also ignores SIGINT. Ctrl-C in a terminal signals the whole foreground process group at once; if every
  * child obeyed, they would stop in a random order. The stack alone takes Ctrl-C and stops them one tier at a time
- * with SIGTERM.
+ * with SIGTERM. (Where {@code setsid} exists the children are in sessions of their own and Ctrl-C does not reach
+ * them at all; this covers the systems without it.)
  */
 public final class ParentWatchingLauncher {
 

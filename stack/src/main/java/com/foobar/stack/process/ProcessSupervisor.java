@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Starts components as child JVMs, waits until they are ready, notices when one exits on its own (and restarts
@@ -105,7 +107,7 @@ public final class ProcessSupervisor implements AutoCloseable {
                         process.exitValue()) + " while starting." + logTail(child));
             }
             if (checkReady(spec)) {
-                child.rememberDescendants(process.descendants().collect(Collectors.toList()));
+                child.ready(process.descendants().collect(Collectors.toList()));
                 return;
             }
             long now = System.nanoTime();
@@ -244,8 +246,19 @@ public final class ProcessSupervisor implements AutoCloseable {
         }
     }
 
+    /**
+     * Where {@code setsid} exists, each child runs in a session of its own. Signals aimed at the stack's process
+     * group (Ctrl-C in the terminal, {@code timeout}, {@code kill -TERM -PGID}) then reach the stack alone, which
+     * stops the children in order, instead of hitting every tier at once. The child is not a group leader when it
+     * execs {@code setsid}, so setsid does not fork and the PID we hold stays the child's.
+     */
+    static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
+            .filter(path -> Files.isExecutable(Path.of(path)))
+            .findFirst();
+
     private List<String> command(ChildSpec spec) {
         List<String> command = new ArrayList<>();
+        SETSID.ifPresent(command::add);
         command.add(javaExecutable);
         command.addAll(spec.jvmOptions());
         command.add("-cp");
@@ -268,7 +281,8 @@ public final class ProcessSupervisor implements AutoCloseable {
 
     private void exited(SupervisedProcess child, Process process) {
         synchronized (child) {
-            if (child.current() != process || child.stopping() || closing) {
+            // An exit before ready is a failed start: awaitReady reports it, with the log.
+            if (child.current() != process || !child.isReady() || child.stopping() || closing) {
                 return;
             }
         }
@@ -290,11 +304,7 @@ public final class ProcessSupervisor implements AutoCloseable {
             return;
         }
         boolean livedLong = System.nanoTime() - child.startedNanos() > HEALTHY_RUN.toNanos();
-        int crashes = child.crashed(livedLong);
-        Duration delay = restartDelay(crashes);
-        notices.accept("   restarting " + spec.name() + " in " + delay.toSeconds() + "s"
-                + (crashes > 1 ? " (crash " + crashes + " in a row)" : ""));
-        scheduleRestart(child, delay);
+        scheduleRestart(child, child.crashed(livedLong));
     }
 
     /** 1 s, 2 s, 4 s ... up to 30 s: a child that cannot start must not spin the CPU. */
@@ -303,11 +313,14 @@ public final class ProcessSupervisor implements AutoCloseable {
         return Duration.ofSeconds(Math.min(seconds, MAX_RESTART_DELAY.toSeconds()));
     }
 
-    private void scheduleRestart(SupervisedProcess child, Duration delay) {
+    private void scheduleRestart(SupervisedProcess child, int consecutiveCrashes) {
+        Duration delay = restartDelay(consecutiveCrashes);
         synchronized (child) {
             if (child.stopping() || closing) {
                 return;
             }
+            notices.accept("   restarting " + child.name() + " in " + delay.toSeconds() + "s"
+                    + (consecutiveCrashes > 1 ? " (failure " + consecutiveCrashes + " in a row)" : ""));
             child.restartScheduled(restarter.schedule(() -> restart(child), delay.toMillis(),
                     TimeUnit.MILLISECONDS));
         }
@@ -324,7 +337,9 @@ public final class ProcessSupervisor implements AutoCloseable {
                 return;
             }
             notices.accept("!! restarting " + child.name() + " failed: " + e.getMessage());
-            // If it is still running but not ready, it may yet recover; if it has exited, exited() takes over.
+            // A child that is up but never got ready is stuck: replace it, like one that died.
+            child.handle().ifPresent(handle -> terminate(handle, child.spec().stopGrace(), child.name()));
+            scheduleRestart(child, child.crashed(false));
         }
     }
 

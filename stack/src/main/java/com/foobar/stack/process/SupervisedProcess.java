@@ -15,6 +15,7 @@ public final class SupervisedProcess {
     private long logOffset;
     private List<ProcessHandle> knownDescendants = List.of();
     private boolean stopping;
+    private boolean ready;
     private int restarts;
     private int consecutiveCrashes;
     private long startedNanos;
@@ -72,10 +73,17 @@ public final class SupervisedProcess {
         this.logOffset = logOffset;
         this.startedNanos = System.nanoTime();
         this.knownDescendants = List.of();
+        this.ready = false;
     }
 
-    synchronized void rememberDescendants(List<ProcessHandle> descendants) {
+    /** It passed its readiness check; from now on an exit is a crash to report, not a failed start. */
+    synchronized void ready(List<ProcessHandle> descendants) {
         this.knownDescendants = List.copyOf(descendants);
+        this.ready = true;
+    }
+
+    synchronized boolean isReady() {
+        return ready;
     }
 
     synchronized long startedNanos() {

@@ -198,6 +198,21 @@ class ProcessSupervisorTest {
     }
 
     @Test
+    void aChildRunsInASessionOfItsOwnSoGroupSignalsReachOnlyTheStack() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessSupervisor.SETSID.isPresent(), "setsid is not installed");
+        SupervisedProcess child = supervisor(false).start(dummy("web-1").build());
+
+        assertThat(sessionOf(child.pid())).isEqualTo(child.pid()).isNotEqualTo(sessionOf(ProcessHandle.current().pid()));
+    }
+
+    private static long sessionOf(long pid) throws Exception {
+        // Field 6 of /proc/PID/stat, counted after the parenthesised command name, which may hold spaces.
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[3]);
+    }
+
+    @Test
     void restartsBackOffWhileAChildKeepsCrashing() {
         assertThat(ProcessSupervisor.restartDelay(1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(ProcessSupervisor.restartDelay(2)).isEqualTo(Duration.ofSeconds(2));

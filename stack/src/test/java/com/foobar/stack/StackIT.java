@@ -1,0 +1,293 @@
+package com.foobar.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.CookieManager;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stack as a user runs it: {@code java -jar stack/target/foobar-stack.jar} on free ports with a temporary data
+ * directory, checked from the outside with a real HTTP client and through the OS process table.
+ */
+class StackIT {
+
+    private static final Path JAR = Path.of(System.getProperty("foobar.stack.jar", "target/foobar-stack.jar"));
+    /** The first start of a machine unpacks the MariaDB binaries; later ones take well under 30 s. */
+    private static final Duration START_LIMIT = Duration.ofMinutes(3);
+    private static final Duration STOP_LIMIT = Duration.ofMinutes(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final List<RunningStack> started = new ArrayList<>();
+
+    /** One run of the jar, with everything it printed. */
+    private static final class RunningStack {
+        final Process process;
+        final StringBuffer output = new StringBuffer();
+        final Thread reader;
+
+        RunningStack(Process process) {
+            this.process = process;
+            this.reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        output.append(line).append('\n');
+                    }
+                } catch (IOException e) {
+                    output.append("[test: output read failed: ").append(e).append("]\n");
+                }
+            }, "stack-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String output() {
+            return output.toString();
+        }
+
+        /** The pid column of a row of the start-up table. */
+        long pidOf(String component) {
+            for (String line : output().split("\n")) {
+                String[] cells = line.trim().split("\\s+");
+                if (cells.length >= 3 && cells[0].equals(component) && cells[2].matches("\\d+")) {
+                    return Long.parseLong(cells[2]);
+                }
+            }
+            throw new AssertionError("no pid for " + component + " in:\n" + output());
+        }
+    }
+
+    /** Six consecutive free ports: public, admin, web-1, web-2, db primary, db replica. */
+    private final int base = freePorts(6);
+    private final int publicPort = base;
+    private final int adminPort = base + 1;
+    private final int webPort = base + 2;
+    private final int dbPort = base + 4;
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    @AfterEach
+    void leaveNothingRunning() {
+        for (RunningStack stack : started) {
+            List<ProcessHandle> tree = stack.process.descendants().collect(Collectors.toList());
+            stack.process.destroy();
+            try {
+                stack.process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stack.process.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void runsTheWholeStackFailsOverWhenAWebServerDiesAndStopsCleanlyKeepingTheData() throws Exception {
+        Path data = dir.resolve("data");
+        RunningStack stack = start(data);
+        assertThat(stack.output())
+                .contains("balancer configuration written to " + data.resolve("balancer.yml"))
+                .contains("curl -H 'Host: www.foobar.com' http://127.0.0.1:" + publicPort + "/")
+                .contains("curl --resolve www.foobar.com:" + publicPort + ":127.0.0.1 http://www.foobar.com:"
+                        + publicPort + "/api/products")
+                .contains("http://127.0.0.1:" + adminPort + "/")
+                .contains("127.0.0.1 www.foobar.com");
+        assertThat(data.resolve("balancer.yml")).exists();
+        long web1 = stack.pidOf("web-1");
+        long web2 = stack.pidOf("web-2");
+        long balancer = stack.pidOf("balancer");
+        assertThat(List.of(web1, web2, balancer)).doesNotHaveDuplicates()
+                .allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isPresent());
+        assertThat(ProcessHandle.of(web1).orElseThrow().parent().map(ProcessHandle::pid))
+                .contains(stack.process.pid());
+
+        // Both web servers answer through the balancer, for the shop's host name.
+        Set<String> servedBy = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> home = get("/");
+            assertThat(home.statusCode()).isEqualTo(200);
+            home.headers().firstValue("X-Served-By").ifPresent(servedBy::add);
+        }
+        assertThat(servedBy).containsExactlyInAnyOrder("web-1", "web-2");
+
+        // An order placed through the balancer is read back through it, whichever web server answers.
+        long productId = firstProductInStock();
+        HttpResponse<String> placed = post("/api/orders", "{\"product_id\":" + productId + ",\"quantity\":1}");
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+        long orderId = JSON.readTree(placed.body()).path("id").asLong();
+        assertThat(orderId).isPositive();
+        assertThat(myOrderIds()).contains(orderId);
+
+        // web-1 dies: the stack says so, and the balancer keeps every request succeeding on web-2.
+        ProcessHandle.of(web1).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessHandle.of(web1).map(ProcessHandle::isAlive)
+                .orElse(false));
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> response = get("/api/products");
+            assertThat(response.statusCode()).as("request %d after web-1 was killed: %s", i, response.body())
+                    .isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Served-By")).contains("web-2");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stack.output())
+                .contains("web-1 (pid " + web1 + ") exited on its own with status 137 (killed by SIGKILL)"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> serverState("web-1").equals("down"));
+
+        // SIGTERM stops everything in order and leaves no process behind.
+        List<ProcessHandle> tree = stack.process.descendants().collect(Collectors.toList());
+        assertThat(tree.size()).as("web-2, balancer, devdb JVM and its database servers").isGreaterThanOrEqualTo(5);
+        stack.process.destroy();
+        assertThat(stack.process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(tree).noneMatch(ProcessHandle::isAlive);
+        String out = stack.output();
+        assertThat(out.indexOf("stopped balancer")).isPositive().isLessThan(out.indexOf("stopped web-1, web-2"));
+        assertThat(out.indexOf("stopped web-1, web-2")).isLessThan(out.indexOf("stopped devdb"));
+        assertThat(out).doesNotContain("did not stop within");
+
+        // A second start reuses the data: the order is still there. With --restart-crashed, web-1 comes back.
+        RunningStack again = start(data, "--restart-crashed");
+        assertThat(again.output()).contains("reusing the data in " + data);
+        assertThat(myOrderIds()).contains(orderId);
+        long newWeb1 = again.pidOf("web-1");
+        ProcessHandle.of(newWeb1).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(again.output())
+                .containsPattern("web-1 is back: pid \\d+ \\(restart 1\\)"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> serverState("web-1").equals("up"));
+    }
+
+    private RunningStack start(Path data, String... extra) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+                "--bind", "127.0.0.1",
+                "--port", Integer.toString(publicPort),
+                "--admin-port", Integer.toString(adminPort),
+                "--web-port", Integer.toString(webPort),
+                "--db-port", Integer.toString(dbPort),
+                "--data-dir", data.toString()));
+        command.addAll(List.of(extra));
+        assertThat(JAR).as("the packaged stack jar").exists();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile()).start();
+        RunningStack stack = new RunningStack(process);
+        started.add(stack);
+        long t0 = System.nanoTime();
+        await().atMost(START_LIMIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("the stack exited with " + process.exitValue() + ":\n" + stack.output());
+            }
+            return stack.output().contains("Foobar Stack is up in");
+        });
+        System.out.printf("stack up in %.1fs:%n%s%n", (System.nanoTime() - t0) / 1e9, stack.output());
+        return stack;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publicPort + path))
+                .header("Host", "www.foobar.com")
+                .timeout(Duration.ofSeconds(10));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long firstProductInStock() throws Exception {
+        HttpResponse<String> response = get("/api/products");
+        assertThat(response.statusCode()).isEqualTo(200);
+        Optional<JsonNode> product = findObject(JSON.readTree(response.body()),
+                node -> node.path("id").canConvertToLong() && node.path("stock").asLong(0) > 0);
+        return product.orElseThrow(() -> new AssertionError("no product in stock in " + response.body()))
+                .path("id").asLong();
+    }
+
+    private Set<Long> myOrderIds() throws Exception {
+        HttpResponse<String> response = get("/api/orders");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Set<Long> ids = new HashSet<>();
+        for (JsonNode order : JSON.readTree(response.body()).path("orders")) {
+            ids.add(order.path("id").asLong());
+        }
+        return ids;
+    }
+
+    private String serverState(String server) throws Exception {
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + adminPort + "/api/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (JsonNode pool : JSON.readTree(status.body()).path("pools")) {
+            for (JsonNode s : pool.path("servers")) {
+                if (s.path("name").asText().equals(server)) {
+                    return s.path("state").asText();
+                }
+            }
+        }
+        return "absent";
+    }
+
+    private static Optional<JsonNode> findObject(JsonNode node, java.util.function.Predicate<JsonNode> match) {
+        if (node.isObject() && match.test(node)) {
+            return Optional.of(node);
+        }
+        for (JsonNode child : node) {
+            Optional<JsonNode> found = findObject(child, match);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first of {@code count} consecutive ports that are free on loopback now. */
+    private static int freePorts(int count) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = ThreadLocalRandom.current().nextInt(20000, 60000 - count);
+            boolean free = true;
+            for (int p = first; p < first + count && free; p++) {
+                try (ServerSocket s = new ServerSocket()) {
+                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports found");
+    }
+}
