@@ -19,6 +19,8 @@ public final class TestBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
     private final AtomicInteger healthStatus = new AtomicInteger(200);
+    private final AtomicInteger status = new AtomicInteger(200);
+    private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger healthChecks = new AtomicInteger();
     private final AtomicReference<String> lastHealthHost = new AtomicReference<>();
     private final AtomicReference<String> lastHealthPath = new AtomicReference<>();
@@ -28,15 +30,18 @@ public final class TestBackend implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            int status = 200;
+            int answer;
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             if (path.startsWith("/health")) {
                 healthChecks.incrementAndGet();
                 lastHealthHost.set(exchange.getRequestHeaders().getFirst("Host"));
                 lastHealthPath.set(path);
-                status = healthStatus.get();
+                answer = healthStatus.get();
+            } else {
+                requests.incrementAndGet();
+                answer = status.get();
             }
-            exchange.sendResponseHeaders(status, body.length);
+            exchange.sendResponseHeaders(answer, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
@@ -54,6 +59,16 @@ public final class TestBackend implements AutoCloseable {
 
     public void healthStatus(int status) {
         healthStatus.set(status);
+    }
+
+    /** The status of every answer but /health. */
+    public void status(int code) {
+        status.set(code);
+    }
+
+    /** Requests other than /health served so far. */
+    public int requests() {
+        return requests.get();
     }
 
     public int healthChecks() {
