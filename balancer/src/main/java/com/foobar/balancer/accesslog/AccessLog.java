@@ -25,11 +25,21 @@ public interface AccessLog extends AutoCloseable {
         }
 
         @Override
+        public boolean enabled() {
+            return false;
+        }
+
+        @Override
         public void close() {
         }
     };
 
     void log(AccessLogEntry entry);
+
+    /** False when lines are thrown away anyway, so callers can skip building them. */
+    default boolean enabled() {
+        return true;
+    }
 
     /** Lines lost because the writer fell behind. */
     long dropped();

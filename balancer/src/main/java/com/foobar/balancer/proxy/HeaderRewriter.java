@@ -21,6 +21,8 @@ final class HeaderRewriter {
     static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     static final String VIA_TOKEN = "foobar-balancer";
+    static final String VIA_11 = "1.1 " + VIA_TOKEN;
+    static final String VIA_10 = "1.0 " + VIA_TOKEN;
     static final int MAX_REQUEST_ID_LENGTH = 128;
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -103,7 +105,8 @@ final class HeaderRewriter {
 
     /** Appends this proxy to Via, as {@code 1.1 foobar-balancer}. */
     static void appendVia(HttpHeaders h, String protocolVersion) {
-        String ours = protocolVersion + ' ' + VIA_TOKEN;
+        String ours = "1.1".equals(protocolVersion) ? VIA_11 : "1.0".equals(protocolVersion) ? VIA_10
+                : protocolVersion + ' ' + VIA_TOKEN;
         List<String> existing = h.getAll(HttpHeaderNames.VIA);
         if (existing.isEmpty()) {
             h.set(HttpHeaderNames.VIA, ours);

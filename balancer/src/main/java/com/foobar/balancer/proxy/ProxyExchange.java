@@ -1,5 +1,6 @@
 package com.foobar.balancer.proxy;
 
+import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.accesslog.AccessLogEntry;
 import com.foobar.balancer.lb.RequestContext;
 import com.foobar.balancer.metrics.BalancerMetrics;
@@ -731,7 +732,11 @@ final class ProxyExchange implements RequestContext {
         String serverName = server == null ? BalancerMetrics.NONE : server.name();
         proxy.metrics().requestCompleted(frontend.listener().name(), poolName, serverName, status, total,
                 upstreamNanos < 0 ? 0 : upstreamNanos);
-        proxy.accessLog().log(new AccessLogEntry(startMillis, frontend.client(), frontend.listener().name(), method,
+        AccessLog log = proxy.accessLog();
+        if (!log.enabled()) {
+            return;
+        }
+        log.log(new AccessLogEntry(startMillis, frontend.client(), frontend.listener().name(), method,
                 uri, status, responseBytes, total, poolName, serverName, upstreamNanos, attempts, requestId));
     }
 

@@ -102,15 +102,8 @@ public final class ProxyListener implements AutoCloseable {
         for (Channel ch : state.clients()) {
             ch.pipeline().fireUserEventTriggered(ProxyEvents.DRAIN);
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (!state.clients().isEmpty() && System.nanoTime() < deadline) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        // Each connection closes itself once its response is out; wait for that, bounded.
+        state.clients().newCloseFuture().awaitUninterruptibly(grace.toMillis());
         state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
 

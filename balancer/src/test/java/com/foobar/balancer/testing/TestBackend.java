@@ -93,6 +93,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final Queue<Recorded> recorded = new ConcurrentLinkedQueue<>();
     private volatile Mode mode = Mode.NORMAL;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TestBackend(String name, int port) throws InterruptedException {
         this.name = name;
@@ -169,6 +170,9 @@ public final class TestBackend implements AutoCloseable {
 
     /** Drops every open connection with a reset and stops listening: a server that died. */
     public void kill() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
         for (Channel ch : connections) {
             reset(ch);
@@ -178,6 +182,9 @@ public final class TestBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
         connections.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
