@@ -332,6 +332,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             primary.meters().connections(false).increment();
             return l;
         } catch (SQLException e) {
+            if (!isConnectionFailure(e)) {
+                // Every connection is busy: the primary is up, the caller is just too early.
+                throw e;
+            }
             failed(primary, e);
             metrics.primaryUnavailable();
             throw new PrimaryUnavailableException("primary is unreachable: " + NodeMonitor.oneLine(e), e);
@@ -376,6 +380,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             primary.meters().connections(true).increment();
             return l;
         } catch (SQLException e) {
+            if (!isConnectionFailure(e)) {
+                throw e;
+            }
             failed(primary, e);
             throw new NoReadableNodeException("no usable replica, and the primary is unreachable: " + NodeMonitor.oneLine(e), e);
         }
@@ -492,20 +499,26 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code e} says the node is unreachable. A pool timeout without an underlying failure only says the pool
+     * is busy: the node is fine and must not be marked down for it.
+     */
     static boolean isConnectionFailure(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PrimaryUnavailableException || t instanceof NoReadableNodeException) {
                 return false;
-            }
-            if (t instanceof SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLRecoverableException) {
-                return true;
             }
             if (t instanceof SQLException) {
                 String state = ((SQLException) t).getSQLState();
                 if (state != null && state.startsWith("08")) {
                     return true;
                 }
+            }
+            if (t instanceof SQLNonTransientConnectionException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLTransientConnectionException && t.getCause() == null) {
+                return false;
             }
         }
         return false;

@@ -1,0 +1,81 @@
+package com.foobar.devdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DevDbOptionsTest {
+    @Test
+    void defaultsAreOneReplicaEphemeralPortsThrowAwayDataAndAuto() {
+        DevDbOptions o = DevDbOptions.defaults();
+        assertThat(o.replicas()).isEqualTo(1);
+        assertThat(o.primaryPort()).isZero();
+        assertThat(o.replicaPort(1)).isZero();
+        assertThat(o.dataDir()).isEmpty();
+        assertThat(o.engine()).isEqualTo(Engine.AUTO);
+        assertThat(o.database()).isEqualTo("foobar");
+        assertThat(o.user()).isEqualTo("foobar");
+    }
+
+    @Test
+    void basePortNumbersReplicasAfterThePrimary() {
+        DevDbOptions o = DevDbOptions.builder().replicas(2).basePort(13306).build();
+        assertThat(o.primaryPort()).isEqualTo(13306);
+        assertThat(o.replicaPort(1)).isEqualTo(13307);
+        assertThat(o.replicaPort(2)).isEqualTo(13308);
+    }
+
+    @Test
+    void badValuesAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> DevDbOptions.builder().primaryPort(70000).build())
+                .isInstanceOf(DevDbException.class)
+                .hasMessage("primaryPort: 70000 is not a TCP port (0 = ephemeral, 1..65535)");
+        assertThatThrownBy(() -> DevDbOptions.builder().primaryPort(13306).replicaPort(1, 13306).build())
+                .hasMessage("replicaPort[1]: 13306 is already the primary's port");
+        assertThatThrownBy(() -> DevDbOptions.builder().replicaPort(2, 13308).build())
+                .hasMessage("replicaPort[2]: set, but only 1 replica(s) are asked for");
+        assertThatThrownBy(() -> DevDbOptions.builder().replicas(0).build())
+                .hasMessage("replicas: 0 is not in 1..8");
+        assertThatThrownBy(() -> DevDbOptions.builder().database("foo-bar").build())
+                .hasMessageStartingWith("database: \"foo-bar\" is not a plain identifier");
+        assertThatThrownBy(() -> DevDbOptions.builder().password("it's").build())
+                .hasMessage("password: must not contain quotes or backslashes");
+    }
+
+    @Test
+    void autoHonoursFoobarDbAndRejectsUnknownValues() {
+        assertThat(Engine.AUTO.resolve(Map.of("FOOBAR_DB", "mariadb"))).isEqualTo(Engine.EMBEDDED_MARIADB);
+        assertThat(Engine.AUTO.resolve(Map.of("FOOBAR_DB", "MySQL"))).isEqualTo(Engine.MYSQL_CONTAINER);
+        assertThat(Engine.EMBEDDED_MARIADB.resolve(Map.of("FOOBAR_DB", "mysql"))).isEqualTo(Engine.EMBEDDED_MARIADB);
+        assertThatThrownBy(() -> Engine.AUTO.resolve(Map.of("FOOBAR_DB", "postgres")))
+                .hasMessage("FOOBAR_DB: \"postgres\" is not one of mysql, mariadb");
+    }
+
+    @Test
+    void mainParsesTheStackFlags() {
+        DevDbOptions o = DevDbMain.parse(new String[] {
+            "--primary-port", "13306", "--replica-port", "13307", "--data-dir", "./data/db", "--engine=mariadb"});
+        assertThat(o.primaryPort()).isEqualTo(13306);
+        assertThat(o.replicaPort(1)).isEqualTo(13307);
+        assertThat(o.replicas()).isEqualTo(1);
+        assertThat(o.dataDir()).contains(Path.of("data/db").toAbsolutePath().normalize());
+        assertThat(o.engine()).isEqualTo(Engine.EMBEDDED_MARIADB);
+        assertThat(DevDbMain.parse(new String[] {"--help"})).isNull();
+        assertThatThrownBy(() -> DevDbMain.parse(new String[] {"--primary-port", "x"}))
+                .hasMessage("--primary-port: \"x\" is not a number");
+        assertThatThrownBy(() -> DevDbMain.parse(new String[] {"--bogus", "1"}))
+                .hasMessage("--bogus: unknown option");
+    }
+
+    @Test
+    void keptDataDirUnderTmpIsShieldedFromMariaDb4jsWipe() {
+        String tmp = System.getProperty("java.io.tmpdir");
+        Path inTmp = Path.of(tmp, "x", "data");
+        assertThat(MariaDbProcess.shieldFromTmpWipe(inTmp).toString()).doesNotStartWith(tmp).endsWith(inTmp.toString());
+        Path elsewhere = Path.of("/work/data");
+        assertThat(MariaDbProcess.shieldFromTmpWipe(elsewhere)).isEqualTo(elsewhere);
+    }
+}
