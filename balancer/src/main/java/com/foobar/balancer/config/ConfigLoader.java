@@ -118,6 +118,14 @@ public final class ConfigLoader {
             return out;
         }
 
+        /** Declares the keys this mapping may have and rejects any other before reading a value. */
+        Node only(String... known) throws ConfigException {
+            object();
+            read.addAll(List.of(known));
+            noOtherKeys();
+            return this;
+        }
+
         /** Rejects keys nobody asked for: a typo must not silently fall back to a default. */
         void noOtherKeys() throws ConfigException {
             Iterator<String> names = json.fieldNames();
@@ -217,7 +225,7 @@ public final class ConfigLoader {
         private static final int MAX_RETRIES = 10;
 
         BalancerConfig config(Node root) throws ConfigException {
-            root.object();
+            root.only("listeners", "pools", "admin", "client_timeouts", "access_log");
             Map<String, PoolConfig> pools = pools(root.require("pools"));
             List<ListenerConfig> listeners = listeners(root.require("listeners"), pools);
             AdminConfig admin = root.has("admin") ? admin(root.get("admin").object()) : AdminConfig.DEFAULT;
@@ -247,6 +255,8 @@ public final class ConfigLoader {
         }
 
         private PoolConfig pool(String name, Node n) throws ConfigException {
+            n.only("algorithm", "hash_key", "servers", "health_check", "outlier_detection", "slow_start", "retries",
+                    "connect_timeout", "response_timeout", "keepalive");
             String algorithm = PoolConfig.DEFAULT_ALGORITHM;
             if (n.has("algorithm")) {
                 Node a = n.get("algorithm");
@@ -290,7 +300,7 @@ public final class ConfigLoader {
             Map<String, String> namePaths = new HashMap<>();
             Map<HostPort, String> addressNames = new HashMap<>();
             for (Node s : items) {
-                s.object();
+                s.only("name", "address", "weight", "backup");
                 Node nameNode = s.require("name");
                 String name = nameNode.nonEmptyText();
                 checkName(nameNode.path, name, "server name");
@@ -328,7 +338,7 @@ public final class ConfigLoader {
         }
 
         private HealthCheckConfig healthCheck(Node n) throws ConfigException {
-            n.object();
+            n.only("path", "interval", "timeout", "rise", "fall", "expect_status", "host");
             String path = HealthCheckConfig.DEFAULT_PATH;
             if (n.has("path")) {
                 Node p = n.get("path");
@@ -365,6 +375,7 @@ public final class ConfigLoader {
         }
 
         private OutlierDetectionConfig outlierDetection(Node n) throws ConfigException {
+            n.only("consecutive_failures", "base_ejection_time", "max_ejection_percent", "max_ejection_time");
             int failures = n.has("consecutive_failures")
                     ? n.get("consecutive_failures").integer(0, 1000) : OutlierDetectionConfig.DEFAULT_CONSECUTIVE_FAILURES;
             Duration base = n.has("base_ejection_time")
@@ -386,6 +397,7 @@ public final class ConfigLoader {
         }
 
         private KeepAliveConfig keepAlive(Node n) throws ConfigException {
+            n.only("max_idle", "idle_timeout");
             int maxIdle = n.has("max_idle") ? n.get("max_idle").integer(0, 100_000) : KeepAliveConfig.DEFAULT_MAX_IDLE_PER_SERVER;
             Duration idle = n.has("idle_timeout")
                     ? n.get("idle_timeout").duration(Duration.ofMillis(1)) : KeepAliveConfig.DEFAULT_IDLE_TIMEOUT;
@@ -401,7 +413,7 @@ public final class ConfigLoader {
             List<ListenerConfig> out = new ArrayList<>();
             Map<String, String> names = new HashMap<>();
             for (Node l : items) {
-                l.object();
+                l.only("name", "bind", "routes", "default_pool");
                 Node nameNode = l.require("name");
                 String name = nameNode.nonEmptyText();
                 checkName(nameNode.path, name, "listener name");
@@ -432,6 +444,7 @@ public final class ConfigLoader {
         }
 
         private RouteConfig route(Node r, Map<String, PoolConfig> pools) throws ConfigException {
+            r.only("hosts", "path_prefix", "pool");
             List<String> hosts = new ArrayList<>();
             if (r.has("hosts")) {
                 Node h = r.get("hosts");
@@ -473,12 +486,14 @@ public final class ConfigLoader {
         }
 
         private AdminConfig admin(Node n) throws ConfigException {
+            n.only("bind");
             HostPort bind = n.has("bind") ? n.get("bind").hostPort() : AdminConfig.DEFAULT_BIND;
             n.noOtherKeys();
             return new AdminConfig(bind);
         }
 
         private ClientTimeouts clientTimeouts(Node n) throws ConfigException {
+            n.only("header", "idle");
             Duration header = n.has("header") ? n.get("header").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_HEADER;
             Duration idle = n.has("idle") ? n.get("idle").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_IDLE;
             n.noOtherKeys();
