@@ -104,22 +104,26 @@ public final class BalancerMetrics {
 
     /** A request is sent again to another server after {@code server} failed it. */
     public void retried(String pool, String server, FailureKind reason) {
+        retryCounters(pool, server)[reason.ordinal()].increment();
+    }
+
+    private Counter[] retryCounters(String pool, String server) {
         ConcurrentMap<String, Counter[]> byServer = retries.get(pool);
         Counter[] c = byServer == null ? null : byServer.get(server);
-        if (c == null) {
-            c = retries.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(server, k -> {
-                        Counter[] made = new Counter[FailureKind.values().length];
-                        for (FailureKind f : FailureKind.values()) {
-                            made[f.ordinal()] = Counter.builder("balancer.retries")
-                                    .description("Requests retried on another server, by the failure that caused it")
-                                    .tags("pool", pool, "server", server, "reason", f.label())
-                                    .register(registry);
-                        }
-                        return made;
-                    });
+        if (c != null) {
+            return c;
         }
-        c[reason.ordinal()].increment();
+        return retries.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(server, k -> {
+                    Counter[] made = new Counter[FailureKind.values().length];
+                    for (FailureKind f : FailureKind.values()) {
+                        made[f.ordinal()] = Counter.builder("balancer.retries")
+                                .description("Requests retried on another server, by the failure that caused it")
+                                .tags("pool", pool, "server", server, "reason", f.label())
+                                .register(registry);
+                    }
+                    return made;
+                });
     }
 
     /** A request got 503 because no server of the pool was usable. */
@@ -134,12 +138,15 @@ public final class BalancerMetrics {
 
     /** Outlier detection ejected the server. */
     public void ejected(String pool, String server) {
-        ejections.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
+        ejectionCounter(pool, server).increment();
+    }
+
+    private Counter ejectionCounter(String pool, String server) {
+        return ejections.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(server, k -> Counter.builder("balancer.ejections")
                         .description("Times outlier detection ejected the server")
                         .tags("pool", pool, "server", server)
-                        .register(registry))
-                .increment();
+                        .register(registry));
     }
 
     /** One active health check finished. */
@@ -207,7 +214,10 @@ public final class BalancerMetrics {
                     .description("1 for the server's current state").tags(tags).tag("state", state)
                     .register(registry));
         }
-        upstreamConnections(pool, server); // so the connection gauges show 0 before the first connection
+        // Series that only count events start at 0, so rate() and alerts see them before the first event.
+        upstreamConnections(pool, server);
+        ejectionCounter(pool, server);
+        retryCounters(pool, server);
         return () -> meters.forEach(registry::remove);
     }
 

@@ -199,7 +199,10 @@ class AdminServerTest {
                 .contains("balancer_server_up{pool=\"web\",server=\"web-1\"} 1.0")
                 .contains("balancer_server_state{pool=\"web\",server=\"web-1\",state=\"up\"} 1.0")
                 .contains("balancer_retries_total{pool=\"web\",reason=\"connect-refused\",server=\"web-1\"} 1.0")
-                .contains("balancer_no_server_total{listener=\"public\",pool=\"web\"} 1.0");
+                .contains("balancer_no_server_total{listener=\"public\",pool=\"web\"} 1.0")
+                .as("event counters exist at 0 from the start")
+                .contains("balancer_ejections_total{pool=\"web\",server=\"web-2\"} 0.0")
+                .contains("balancer_retries_total{pool=\"api\",reason=\"connection-reset\",server=\"api-1\"} 0.0");
         metrics.clientConnectionClosed("public");
         metrics.upstreamConnectionClosed("web", "web-1");
     }
