@@ -1,6 +1,7 @@
 package com.foobar.balancer.proxy;
 
 import com.foobar.balancer.config.ClientTimeouts;
+import com.foobar.balancer.config.ListenerConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -28,10 +29,15 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
 
     private final ProxyContext proxy;
     private final ListenerState listener;
+    private final ListenerConfig config;
+    private final ClientPipelineConfigurer configurer;
 
-    ProxyInitializer(ProxyContext proxy, ListenerState listener) {
+    ProxyInitializer(ProxyContext proxy, ListenerState listener, ListenerConfig config,
+            ClientPipelineConfigurer configurer) {
         this.proxy = proxy;
         this.listener = listener;
+        this.config = config;
+        this.configurer = configurer;
     }
 
     static HttpDecoderConfig decoderConfig() {
@@ -49,5 +55,6 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
                         timeouts.idle().toNanos(), listener.requestTimeoutResponse(timeouts.header())))
                 .addLast(HTTP_CODEC, new HttpServerCodec(decoderConfig()))
                 .addLast(PROXY, new FrontendHandler(proxy, listener));
+        configurer.configure(ch.pipeline(), config);
     }
 }

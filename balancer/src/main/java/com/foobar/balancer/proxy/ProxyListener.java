@@ -48,6 +48,16 @@ public final class ProxyListener implements AutoCloseable {
      */
     public static ProxyListener start(ListenerConfig config, ProxyContext proxy, EventLoopGroup acceptors,
             EventLoopGroup workers) {
+        return start(config, proxy, acceptors, workers, ClientPipelineConfigurer.NONE);
+    }
+
+    /**
+     * Binds the listener; {@code configurer} adds handlers (TLS, ACLs, rate limits) to each client pipeline.
+     *
+     * @throws ListenerBindException when the address cannot be bound
+     */
+    public static ProxyListener start(ListenerConfig config, ProxyContext proxy, EventLoopGroup acceptors,
+            EventLoopGroup workers, ClientPipelineConfigurer configurer) {
         ChannelGroup clients = new DefaultChannelGroup("listener-" + config.name(), GlobalEventExecutor.INSTANCE);
         ListenerState state = new ListenerState(config, clients);
         ServerBootstrap b = new ServerBootstrap()
@@ -58,7 +68,7 @@ public final class ProxyListener implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ProxyInitializer(proxy, state));
+                .childHandler(new ProxyInitializer(proxy, state, config, configurer));
         ChannelFuture f = b.bind(config.bind().host(), config.bind().port()).awaitUninterruptibly();
         if (!f.isSuccess()) {
             Throwable cause = f.cause();
