@@ -35,6 +35,7 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -138,19 +139,30 @@ public final class HealthChecker implements AutoCloseable {
         }
 
         void start() {
-            loop.execute(this::run);
+            try {
+                loop.execute(this::run);
+            } catch (RejectedExecutionException stopped) {
+                cancelled = true; // watching from a balancer that is stopping
+            }
         }
 
         void cancel() {
             cancelled = true;
-            loop.execute(() -> {
-                if (next != null) {
-                    next.cancel(false);
-                }
-                if (channel != null) {
-                    channel.close();
-                }
-            });
+            if (loop.isShuttingDown()) {
+                return; // the loop takes its timers and channels down with it
+            }
+            try {
+                loop.execute(() -> {
+                    if (next != null) {
+                        next.cancel(false);
+                    }
+                    if (channel != null) {
+                        channel.close();
+                    }
+                });
+            } catch (RejectedExecutionException stopped) {
+                // the loop stopped between the check and the call: same as above
+            }
         }
 
         private void run() {

@@ -210,4 +210,18 @@ class HealthCheckerTest {
         await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2))
                 .until(() -> backend.healthChecks() <= after + 1);
     }
+
+    @Test
+    void closingAfterTheEventLoopsStoppedIsQuiet() throws Exception {
+        backend = new TestBackend("web-1");
+        EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        HealthChecker ownChecker = new HealthChecker(own, metrics);
+        RecordingTarget target = new RecordingTarget(HostPort.parse(backend.address()), backend::healthChecks);
+        ownChecker.watch(target, check(1, 1, "200", null, Duration.ofSeconds(1)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.healthChecks() >= 1);
+        own.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        ownChecker.unwatch(target);
+        ownChecker.close();
+        ownChecker.watch(target, check(2, 2, "200", null, Duration.ofSeconds(1)));
+    }
 }
