@@ -1,0 +1,192 @@
+package com.foobar.webapp.web;
+
+import com.foobar.dbrouter.PrimaryUnavailableException;
+import com.foobar.webapp.shop.InsufficientStockException;
+import com.foobar.webapp.shop.ProductNotFoundException;
+import com.foobar.webapp.shop.Routed;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Base of every servlet of the app. It answers methods it does not implement with 405 and an {@code Allow}
+ * header, turns each failure into its status with a one-line reason (JSON for the API, a page for HTML), and never
+ * lets a stack trace reach a client: unexpected failures are logged here and answered with a plain 500.
+ */
+abstract class Endpoint extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+
+    static final String DB_NODE_HEADER = "X-Db-Node";
+    static final String JSON = "application/json";
+    /** Seconds a client should wait before retrying a write while the primary is down. */
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    protected final transient WebServices services;
+
+    Endpoint(WebServices services) {
+        this.services = services;
+    }
+
+    /** The methods this endpoint implements, HEAD and OPTIONS aside. */
+    abstract Set<String> methods();
+
+    /** Whether errors are answered as HTML pages rather than JSON. */
+    boolean html(HttpServletRequest req) {
+        return false;
+    }
+
+    /** Whether every method is handed to {@link #get} (the catch-all 404). */
+    boolean anyMethod() {
+        return false;
+    }
+
+    void get(HttpServletRequest req, HttpServletResponse resp) throws Exception {
+        throw new IllegalStateException("GET not implemented");
+    }
+
+    void post(HttpServletRequest req, HttpServletResponse resp) throws Exception {
+        throw new IllegalStateException("POST not implemented");
+    }
+
+    @Override
+    protected final void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String method = req.getMethod();
+        Set<String> methods = methods();
+        try {
+            if (anyMethod()) {
+                get(req, resp);
+            } else if (method.equals("OPTIONS")) {
+                resp.setHeader("Allow", allow(methods));
+                resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            } else if (method.equals("GET") && methods.contains("GET")
+                    || method.equals("HEAD") && methods.contains("GET")) {
+                get(req, resp);
+            } else if (method.equals("POST") && methods.contains("POST")) {
+                post(req, resp);
+            } else {
+                resp.setHeader("Allow", allow(methods));
+                fail(req, resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                        method + " is not allowed here; use " + allow(methods), null);
+            }
+        } catch (BadRequestException e) {
+            fail(req, resp, HttpServletResponse.SC_BAD_REQUEST, e.getMessage(), e.field());
+        } catch (MethodNotAllowedException e) {
+            fail(req, resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, e.getMessage(), null);
+        } catch (ResourceNotFoundException e) {
+            fail(req, resp, HttpServletResponse.SC_NOT_FOUND, e.getMessage(), null);
+        } catch (ProductNotFoundException e) {
+            fail(req, resp, HttpServletResponse.SC_NOT_FOUND, e.getMessage(), "product_id");
+        } catch (InsufficientStockException e) {
+            services.metrics().orderRejected("insufficient_stock");
+            fail(req, resp, HttpServletResponse.SC_CONFLICT, e.getMessage(), "quantity");
+        } catch (UnsupportedMediaTypeException e) {
+            fail(req, resp, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, e.getMessage(), null);
+        } catch (PayloadTooLargeException e) {
+            fail(req, resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, e.getMessage(), null);
+        } catch (PrimaryUnavailableException e) {
+            services.metrics().writeRefused();
+            resp.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            fail(req, resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "the primary database is unavailable, writes are refused for now; retry shortly", null);
+        } catch (SQLException e) {
+            LOG.warn("{} {} failed on the database: {}", method, req.getRequestURI(), e.toString());
+            resp.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            fail(req, resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the database is unavailable; retry shortly",
+                    null);
+        } catch (IOException e) {
+            // The client went away mid-response (or sent a broken body); there is nobody left to answer.
+            LOG.debug("{} {}: {}", method, req.getRequestURI(), e.toString());
+        } catch (Exception e) {
+            LOG.error("{} {} failed", method, req.getRequestURI(), e);
+            fail(req, resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "internal error", null);
+        }
+    }
+
+    private static String allow(Set<String> methods) {
+        Set<String> all = new TreeSet<>(methods);
+        if (all.contains("GET")) {
+            all.add("HEAD");
+        }
+        all.add("OPTIONS");
+        return String.join(", ", all);
+    }
+
+    private void fail(HttpServletRequest req, HttpServletResponse resp, int status, String message, String field)
+            throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.resetBuffer();
+        resp.setStatus(status);
+        resp.setHeader("Cache-Control", "no-store");
+        if (html(req) && !wantsJson(req)) {
+            sendPage(req, resp, status + " " + Pages.reason(status), services.pages().error(status, message));
+        } else {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", message);
+            body.put("field", field);
+            sendJson(resp, body);
+        }
+    }
+
+    private static boolean wantsJson(HttpServletRequest req) {
+        String accept = req.getHeader("Accept");
+        return accept != null && accept.contains(JSON) && !accept.contains("text/html");
+    }
+
+    static void sendJson(HttpServletResponse resp, Object body) throws IOException {
+        byte[] bytes = Json.write(body);
+        resp.setContentType(JSON);
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    void sendPage(HttpServletRequest req, HttpServletResponse resp, String title, Html content) throws IOException {
+        String node = resp.getHeader(DB_NODE_HEADER);
+        byte[] bytes = services.pages().layout(title, content, services.serverName(), node == null ? "none" : node)
+                .markup().getBytes(StandardCharsets.UTF_8);
+        resp.setContentType("text/html;charset=utf-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    Visitor visitor(HttpServletRequest req, HttpServletResponse resp) {
+        return Visitor.of(req, resp, services.metrics()::visitorIssued);
+    }
+
+    /** Unwraps a database result, telling the client which node served it. */
+    static <T> T served(HttpServletResponse resp, Routed<T> routed) {
+        if (routed.node() != null) {
+            resp.setHeader(DB_NODE_HEADER, routed.node());
+        }
+        Visitor.rememberWrite(resp, routed.token());
+        return routed.value();
+    }
+
+    /** Parses a path segment as a positive id; anything else names nothing, so it is a 404. */
+    static long idFrom(String segment) {
+        if (segment == null || segment.isEmpty() || segment.length() > 18 || !segment.chars().allMatch(
+                Character::isDigit)) {
+            throw new ResourceNotFoundException("no such resource");
+        }
+        long id = Long.parseLong(segment);
+        if (id <= 0) {
+            throw new ResourceNotFoundException("no such resource");
+        }
+        return id;
+    }
+}

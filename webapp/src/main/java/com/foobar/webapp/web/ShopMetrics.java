@@ -1,0 +1,62 @@
+package com.foobar.webapp.web;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+
+/** The {@code webapp_} business and HTTP metrics. */
+final class ShopMetrics {
+
+    private static final java.util.Set<String> KNOWN_METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private final MeterRegistry registry;
+    private final Counter ordersPlaced;
+    private final Counter productsCreated;
+    private final Counter visitorsIssued;
+    private final Counter writesRefused;
+
+    ShopMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.ordersPlaced = Counter.builder("webapp.orders.placed").description("Orders placed").register(registry);
+        this.productsCreated = Counter.builder("webapp.products.created").description("Products created")
+                .register(registry);
+        this.visitorsIssued = Counter.builder("webapp.visitors.issued")
+                .description("Visitor cookies issued to first-time callers").register(registry);
+        this.writesRefused = Counter.builder("webapp.writes.refused")
+                .description("Writes answered 503 because the primary was down").register(registry);
+    }
+
+    void orderPlaced() {
+        ordersPlaced.increment();
+    }
+
+    void orderRejected(String reason) {
+        registry.counter("webapp.orders.rejected", "reason", reason).increment();
+    }
+
+    void productCreated() {
+        productsCreated.increment();
+    }
+
+    void visitorIssued() {
+        visitorsIssued.increment();
+    }
+
+    void writeRefused() {
+        writesRefused.increment();
+    }
+
+    /** {@code route} is the servlet's name, so the label has a handful of values whatever the paths requested. */
+    void request(String method, String route, int status, Duration took) {
+        Timer.builder("webapp.http.requests")
+                .description("HTTP requests served, by route and status")
+                .tag("method", KNOWN_METHODS.contains(method) ? method : "OTHER")
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .register(registry)
+                .record(took);
+    }
+}
