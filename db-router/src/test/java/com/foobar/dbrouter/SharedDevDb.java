@@ -33,7 +33,7 @@ final class SharedDevDb implements BeforeAllCallback {
         return db;
     }
 
-    private static final class Holder implements ExtensionContext.Store.CloseableResource {
+    private static final class Holder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final DevDb db;
 
         Holder(DevDb db) {

@@ -20,7 +20,7 @@ final class SharedPair implements BeforeAllCallback {
         return db;
     }
 
-    private static final class Holder implements ExtensionContext.Store.CloseableResource {
+    private static final class Holder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final DevDb db;
 
         Holder(DevDb db) {
