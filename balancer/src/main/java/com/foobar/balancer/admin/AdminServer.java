@@ -103,7 +103,10 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        if (channel.eventLoop().isShuttingDown()) {
+            return; // the event loops close their channels themselves
+        }
+        channel.close().awaitUninterruptibly();
         connections.close().awaitUninterruptibly();
     }
 }

@@ -222,4 +222,19 @@ class AdminServerTest {
                 .isInstanceOf(AdminBindException.class)
                 .hasMessageStartingWith("admin.bind: cannot listen on 127.0.0.1:" + taken.port() + ": ");
     }
+
+    @Test
+    void closeIsIdempotentAndQuietAfterTheLoopsStopped() throws Exception {
+        EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        AdminServer second = AdminServer.start(new AdminConfig(new HostPort("127.0.0.1", 0)), upstreams, metrics, own);
+        int port = second.localAddress().getPort();
+        second.close();
+        second.close();
+        assertThatThrownBy(() -> CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/status"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.io.IOException.class);
+        AdminServer third = AdminServer.start(new AdminConfig(new HostPort("127.0.0.1", 0)), upstreams, metrics, own);
+        own.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        third.close();
+    }
 }
