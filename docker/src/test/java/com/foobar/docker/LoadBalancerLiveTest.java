@@ -63,7 +63,10 @@ class LoadBalancerLiveTest {
         ((ObjectNode) config.path("listeners").get(0)).put("bind", "127.0.0.1:0");
         ((ObjectNode) config.path("admin")).put("bind", "127.0.0.1:0");
         config.put("access_log", "off");
-        healthPath = config.path("pools").path("web").path("health_check").path("path").asText();
+        // Only the pace: checks every 250 ms instead of every few seconds, so that the pool comes up quickly.
+        ObjectNode healthCheck = (ObjectNode) config.path("pools").path("web").path("health_check");
+        healthCheck.put("interval", "250ms");
+        healthPath = healthCheck.path("path").asText();
         for (JsonNode server : config.path("pools").path("web").path("servers")) {
             String name = server.path("name").asText();
             HttpServer web = standIn(name);
@@ -74,7 +77,7 @@ class LoadBalancerLiveTest {
         yaml.writeValue(file.toFile(), config);
         balancer = Balancer.start(ConfigLoader.load(file), null);
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        await().atMost(Duration.ofSeconds(20)).until(() -> serversUp().size() == webServers.size());
+        await().atMost(Duration.ofSeconds(60)).until(() -> serversUp().size() == webServers.size());
     }
 
     @AfterAll
