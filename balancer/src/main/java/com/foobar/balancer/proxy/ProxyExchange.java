@@ -730,8 +730,10 @@ final class ProxyExchange implements RequestContext {
     private void record(long now) {
         long total = now - startNanos;
         String serverName = server == null ? BalancerMetrics.NONE : server.name();
+        // Metrics time the server to the end of its response; the access log shows time to its response head.
+        long upstreamTotal = upstreamNanos < 0 ? -1 : now - attemptStart;
         proxy.metrics().requestCompleted(frontend.listener().name(), poolName, serverName, status, total,
-                upstreamNanos < 0 ? 0 : upstreamNanos);
+                upstreamTotal);
         AccessLog log = proxy.accessLog();
         if (!log.enabled()) {
             return;

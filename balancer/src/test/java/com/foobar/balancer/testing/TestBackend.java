@@ -168,6 +168,11 @@ public final class TestBackend implements AutoCloseable {
         return last;
     }
 
+    /** Closes every open connection but keeps listening, as a server whose keep-alive timeout expired. */
+    public void dropConnections() {
+        connections.close().syncUninterruptibly();
+    }
+
     /** Drops every open connection with a reset and stops listening: a server that died. */
     public void kill() {
         if (!stopped.compareAndSet(false, true)) {
