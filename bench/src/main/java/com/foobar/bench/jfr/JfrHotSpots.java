@@ -33,6 +33,9 @@ public final class JfrHotSpots {
     private final Map<String, Long> inclusiveOurs = new HashMap<>();
     private final Map<String, Long> allocationBySite = new HashMap<>();
     private final Map<String, Long> allocationByClass = new HashMap<>();
+    private final Map<String, Long> allocationSiteSamples = new HashMap<>();
+    private long allocationSamples;
+    private final Map<String, long[]> allocatedByThread = new HashMap<>();
     private long cpuSamples;
     private long allocatedBytes;
     private long gcCount;
@@ -52,6 +55,7 @@ public final class JfrHotSpots {
         switch (event.getEventType().getName()) {
             case "jdk.ExecutionSample" -> cpuSample(event.getStackTrace());
             case "jdk.ObjectAllocationSample" -> allocationSample(event);
+            case "jdk.ThreadAllocationStatistics" -> threadAllocation(event);
             case "jdk.GarbageCollection" -> {
                 gcCount++;
                 gcPauses = gcPauses.plus(event.getDuration("sumOfPauses"));
@@ -84,7 +88,32 @@ public final class JfrHotSpots {
         String typeName = type == null ? "?" : typeName(type.getName());
         allocatedBytes += weight;
         allocationByClass.merge(typeName, weight, Long::sum);
-        allocationBySite.merge(typeName + " @ " + site(event.getStackTrace()), weight, Long::sum);
+        String site = typeName + " @ " + site(event.getStackTrace());
+        allocationBySite.merge(site, weight, Long::sum);
+        allocationSiteSamples.merge(site, 1L, Long::sum);
+        allocationSamples++;
+    }
+
+    /**
+     * The JVM's own count of bytes each thread allocated, emitted at the start and the end of the recording: exact,
+     * where the allocation samples are few and each carries the weight of everything since the thread's last sample.
+     */
+    private void threadAllocation(RecordedEvent event) {
+        var thread = event.getThread("thread");
+        if (thread == null) {
+            return;
+        }
+        String name = thread.getJavaName() == null ? thread.getOSName() : thread.getJavaName();
+        long allocated = event.getLong("allocated");
+        allocatedByThread.merge(name, new long[] {allocated, allocated},
+                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+    }
+
+    /** Bytes each thread allocated between the first and the last statistics event. */
+    Map<String, Long> allocatedDuringRecording() {
+        Map<String, Long> out = new HashMap<>();
+        allocatedByThread.forEach((thread, range) -> out.put(thread, range[1] - range[0]));
+        return out;
     }
 
     /** The first frame outside the JDK: the code that asked for the allocation, not the JDK helper doing it. */
@@ -138,15 +167,24 @@ public final class JfrHotSpots {
         out.printf(Locale.ROOT, "CPU: %d execution samples%n", cpuSamples);
         printTop(out, "Top methods by self CPU samples", selfCpu, cpuSamples, top, false);
         printTop(out, "Our methods by inclusive CPU samples", inclusiveOurs, cpuSamples, top, false);
-        out.printf(Locale.ROOT, "%nAllocation: %.1f MB sampled in total", allocatedBytes / 1e6);
-        if (requests > 0) {
-            out.printf(Locale.ROOT, ", %.0f bytes per request over %d requests", allocatedBytes / (double) requests,
+        Map<String, Long> byThread = allocatedDuringRecording();
+        long exact = byThread.values().stream().mapToLong(Long::longValue).sum();
+        out.printf(Locale.ROOT, "%nAllocation (exact, jdk.ThreadAllocationStatistics): %.1f MB", exact / 1e6);
+        if (requests > 0 && exact > 0) {
+            out.printf(Locale.ROOT, ", %.0f bytes per request over %d requests", exact / (double) requests,
                     requests);
         }
         out.println();
+        printTop(out, "Allocation by thread", byThread, exact, top, true);
+        out.printf(Locale.ROOT, "%nAllocation samples (jdk.ObjectAllocationSample): %.1f MB of estimated weight%n",
+                allocatedBytes / 1e6);
         printTop(out, "Top allocated classes by bytes", allocationByClass, allocatedBytes, top, true);
         printTop(out, "Top allocation sites (class @ first non-JDK frame) by bytes", allocationBySite,
                 allocatedBytes, top, true);
+        // Each sample's weight is everything its thread allocated since its previous sample, so a rare thread can
+        // put a large weight on one site: the count of samples is the steadier view of the hot path.
+        printTop(out, "Top allocation sites by number of samples (" + allocationSamples + " samples)",
+                allocationSiteSamples, allocationSamples, top, false);
         out.printf(Locale.ROOT, "%nGC: %d collections, %d ms of pauses in total%n", gcCount, gcPauses.toMillis());
     }
 

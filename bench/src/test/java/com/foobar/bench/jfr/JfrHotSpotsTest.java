@@ -34,6 +34,7 @@ class JfrHotSpotsTest {
         try (Recording recording = new Recording()) {
             recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
             recording.enable("jdk.ObjectAllocationSample").with("throttle", "1000/s");
+            recording.enable("jdk.ThreadAllocationStatistics").withPeriod(Duration.ofMillis(100));
             recording.start();
             busyAllocating(Duration.ofMillis(600));
             recording.stop();
@@ -47,7 +48,9 @@ class JfrHotSpotsTest {
 
         assertThat(spots.cpuSamples()).isPositive();
         assertThat(spots.allocatedBytes()).isPositive();
-        assertThat(report).contains("Top methods by self CPU samples", "bytes per request over 1000 requests")
+        // The test thread allocated at least 1 KB per loop for 600 ms: far more than 10 MB.
+        assertThat(spots.allocatedDuringRecording().get(Thread.currentThread().getName())).isGreaterThan(10_000_000L);
+        assertThat(report).contains("Top methods by self CPU samples", "bytes per request over 1000 requests", "Allocation by thread")
                 .contains("byte[] @ com.foobar.bench.jfr.JfrHotSpotsTest.busyAllocating");
     }
 
