@@ -201,7 +201,9 @@ public final class ReportBuilder {
         md.append('\n');
         if (!load.isMissingNode()) {
             md.append("- Load average (1/5/15 min) before: ").append(load.path("before").asText("?"))
-                    .append("; after: ").append(load.path("after").asText("?")).append('\n');
+                    .append("; after: ").append(load.path("after").asText("?"))
+                    .append("; highest 1-minute load seen during the run: ").append(load.path("max_1min_during").asText("?"))
+                    .append(" (").append(machine.path("nproc").asText("?")).append(" CPUs)\n");
             if (load.path("busy").asBoolean(false)) {
                 md.append("- **The machine was busy** (other work ran during the benchmark): the absolute figures ")
                         .append("are noisy; the interleaved rounds keep the ratios fairer than the absolutes.\n");

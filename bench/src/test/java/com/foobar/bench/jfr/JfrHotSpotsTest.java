@@ -36,7 +36,7 @@ class JfrHotSpotsTest {
             recording.enable("jdk.ObjectAllocationSample").with("throttle", "1000/s");
             recording.enable("jdk.ThreadAllocationStatistics").withPeriod(Duration.ofMillis(100));
             recording.start();
-            busyAllocating(Duration.ofMillis(600));
+            busyAllocating(Duration.ofMillis(300));
             recording.stop();
             recording.dump(file);
         }
@@ -48,7 +48,7 @@ class JfrHotSpotsTest {
 
         assertThat(spots.cpuSamples()).isPositive();
         assertThat(spots.allocatedBytes()).isPositive();
-        // The test thread allocated at least 1 KB per loop for 600 ms: far more than 10 MB.
+        // The test thread allocated at least 1 KB per loop for 300 ms: far more than 10 MB.
         assertThat(spots.allocatedDuringRecording().get(Thread.currentThread().getName())).isGreaterThan(10_000_000L);
         assertThat(report).contains("Top methods by self CPU samples", "bytes per request over 1000 requests", "Allocation by thread")
                 .contains("byte[] @ com.foobar.bench.jfr.JfrHotSpotsTest.busyAllocating");
