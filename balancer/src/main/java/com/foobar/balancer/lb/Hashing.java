@@ -1,5 +1,6 @@
 package com.foobar.balancer.lb;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /** 64-bit hashing without allocation (FNV-1a over chars, finished with a murmur3 avalanche). */
@@ -21,7 +22,10 @@ final class Hashing {
     }
 
     static long hash(InetAddress address) {
-        byte[] b = address.getAddress(); // a copy, but a small one, and only for hash-based algorithms
+        if (address instanceof Inet4Address) {
+            return mix(address.hashCode() & 0xffffffffL); // an IPv4 address's hash code is the address itself
+        }
+        byte[] b = address.getAddress(); // IPv6: a 16-byte copy
         long h = FNV_OFFSET;
         for (byte x : b) {
             h = (h ^ (x & 0xff)) * FNV_PRIME;
