@@ -41,9 +41,8 @@ final class HeaderRewriter {
             chunked = h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
             h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
-        if (!connection.isEmpty()) {
-            for (String value : connection) {
+        if (h.contains(HttpHeaderNames.CONNECTION)) {
+            for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
                 removeNamedBy(h, value);
             }
             h.remove(HttpHeaderNames.CONNECTION);
@@ -91,11 +90,11 @@ final class HeaderRewriter {
 
     /** Appends {@code ip} to X-Forwarded-For, folding repeated header lines into one. */
     static void appendForwardedFor(HttpHeaders h, String ip) {
-        List<String> existing = h.getAll(X_FORWARDED_FOR);
-        if (existing.isEmpty()) {
+        if (!h.contains(X_FORWARDED_FOR)) {
             h.set(X_FORWARDED_FOR, ip);
             return;
         }
+        List<String> existing = h.getAll(X_FORWARDED_FOR);
         StringBuilder sb = new StringBuilder(64);
         for (String v : existing) {
             sb.append(v).append(", ");
@@ -107,11 +106,11 @@ final class HeaderRewriter {
     static void appendVia(HttpHeaders h, String protocolVersion) {
         String ours = "1.1".equals(protocolVersion) ? VIA_11 : "1.0".equals(protocolVersion) ? VIA_10
                 : protocolVersion + ' ' + VIA_TOKEN;
-        List<String> existing = h.getAll(HttpHeaderNames.VIA);
-        if (existing.isEmpty()) {
+        if (!h.contains(HttpHeaderNames.VIA)) {
             h.set(HttpHeaderNames.VIA, ours);
             return;
         }
+        List<String> existing = h.getAll(HttpHeaderNames.VIA);
         StringBuilder sb = new StringBuilder(64);
         for (String v : existing) {
             sb.append(v).append(", ");
@@ -121,9 +120,9 @@ final class HeaderRewriter {
 
     /** Keeps a sane client X-Request-Id, replaces anything else with a fresh one; returns the id forwarded. */
     static String ensureRequestId(HttpHeaders h) {
-        List<String> ids = h.getAll(X_REQUEST_ID);
-        if (ids.size() == 1 && isSaneRequestId(ids.get(0))) {
-            return ids.get(0);
+        String id0 = h.get(X_REQUEST_ID);
+        if (id0 != null && isSaneRequestId(id0) && h.getAll(X_REQUEST_ID).size() == 1) {
+            return id0;
         }
         String id = newRequestId();
         h.set(X_REQUEST_ID, id);
