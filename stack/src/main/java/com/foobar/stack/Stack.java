@@ -70,6 +70,7 @@ final class Stack implements AutoCloseable {
     private String publicBind;
     private String adminBind;
     private volatile boolean closing;
+    private volatile boolean up;
     private boolean closed;
 
     /** Whether {@link #close()} has begun: a start that fails now failed because it was stopped. */
@@ -108,6 +109,7 @@ final class Stack implements AutoCloseable {
             throw new StackStartException(e.getMessage(), e);
         }
         printSummary();
+        up = true;
     }
 
     private void prepareDataDirectory() throws StackStartException {
@@ -288,11 +290,26 @@ final class Stack implements AutoCloseable {
                 .startTimeout(BALANCER_START_TIMEOUT)
                 .stopGrace(BALANCER_STOP_GRACE)
                 .crashHint("www.foobar.com is unreachable until it is back.")
+                .stderrRelay(line -> up ? serverEvent(line) : Optional.empty())
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
             balancer = started;
         }
+    }
+
+    /** {@code <instant> server web/web-1 is DOWN: connection refused}, the balancer's line for a state change. */
+    private static final java.util.regex.Pattern SERVER_EVENT =
+            java.util.regex.Pattern.compile("^\\S+ server (\\S+/\\S+ .*)$");
+
+    /**
+     * The balancer's server state changes, told once the stack is up: that is how the user sees in the terminal the
+     * failover the dashboard shows. During the start they are expected (a web server is down until it has started)
+     * and not told.
+     */
+    static Optional<String> serverEvent(String balancerStderrLine) {
+        java.util.regex.Matcher m = SERVER_EVENT.matcher(balancerStderrLine);
+        return m.matches() ? Optional.of("   balancer: " + m.group(1)) : Optional.empty();
     }
 
     /** A child that died while others started (a bad balancer.yml, say) is reported now, not after them. */

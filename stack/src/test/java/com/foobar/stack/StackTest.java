@@ -35,6 +35,15 @@ class StackTest {
     }
 
     @Test
+    void theBalancersServerStateChangesAreToldAndItsOtherLinesAreNot() {
+        assertThat(Stack.serverEvent("2026-11-22T01:02:03.456Z server web/web-1 is DOWN: connection refused"))
+                .contains("   balancer: web/web-1 is DOWN: connection refused");
+        assertThat(Stack.serverEvent("2026-11-22T01:02:05.001Z server web/web-1 is UP: 2 checks passed"))
+                .contains("   balancer: web/web-1 is UP: 2 checks passed");
+        assertThat(Stack.serverEvent("balancer: reloaded /data/balancer.yml")).isEmpty();
+    }
+
+    @Test
     void ipv6AddressesAreBracketedNextToTheirPort() {
         assertThat(Stack.hostPort("127.0.0.1", 8080)).isEqualTo("127.0.0.1:8080");
         assertThat(Stack.hostPort("::1", 8080)).isEqualTo("[::1]:8080");

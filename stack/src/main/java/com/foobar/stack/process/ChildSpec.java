@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * How to run one component as its own JVM: which main class with which arguments, environment and JVM options,
@@ -29,6 +31,7 @@ public final class ChildSpec {
     private final Duration stopGrace;
     private final boolean restartable;
     private final String crashHint;
+    private final Function<String, Optional<String>> stderrRelay;
 
     private ChildSpec(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -42,6 +45,7 @@ public final class ChildSpec {
         this.stopGrace = b.stopGrace;
         this.restartable = b.restartable;
         this.crashHint = b.crashHint;
+        this.stderrRelay = b.stderrRelay;
     }
 
     public static Builder builder(String name, String mainClass) {
@@ -94,6 +98,14 @@ public final class ChildSpec {
         return crashHint;
     }
 
+    /**
+     * Picks the lines of the child's stderr worth telling the user, such as the balancer's server state changes,
+     * and says how; every line still goes to the log. Null when nothing is relayed.
+     */
+    public Function<String, Optional<String>> stderrRelay() {
+        return stderrRelay;
+    }
+
     public static final class Builder {
         private final String name;
         private final String mainClass;
@@ -106,6 +118,7 @@ public final class ChildSpec {
         private Duration stopGrace = DEFAULT_STOP_GRACE;
         private boolean restartable = true;
         private String crashHint = "";
+        private Function<String, Optional<String>> stderrRelay;
 
         private Builder(String name, String mainClass) {
             this.name = name;
@@ -159,6 +172,11 @@ public final class ChildSpec {
 
         public Builder crashHint(String hint) {
             this.crashHint = Objects.requireNonNull(hint);
+            return this;
+        }
+
+        public Builder stderrRelay(Function<String, Optional<String>> relay) {
+            this.stderrRelay = Objects.requireNonNull(relay);
             return this;
         }
 

@@ -215,8 +215,12 @@ public final class ProcessSupervisor implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.putAll(spec.environment());
         Path log = spec.logFile();
-        builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (spec.stderrRelay() == null) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.PIPE);
+        }
         // stdin stays a pipe that is never written: ParentWatchingLauncher exits when it closes.
         builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         synchronized (child) {
@@ -242,6 +246,9 @@ public final class ProcessSupervisor implements AutoCloseable {
                 throw new ChildStartException("cannot start " + spec.name() + ": " + e.getMessage(), e);
             }
             child.started(process, offset);
+            if (spec.stderrRelay() != null) {
+                relayStderr(spec, process);
+            }
             process.onExit().thenAccept(p -> exited(child, p));
         }
     }
@@ -255,6 +262,30 @@ public final class ProcessSupervisor implements AutoCloseable {
     static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
             .filter(path -> Files.isExecutable(Path.of(path)))
             .findFirst();
+
+    /**
+     * Copies the child's stderr into its log line by line, telling the user the lines the spec picks. Both this
+     * copy and the child's own stdout append to the log, so their lines interleave without overwriting.
+     */
+    private void relayStderr(ChildSpec spec, Process process) {
+        Thread pump = new Thread(() -> {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    process.getErrorStream(), StandardCharsets.UTF_8));
+                 java.io.Writer out = Files.newBufferedWriter(spec.logFile(), StandardCharsets.UTF_8,
+                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    out.write(line);
+                    out.write(System.lineSeparator());
+                    out.flush();
+                    spec.stderrRelay().apply(line).ifPresent(notices);
+                }
+            } catch (IOException e) {
+                // The child is gone, or its log cannot be written; its exit is reported on its own.
+            }
+        }, spec.name() + "-stderr");
+        pump.setDaemon(true);
+        pump.start();
+    }
 
     private List<String> command(ChildSpec spec) {
         List<String> command = new ArrayList<>();

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * {@code --on-term FILE} write FILE from a shutdown hook;
  * {@code --ignore-term} make the shutdown hook hang so that only SIGKILL ends it;
  * {@code --grandchild} start a {@code sleep} process of its own;
- * {@code --say TEXT --exit N} print TEXT and exit with status N at once.
+ * {@code --say TEXT --exit N} print TEXT and exit with status N at once;
+ * {@code --err TEXT} print TEXT on stderr.
  */
 public final class DummyChild {
 
@@ -25,6 +26,9 @@ public final class DummyChild {
             switch (args[i]) {
                 case "--say":
                     System.out.println(args[++i]);
+                    break;
+                case "--err":
+                    System.err.println(args[++i]);
                     break;
                 case "--exit":
                     System.exit(Integer.parseInt(args[++i]));

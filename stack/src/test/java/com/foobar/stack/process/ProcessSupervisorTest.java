@@ -213,6 +213,23 @@ class ProcessSupervisorTest {
     }
 
     @Test
+    void chosenStderrLinesAreToldAndEveryLineIsLogged() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("balancer",
+                "--err", "server web/web-1 is DOWN", "--err", "noise", "--say", "on stdout")
+                .stderrRelay(line -> line.startsWith("server ") ? java.util.Optional.of("relayed " + line)
+                        : java.util.Optional.empty())
+                .build());
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notices)
+                .contains("relayed server web/web-1 is DOWN"));
+        assertThat(notices).noneMatch(n -> n.contains("noise"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                Files.readString(dir.resolve("balancer.log")))
+                .contains("server web/web-1 is DOWN", "noise", "on stdout", "dummy child running"));
+        assertThat(child.isAlive()).isTrue();
+    }
+
+    @Test
     void restartsBackOffWhileAChildKeepsCrashing() {
         assertThat(ProcessSupervisor.restartDelay(1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(ProcessSupervisor.restartDelay(2)).isEqualTo(Duration.ofSeconds(2));
