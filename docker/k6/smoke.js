@@ -12,6 +12,7 @@ export const options = {
     http_req_failed: ['rate==0'],
     checks: ['rate==1'],
   }, everyServerAnswers()),
+  summaryTrendStats: ['med', 'p(95)', 'p(99)', 'max'],
 };
 
 export default function () {
