@@ -89,9 +89,19 @@ public final class UpstreamPool {
      * for this request. Skips DOWN, EJECTED and DRAINING servers and those in {@code exclude} (already tried).
      */
     public UpstreamServer select(RequestContext ctx, Set<UpstreamServer> exclude) {
-        Snapshot s = snapshot;
         Predicate<UpstreamServer> usable = exclude == null || exclude.isEmpty()
                 ? USABLE : server -> server.usable() && !exclude.contains(server);
+        Snapshot s = snapshot;
+        UpstreamServer chosen = select(s, ctx, usable);
+        // A reload that swapped the snapshot while we picked from the old one drains the old servers: look again.
+        for (int i = 0; chosen == null && s != snapshot && i < 3; i++) {
+            s = snapshot;
+            chosen = select(s, ctx, usable);
+        }
+        return chosen;
+    }
+
+    private static UpstreamServer select(Snapshot s, RequestContext ctx, Predicate<UpstreamServer> usable) {
         UpstreamServer chosen = s.primaries == null ? null : s.primaries.select(ctx, usable);
         if (chosen == null && s.backups != null) {
             chosen = s.backups.select(ctx, usable);

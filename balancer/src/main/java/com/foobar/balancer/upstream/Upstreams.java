@@ -127,7 +127,7 @@ public final class Upstreams implements AutoCloseable {
                 } else {
                     applied.add(at + ".servers." + sc.name() + ": added at " + sc.address());
                 }
-                servers.add(null); // created once the new pool config is installed, so it ramps with the new slow start
+                servers.add(pool.newServer(sc, true));
             }
         }
         for (UpstreamServer s : pool.servers()) {
@@ -136,19 +136,7 @@ public final class Upstreams implements AutoCloseable {
                 applied.add(at + ".servers." + s.name() + ": removed; it drains");
             }
         }
-        // Install the config first (new servers read it), then the full server list.
-        List<UpstreamServer> keptOnly = new ArrayList<>();
-        servers.forEach(s -> {
-            if (s != null) {
-                keptOnly.add(s);
-            }
-        });
-        pool.install(pc, keptOnly);
-        for (int i = 0; i < servers.size(); i++) {
-            if (servers.get(i) == null) {
-                servers.set(i, pool.newServer(pc.servers().get(i), true));
-            }
-        }
+        // One swap: a request sees the old server list or the new one, never an empty one in between.
         pool.install(pc, servers);
     }
 

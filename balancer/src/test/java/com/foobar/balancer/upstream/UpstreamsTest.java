@@ -349,6 +349,32 @@ class UpstreamsTest {
         assertThat(new ReloadReport(List.of(), List.of()).rejected()).isFalse();
     }
 
+    @Test
+    void requestsDuringAReloadThatReplacesEveryServerAlwaysFindOne() throws Exception {
+        String first = config("", "{ name: a, address: 127.0.0.1:1001 }", "{ name: b, address: 127.0.0.1:1002 }");
+        String second = config("", "{ name: c, address: 127.0.0.1:1003 }", "{ name: d, address: 127.0.0.1:1004 }");
+        BalancerConfig one = ConfigLoader.parse(first);
+        BalancerConfig two = ConfigLoader.parse(second);
+        UpstreamPool pool = start(first);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger misses = new java.util.concurrent.atomic.AtomicInteger();
+        Thread picker = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!done.get() && System.nanoTime() < deadline) {
+                if (pool.select(RequestContext.EMPTY, Set.of()) == null) {
+                    misses.incrementAndGet();
+                }
+            }
+        });
+        picker.start();
+        for (int i = 0; i < 50; i++) {
+            upstreams.apply(i % 2 == 0 ? two : one);
+        }
+        done.set(true);
+        picker.join(30_000);
+        assertThat(misses.get()).isZero();
+    }
+
     private static void fail(UpstreamServer s, int times) {
         for (int i = 0; i < times; i++) {
             s.requestStarted();
