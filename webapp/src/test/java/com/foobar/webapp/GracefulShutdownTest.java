@@ -17,10 +17,12 @@ import static org.awaitility.Awaitility.await;
 class GracefulShutdownTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration REPLICA_DELAY = Duration.ofSeconds(3);
 
     /**
-     * A read that carries a consistency token waits on the replica (whose SQL thread is stopped here) for the
-     * router's bounded wait: long enough to be in flight when shutdown begins.
+     * A read that carries a consistency token waits on the lagging replica for the router's causal read timeout
+     * (1 s by default; the delay is longer) before it goes to the primary: long enough to be in flight when
+     * shutdown begins. The lag stays under the router's maximum, so the replica stays in use.
      */
     @Test
     void closeFinishesTheRequestInFlightThenRefusesConnections() throws Exception {
@@ -32,7 +34,7 @@ class GracefulShutdownTest {
             HttpResponse<String> created = shopper.postJson("/api/products",
                     "{\"name\":\"Drain Thing\",\"price_cents\":100,\"stock\":10}");
             long product = JSON.readTree(created.body()).get("id").asLong();
-            replica.stopSqlThread();
+            replica.setReplicationDelay(REPLICA_DELAY);
             HttpResponse<String> placed = shopper.postJson("/api/orders",
                     "{\"product_id\":" + product + ",\"quantity\":1}");
             assertThat(placed.statusCode()).isEqualTo(201);
@@ -54,7 +56,7 @@ class GracefulShutdownTest {
             assertThat(finished.body()).contains("\"id\":" + orderId);
             assertThatThrownBy(() -> new TestClient(uri).get("/health")).isInstanceOf(ConnectException.class);
         } finally {
-            replica.startSqlThread();
+            replica.setReplicationDelay(Duration.ZERO);
             app.close();
         }
     }

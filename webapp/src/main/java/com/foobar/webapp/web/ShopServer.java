@@ -41,6 +41,7 @@ public final class ShopServer {
     public static final String STATIC_CACHE_CONTROL = "public, max-age=3600";
     /** Logger of the access log, one line per request. */
     public static final String ACCESS_LOG = "com.foobar.webapp.access";
+    static final String STATIC_ASSETS = "com/foobar/webapp/public/static/";
     static final String ACCESS_LOG_FORMAT =
             "%{client}a \"%r\" %s %O %{ms}Tms served-by=%{X-Served-By}o db=%{X-Db-Node}o";
 
@@ -68,9 +69,10 @@ public final class ShopServer {
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        Resource assets = ResourceFactory.of(context).newClassLoaderResource("com/foobar/webapp/public/");
-        if (assets == null) {
-            throw new IllegalStateException("static assets com/foobar/webapp/public/ are missing from the classpath");
+        // The assets ship inside the jar; the context's base resource is what ResourceServlet serves /static/* from.
+        Resource assets = ResourceFactory.of(context).newClassLoaderResource(STATIC_ASSETS);
+        if (assets == null || !assets.exists()) {
+            throw new IllegalStateException("static assets " + STATIC_ASSETS + " are missing from the classpath");
         }
         context.setBaseResource(assets);
         context.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*",
@@ -88,7 +90,6 @@ public final class ShopServer {
 
         // ResourceServlet (not DefaultServlet, which Jetty 12.1 keeps for the "/" mapping) serves /static/*.
         ServletHolder statics = new ServletHolder("static", ResourceServlet.class);
-        statics.setInitParameter("baseResource", assets.resolve("static/").getURI().toASCIIString());
         statics.setInitParameter("dirAllowed", "false");
         statics.setInitParameter("etags", "true");
         statics.setInitParameter("cacheControl", STATIC_CACHE_CONTROL);
