@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
@@ -188,7 +189,8 @@ public final class HealthChecker implements AutoCloseable {
             cf.addListener(f -> {
                 if (!f.isSuccess()) {
                     Throwable c = f.cause();
-                    attempt.fail(c instanceof ConnectException ? "connection refused" : "connect failed: " + c.getMessage());
+                    attempt.fail(c instanceof ConnectTimeoutException ? "connect timed out"
+                            : c instanceof ConnectException ? "connection refused" : "connect failed: " + c.getMessage());
                     return;
                 }
                 FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, config.path());
