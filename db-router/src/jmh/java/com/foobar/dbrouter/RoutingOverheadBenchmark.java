@@ -109,6 +109,27 @@ public class RoutingOverheadBenchmark {
         return router.read(RoutingOverheadBenchmark::pointSelect);
     }
 
+    /**
+     * The router's own CPU cost, without the network round trip that dominates the point SELECT: borrow, prepare
+     * (a client-side prepared statement from the driver's cache: no I/O) and release. Compare with
+     * {@link #routerPrepareOnly()}.
+     */
+    @Benchmark
+    public boolean plainPrepareOnly() throws SQLException {
+        try (Connection c = plain.getConnection(); PreparedStatement ps = c.prepareStatement(POINT_SELECT)) {
+            return ps.isClosed();
+        }
+    }
+
+    @Benchmark
+    public boolean routerPrepareOnly() throws SQLException {
+        return router.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(POINT_SELECT)) {
+                return ps.isClosed();
+            }
+        });
+    }
+
     @Benchmark
     public String routerDataSourceReadOnly() throws SQLException {
         try (Connection c = router.getConnection()) {

@@ -33,6 +33,14 @@ final class MySqlContainerCluster implements Cluster {
     }
 
     static boolean dockerAvailable() {
+        // Asking Testcontainers where there is plainly no engine costs time and logs a wall of errors.
+        boolean hint = System.getenv("DOCKER_HOST") != null
+                || Files.exists(Path.of("/var/run/docker.sock"))
+                || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
+                || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
+        if (!hint) {
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {
