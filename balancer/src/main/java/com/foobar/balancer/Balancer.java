@@ -73,7 +73,7 @@ public final class Balancer implements AutoCloseable {
         this.configFile = b.configFile;
         this.config = b.config;
         this.startedNanos = b.startedNanos;
-        this.watcher = configFile == null ? null : new ConfigWatcher(configFile, this::reloadFromWatcher);
+        this.watcher = configFile == null || !b.watch ? null : new ConfigWatcher(configFile, this::reloadFromWatcher);
     }
 
     /** What {@link #start} has built so far, so a failure half-way can close exactly that. */
@@ -90,6 +90,7 @@ public final class Balancer implements AutoCloseable {
         AdminServer admin;
         Path configFile;
         BalancerConfig config;
+        boolean watch = true;
         long startedNanos;
 
         void closeAll() {
@@ -115,8 +116,14 @@ public final class Balancer implements AutoCloseable {
      *                                stays running in that case
      */
     public static Balancer start(BalancerConfig config, Path configFile) {
+        return start(config, configFile, true);
+    }
+
+    /** As {@link #start(BalancerConfig, Path)}; {@code watch} false reloads the file only on {@link #reload}. */
+    static Balancer start(BalancerConfig config, Path configFile, boolean watch) {
         Objects.requireNonNull(config, "config");
         Builder b = new Builder();
+        b.watch = watch;
         b.startedNanos = System.nanoTime();
         b.config = config;
         b.configFile = configFile;
@@ -214,6 +221,10 @@ public final class Balancer implements AutoCloseable {
     public synchronized ReloadReport apply(BalancerConfig next) {
         if (closing) {
             return ReloadReport.rejected("the balancer is stopping");
+        }
+        if (next.equals(config)) {
+            // A SIGHUP or a touched file with nothing new must not reset balancing state.
+            return ReloadReport.EMPTY;
         }
         List<String> applied = new ArrayList<>();
         List<String> restart = new ArrayList<>();

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reloads when the configuration file's content changes. Polls rather than using a WatchService: editors and
- * config-management tools replace files by rename, which directory watches report unreliably across platforms, and a
- * one-second stat of one file costs nothing.
+ * config-management tools replace files by rename, which directory watches report unreliably across platforms, and
+ * reading one small file a second costs nothing.
  */
 final class ConfigWatcher implements AutoCloseable {
 
@@ -21,8 +21,6 @@ final class ConfigWatcher implements AutoCloseable {
     private final Path file;
     private final Runnable onChange;
     private final ScheduledExecutorService executor;
-    private long lastModified;
-    private long lastSize;
     private byte[] lastContent;
 
     ConfigWatcher(Path file, Runnable onChange) {
@@ -42,8 +40,6 @@ final class ConfigWatcher implements AutoCloseable {
 
     private void snapshot() {
         try {
-            lastModified = Files.getLastModifiedTime(file).toMillis();
-            lastSize = Files.size(file);
             lastContent = Files.readAllBytes(file);
         } catch (IOException e) {
             lastContent = null;
@@ -52,14 +48,8 @@ final class ConfigWatcher implements AutoCloseable {
 
     private void check() {
         try {
-            long modified = Files.getLastModifiedTime(file).toMillis();
-            long size = Files.size(file);
-            if (modified == lastModified && size == lastSize) {
-                return;
-            }
+            // Content, not mtime: a same-size rewrite within the clock's granularity must not go unnoticed.
             byte[] content = Files.readAllBytes(file);
-            lastModified = modified;
-            lastSize = size;
             if (Arrays.equals(content, lastContent)) {
                 return;
             }

@@ -27,6 +27,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean draining;
     private boolean dispatching;
+    private boolean inReadBatch;
     private InetAddress clientAddress;
     private String clientIp;
     private String client;
@@ -85,8 +86,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
+    /** True between a socket read's first message and its read-complete, which flushes upstream once for all. */
+    boolean inReadBatch() {
+        return inReadBatch;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadBatch = true;
         if (closing) {
             ReferenceCountUtil.release(msg);
         } else if (dispatching || !pending.isEmpty() || (current != null && current.requestReceived())) {
@@ -110,6 +117,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBatch = false;
         if (current != null) {
             current.onClientReadComplete();
         } else if (!closing && pending.isEmpty()) {

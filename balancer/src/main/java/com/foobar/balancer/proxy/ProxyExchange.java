@@ -335,7 +335,10 @@ final class ProxyExchange implements RequestContext {
                 writeToBackend(ch, c);
             }
         }
-        ch.flush();
+        if (!frontend.inReadBatch()) {
+            // Otherwise the client's read-complete flushes, once, with the rest of the request.
+            ch.flush();
+        }
         if (done || backend != h) {
             return;
         }
