@@ -1,6 +1,7 @@
 package com.foobar.dbrouter;
 
 import io.micrometer.core.instrument.Counter;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -14,18 +15,39 @@ import java.sql.Statement;
 /** JDK proxies that count statements per node and kind without otherwise changing JDBC behaviour. */
 final class Proxies {
     private static final ClassLoader LOADER = Proxies.class.getClassLoader();
-    private static final Class<?>[] CONNECTION = {Connection.class, Routed.class};
+    // Proxy classes resolved once: newProxyInstance looks its class up on every call, on the path of every query.
+    private static final Constructor<?> CONNECTION = constructor(Connection.class, Routed.class);
+    private static final Constructor<?> STATEMENT = constructor(Statement.class);
+    private static final Constructor<?> PREPARED = constructor(PreparedStatement.class);
+    private static final Constructor<?> CALLABLE = constructor(CallableStatement.class);
+
+    private static Constructor<?> constructor(Class<?>... interfaces) {
+        try {
+            return Proxy.newProxyInstance(LOADER, interfaces, (p, m, a) -> null).getClass()
+                    .getConstructor(InvocationHandler.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object instantiate(Constructor<?> constructor, InvocationHandler handler) {
+        try {
+            return constructor.newInstance(handler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a JDBC proxy", e);
+        }
+    }
 
     private Proxies() {
     }
 
     /** The connection handed to {@code read()}/{@code write()} work: the router, not the work, releases it. */
     static Connection lent(Connection physical, NodePool node, boolean read) {
-        return (Connection) Proxy.newProxyInstance(LOADER, CONNECTION, new LentConnection(physical, node, read));
+        return (Connection) instantiate(CONNECTION, new LentConnection(physical, node, read));
     }
 
     static Connection routing(RoutingConnection handler) {
-        return (Connection) Proxy.newProxyInstance(LOADER, CONNECTION, handler);
+        return (Connection) instantiate(CONNECTION, handler);
     }
 
     static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -41,9 +63,9 @@ final class Proxies {
         if (!(result instanceof Statement)) {
             return result;
         }
-        Class<?> iface = result instanceof CallableStatement ? CallableStatement.class
-                : result instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
-        return Proxy.newProxyInstance(LOADER, new Class<?>[] {iface}, new CountingStatement((Statement) result, counter, owner));
+        Constructor<?> constructor = result instanceof CallableStatement ? CALLABLE
+                : result instanceof PreparedStatement ? PREPARED : STATEMENT;
+        return instantiate(constructor, new CountingStatement((Statement) result, counter, owner));
     }
 
     private static final class LentConnection implements InvocationHandler, Routed {
