@@ -74,6 +74,13 @@ class StackIT {
             return output.toString();
         }
 
+        /** Waits for the process to exit and for its last words to be read. */
+        boolean awaitExit(Duration limit) throws InterruptedException {
+            boolean exited = process.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            return exited;
+        }
+
         /** The pid column of a row of the start-up table. */
         long pidOf(String component) {
             for (String line : output().split("\n")) {
@@ -102,7 +109,7 @@ class StackIT {
     void leaveNothingRunning() {
         for (RunningStack stack : started) {
             List<ProcessHandle> tree = stack.process.descendants().collect(Collectors.toList());
-            stack.process.destroy();
+            stack.process.toHandle().destroy();
             try {
                 stack.process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -110,6 +117,7 @@ class StackIT {
             }
             stack.process.destroyForcibly();
             tree.forEach(ProcessHandle::destroyForcibly);
+            System.out.println("--- the stack's whole output:\n" + stack.output());
         }
     }
 
@@ -167,8 +175,9 @@ class StackIT {
         // SIGTERM stops everything in order and leaves no process behind.
         List<ProcessHandle> tree = stack.process.descendants().collect(Collectors.toList());
         assertThat(tree.size()).as("web-2, balancer, devdb JVM and its database servers").isGreaterThanOrEqualTo(5);
-        stack.process.destroy();
-        assertThat(stack.process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        // ProcessHandle.destroy sends SIGTERM and, unlike Process.destroy, leaves the output stream open to read.
+        assertThat(stack.process.toHandle().destroy()).isTrue();
+        assertThat(stack.awaitExit(STOP_LIMIT)).isTrue();
         assertThat(tree).noneMatch(ProcessHandle::isAlive);
         String out = stack.output();
         assertThat(out.indexOf("stopped balancer")).isPositive().isLessThan(out.indexOf("stopped web-1, web-2"));
