@@ -281,10 +281,14 @@ class StackIT {
         return Optional.empty();
     }
 
-    /** The first of {@code count} consecutive ports that are free on loopback now. */
+    /**
+     * The first of {@code count} consecutive ports that are free on loopback now. They are taken below Linux's
+     * ephemeral range (32768 and up), where an outgoing connection of another process could take one of them
+     * between this check and the stack's bind.
+     */
     private static int freePorts(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(20000, 60000 - count);
+            int first = ThreadLocalRandom.current().nextInt(20000, 32000 - count);
             boolean free = true;
             for (int p = first; p < first + count && free; p++) {
                 try (ServerSocket s = new ServerSocket()) {
