@@ -20,6 +20,15 @@ public final class Patterns {
     private Patterns() {
     }
 
+    /** A copy of the pattern a whole number of periods long, so writing it repeatedly continues the stream. */
+    public static byte[] block() {
+        byte[] b = new byte[PERIOD * 1024];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (i % PERIOD);
+        }
+        return b;
+    }
+
     public static byte at(long offset) {
         return (byte) (offset % PERIOD);
     }

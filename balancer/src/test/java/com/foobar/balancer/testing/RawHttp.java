@@ -53,6 +53,19 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /** Sends {@code n} bytes of {@link Patterns}, generated on the fly (a body after a head already sent). */
+    public RawHttp sendPattern(long n) throws IOException {
+        byte[] block = Patterns.block();
+        long left = n;
+        while (left > 0) {
+            int len = (int) Math.min(block.length, left);
+            out.write(block, 0, len);
+            left -= len;
+        }
+        out.flush();
+        return this;
+    }
+
     /** Reads one response; {@code head} true for a response to HEAD (no body whatever the headers say). */
     public Response read(boolean head) throws IOException {
         String statusLine = line();
