@@ -717,6 +717,16 @@ final class ProxyExchange implements RequestContext {
             timer = client.executor().schedule(this::onTimer, responseTimeoutNanos - idle, TimeUnit.NANOSECONDS);
             return;
         }
+        if (!requestReceived && backend.channel().isWritable()) {
+            // The server is waiting for the rest of the body and the client stopped sending it: the client's fault.
+            if (responseStarted) {
+                respondError(HttpResponseStatus.REQUEST_TIMEOUT, "", true);
+            } else {
+                respondError(HttpResponseStatus.REQUEST_TIMEOUT, "request body stalled for "
+                        + ErrorResponses.format(pool.config().responseTimeout()), true);
+            }
+            return;
+        }
         onBackendFailure(backend, FailureKind.RESPONSE_TIMEOUT,
                 "did not respond within " + ErrorResponses.format(pool.config().responseTimeout()));
     }

@@ -113,6 +113,17 @@ class TimeoutsAndErrorsTest {
     }
 
     @Test
+    void clientThatStallsItsBodyGets408NotA504() throws Exception {
+        try (RawHttp raw = new RawHttp(address, 5_000)) {
+            RawHttp.Response r = raw.send("POST /delay?ms=0 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+                    .read();
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(r.bodyText()).isEqualTo("408 Request Timeout: request body stalled for 300ms\n");
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void connectTimeoutGets503() throws Exception {
         try (RawHttp raw = new RawHttp(address, 5_000)) {
             RawHttp.Response r = raw.send("GET /blackhole HTTP/1.1\r\nHost: x\r\n\r\n").read();
