@@ -131,6 +131,8 @@ class EndToEndTest {
 
         replica().setReplicationDelay(REPLICA_DELAY);
         try {
+            SharedDevDb.awaitReplicaUsable(web1);
+            SharedDevDb.awaitReplicaUsable(web2);
             // The control: without the token, a read right after a write sees the replica's stale stock.
             assertThat(shopper.postJson("/api/orders", "{\"product_id\":" + product + ",\"quantity\":1}")
                     .statusCode()).isEqualTo(201);

@@ -35,6 +35,7 @@ class GracefulShutdownTest {
                     "{\"name\":\"Drain Thing\",\"price_cents\":100,\"stock\":10}");
             long product = JSON.readTree(created.body()).get("id").asLong();
             replica.setReplicationDelay(REPLICA_DELAY);
+            SharedDevDb.awaitReplicaUsable(app);
             HttpResponse<String> placed = shopper.postJson("/api/orders",
                     "{\"product_id\":" + product + ",\"quantity\":1}");
             assertThat(placed.statusCode()).isEqualTo(201);

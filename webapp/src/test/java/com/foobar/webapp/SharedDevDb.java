@@ -23,6 +23,16 @@ final class SharedDevDb {
         return devDb;
     }
 
+    /**
+     * Waits until the web server's router uses the replica again: changing the replication delay restarts
+     * replication, and the router's monitor takes the replica out until it sees it healthy.
+     */
+    static void awaitReplicaUsable(WebApp app) {
+        TestClient client = new TestClient(app.uri());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> client.get("/ready").body().contains("replica-1 usable"));
+    }
+
     /** A web server on 127.0.0.1 and an ephemeral port, over the shared pair. */
     static WebApp startWebApp(String name) throws Exception {
         return startWebApp(name, null);

@@ -151,7 +151,9 @@ class ShopHttpTest {
     void answers409WhenStockIsShortAndLeavesStockUntouched() throws Exception {
         TestClient c = client();
         long product = createProduct(c, "Scarce", 100, 2);
-        assertError(c.postJson("/api/orders", "{\"product_id\":" + product + ",\"quantity\":3}"), 409, "quantity");
+        HttpResponse<String> tooMany = c.postJson("/api/orders", "{\"product_id\":" + product + ",\"quantity\":3}");
+        assertError(tooMany, 409, "quantity");
+        assertThat(tooMany.headers().firstValue("X-Db-Node")).contains("primary");
         assertThat(json(c.get("/api/products/" + product)).get("stock").asInt()).isEqualTo(2);
         assertThat(json(c.get("/api/orders")).get("orders")).isEmpty();
         assertThat(c.postJson("/api/orders", "{\"product_id\":" + product + ",\"quantity\":2}").statusCode())
@@ -274,7 +276,7 @@ class ShopHttpTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("webapp_http_requests_seconds_count")
                 .contains("route=\"products_api\"").contains("webapp_orders_placed_total")
-                .contains("hikaricp_connections");
+                .contains("hikaricp_connections").contains("db_router_");
     }
 
     private static void assertError(HttpResponse<String> r, int status, String field) throws IOException {

@@ -87,8 +87,11 @@ abstract class Endpoint extends HttpServlet {
         } catch (ResourceNotFoundException e) {
             fail(req, resp, HttpServletResponse.SC_NOT_FOUND, e.getMessage(), null);
         } catch (ProductNotFoundException e) {
+            // Both come out of the order transaction, which ran (and rolled back) on the primary.
+            resp.setHeader(DB_NODE_HEADER, "primary");
             fail(req, resp, HttpServletResponse.SC_NOT_FOUND, e.getMessage(), "product_id");
         } catch (InsufficientStockException e) {
+            resp.setHeader(DB_NODE_HEADER, "primary");
             services.metrics().orderRejected("insufficient_stock");
             fail(req, resp, HttpServletResponse.SC_CONFLICT, e.getMessage(), "quantity");
         } catch (UnsupportedMediaTypeException e) {
