@@ -1,26 +1,47 @@
 package com.foobar.balancer;
 
 import java.io.PrintStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 
-/** SIGHUP handling through {@code sun.misc.Signal}, the one portable-enough hook the JDK offers. */
+/**
+ * SIGHUP handling through {@code sun.misc.Signal}, the one hook the JDK offers, reached reflectively so the build
+ * stays free of internal-API warnings and a JDK without it degrades to "no SIGHUP" instead of failing.
+ */
 final class Signals {
 
     private Signals() {
     }
 
     /** Runs {@code action} on each SIGHUP; says so on {@code err} where the platform has no SIGHUP. */
-    @SuppressWarnings("restriction")
     static void onHangup(Runnable action, PrintStream err) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    System.err.println("reload failed: " + e);
+            Class<?> signalType = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            Object hup = signalType.getConstructor(String.class).newInstance("HUP");
+            InvocationHandler onSignal = (proxy, method, args) -> {
+                switch (method.getName()) {
+                    case "handle":
+                        try {
+                            action.run();
+                        } catch (RuntimeException e) {
+                            System.err.println("reload failed: " + e);
+                        }
+                        return null;
+                    case "hashCode":
+                        return System.identityHashCode(proxy);
+                    case "equals":
+                        return proxy == args[0];
+                    default:
+                        return "SIGHUP reload handler";
                 }
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            err.println("SIGHUP reload unavailable here (" + e.getMessage() + "); file changes still reload");
+            };
+            Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
+                    onSignal);
+            signalType.getMethod("handle", signalType, handlerType).invoke(null, hup, handler);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            err.println("SIGHUP reload unavailable here (" + cause.getMessage() + "); file changes still reload");
         }
     }
 }

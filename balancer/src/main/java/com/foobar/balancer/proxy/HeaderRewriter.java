@@ -15,6 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Header rules a proxy owes both hops: strip hop-by-hop headers, then add the forwarding headers. */
 final class HeaderRewriter {
 
+    /** Not a standard header name in Netty any more (deprecated there), but still sent by HTTP/1.0 clients. */
+    static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
@@ -47,7 +49,7 @@ final class HeaderRewriter {
             }
             h.remove(HttpHeaderNames.CONNECTION);
         }
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
+        h.remove(KEEP_ALIVE);
         h.remove(HttpHeaderNames.TE);
         h.remove(HttpHeaderNames.TRAILER);
         h.remove(HttpHeaderNames.UPGRADE);
