@@ -96,6 +96,22 @@ class ProcessSupervisorTest {
     }
 
     @Test
+    void stopAllStopsEveryChildOfATierThroughItsHooks() throws Exception {
+        supervisor(false);
+        List<SupervisedProcess> tier = new java.util.ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            tier.add(supervisor.start(dummy("web-" + i, "--on-term", dir.resolve("web-" + i + ".stopped").toString())
+                    .build()));
+        }
+
+        supervisor.stopAll(tier);
+
+        assertThat(tier).noneMatch(SupervisedProcess::isAlive);
+        assertThat(dir.resolve("web-1.stopped")).hasContent("terminated cleanly");
+        assertThat(dir.resolve("web-2.stopped")).hasContent("terminated cleanly");
+    }
+
+    @Test
     void stopLeavesNoGrandchildBehind() throws Exception {
         SupervisedProcess child = supervisor(false).start(dummy("parent", "--grandchild").build());
         await().atMost(Duration.ofSeconds(10)).until(() -> child.handle().orElseThrow().descendants().count() == 1);
