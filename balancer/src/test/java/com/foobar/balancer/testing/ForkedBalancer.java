@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class ForkedBalancer implements AutoCloseable {
 
-    private static final Pattern LISTENER_ROW = Pattern.compile("^\\s+(\\S+)\\s+(\\S+):(\\d+)\\s+http://.*");
+    private static final Pattern LISTENER_ROW = Pattern.compile("^\\s+(\\S+)\\s+(\\S+):(\\d+)\\s+https?://.*");
 
     private final Process process;
     private final ConcurrentLinkedQueue<String> stdout = new ConcurrentLinkedQueue<>();
