@@ -3,6 +3,7 @@ package com.foobar.balancer.admin;
 import com.foobar.balancer.config.AdminConfig;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.upstream.Upstreams;
+import com.foobar.balancer.firewall.Firewall;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -69,6 +70,7 @@ public final class AdminServer implements AutoCloseable {
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES),
                                 handler);
+                        Firewall.installAdminGuard(ch.pipeline(), cfg, metrics);
                     }
                 });
         ChannelFuture f = b.bind(cfg.bind().host(), cfg.bind().port()).await();

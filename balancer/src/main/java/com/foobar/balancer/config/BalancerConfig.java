@@ -1,5 +1,6 @@
 package com.foobar.balancer.config;
 
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,9 +9,18 @@ import java.util.Objects;
 
 /** The whole balancer configuration, validated by {@link ConfigLoader}. Pools keep their declaration order. */
 public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, AdminConfig admin,
-        ClientTimeouts clientTimeouts, AccessLogConfig accessLog) {
+        ClientTimeouts clientTimeouts, AccessLogConfig accessLog, Path dataDir) {
+
+    /** Where generated state lives (the {@code tls.auto} CA and certificates), relative to the working directory. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("data", "balancer");
+
+    public BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, AdminConfig admin,
+            ClientTimeouts clientTimeouts, AccessLogConfig accessLog) {
+        this(listeners, pools, admin, clientTimeouts, accessLog, DEFAULT_DATA_DIR);
+    }
 
     public BalancerConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
         listeners = List.copyOf(listeners);
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         Objects.requireNonNull(admin, "admin");

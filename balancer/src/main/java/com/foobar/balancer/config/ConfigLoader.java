@@ -193,6 +193,60 @@ public final class ConfigLoader {
             return d;
         }
 
+        /** A byte size: a whole number of bytes or a number with k, m or g (powers of 1024), e.g. {@code 10m}. */
+        long size(long min, long max) throws ConfigException {
+            long v;
+            if (json.isIntegralNumber() && json.canConvertToLong()) {
+                v = json.longValue();
+            } else if (json.isTextual()) {
+                String t = json.textValue().trim().toLowerCase(Locale.ROOT);
+                if (t.endsWith("b")) {
+                    t = t.substring(0, t.length() - 1);
+                }
+                long unit = 1;
+                if (!t.isEmpty()) {
+                    char u = t.charAt(t.length() - 1);
+                    unit = u == 'k' ? 1L << 10 : u == 'm' ? 1L << 20 : u == 'g' ? 1L << 30 : 1;
+                    if (unit != 1) {
+                        t = t.substring(0, t.length() - 1);
+                    }
+                }
+                if (t.isEmpty() || t.length() > 12 || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new ConfigException(path, quote(json) + " is not a size like 1048576, 512k, 10m or 1g");
+                }
+                v = Long.parseLong(t) * unit;
+            } else {
+                throw new ConfigException(path, quote(json) + " is not a size like 1048576, 512k, 10m or 1g");
+            }
+            if (v < min || v > max) {
+                throw new ConfigException(path, quote(json) + " is out of range " + min + "-" + max + " bytes");
+            }
+            return v;
+        }
+
+        /** A list of strings, or a single string read as a list of one. */
+        List<String> texts() throws ConfigException {
+            List<Node> items = json.isTextual() ? List.of(this) : list();
+            List<String> out = new ArrayList<>();
+            for (Node n : items) {
+                out.add(n.nonEmptyText());
+            }
+            return out;
+        }
+
+        List<Cidr> cidrs() throws ConfigException {
+            List<Node> items = json.isTextual() ? List.of(this) : list();
+            List<Cidr> out = new ArrayList<>();
+            for (Node n : items) {
+                try {
+                    out.add(Cidr.parse(n.text()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(n.path, e.getMessage());
+                }
+            }
+            return out;
+        }
+
         HostPort hostPort() throws ConfigException {
             String t = text();
             try {
@@ -225,16 +279,27 @@ public final class ConfigLoader {
         private static final int MAX_RETRIES = 10;
 
         BalancerConfig config(Node root) throws ConfigException {
-            root.only("listeners", "pools", "admin", "client_timeouts", "access_log");
+            root.only("listeners", "pools", "admin", "client_timeouts", "access_log", "data_dir", "trusted_proxies");
             Map<String, PoolConfig> pools = pools(root.require("pools"));
-            List<ListenerConfig> listeners = listeners(root.require("listeners"), pools);
+            List<Cidr> trusted = root.has("trusted_proxies") ? root.get("trusted_proxies").cidrs() : List.of();
+            List<ListenerConfig> listeners = listeners(root.require("listeners"), pools, trusted);
+            Path dataDir = BalancerConfig.DEFAULT_DATA_DIR;
+            if (root.has("data_dir")) {
+                Node d = root.get("data_dir");
+                try {
+                    dataDir = Path.of(d.nonEmptyText());
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new ConfigException(d.path, quote(d.json) + " is not a directory path");
+                }
+            }
             AdminConfig admin = root.has("admin") ? admin(root.get("admin").object()) : AdminConfig.DEFAULT;
             ClientTimeouts timeouts = root.has("client_timeouts")
                     ? clientTimeouts(root.get("client_timeouts").object()) : ClientTimeouts.DEFAULT;
             AccessLogConfig accessLog = root.has("access_log") ? accessLog(root.get("access_log")) : AccessLogConfig.DEFAULT;
             root.noOtherKeys();
             checkBindsDistinct(listeners, admin);
-            return new BalancerConfig(listeners, pools, admin, timeouts, accessLog);
+            checkRedirects(listeners);
+            return new BalancerConfig(listeners, pools, admin, timeouts, accessLog, dataDir);
         }
 
         private Map<String, PoolConfig> pools(Node node) throws ConfigException {
@@ -405,7 +470,8 @@ public final class ConfigLoader {
             return new KeepAliveConfig(maxIdle, idle);
         }
 
-        private List<ListenerConfig> listeners(Node node, Map<String, PoolConfig> pools) throws ConfigException {
+        private List<ListenerConfig> listeners(Node node, Map<String, PoolConfig> pools, List<Cidr> trusted)
+                throws ConfigException {
             List<Node> items = node.list();
             if (items.isEmpty()) {
                 throw new ConfigException(node.path, "must define at least one listener");
@@ -413,7 +479,9 @@ public final class ConfigLoader {
             List<ListenerConfig> out = new ArrayList<>();
             Map<String, String> names = new HashMap<>();
             for (Node l : items) {
-                l.only("name", "bind", "routes", "default_pool");
+                l.only("name", "bind", "routes", "default_pool", "tls", "hsts", "redirect_to_https", "allow", "deny",
+                        "max_connections_per_ip", "rate_limit", "trusted_proxies", "max_body_size", "max_request_line",
+                        "max_header_size", "headers_with_underscores");
                 Node nameNode = l.require("name");
                 String name = nameNode.nonEmptyText();
                 checkName(nameNode.path, name, "listener name");
@@ -434,13 +502,180 @@ public final class ConfigLoader {
                     Node d = l.get("default_pool");
                     defaultPool = poolRef(d, pools);
                 }
-                if (routes.isEmpty() && defaultPool == null) {
-                    throw new ConfigException(l.child("routes"), "is required unless default_pool is set");
+                int redirect = ListenerConfig.NO_REDIRECT;
+                if (l.has("redirect_to_https")) {
+                    redirect = l.get("redirect_to_https").integer(1, 65535);
                 }
+                if (routes.isEmpty() && defaultPool == null && redirect == ListenerConfig.NO_REDIRECT) {
+                    throw new ConfigException(l.child("routes"),
+                            "is required unless default_pool or redirect_to_https is set");
+                }
+                TlsConfig tls = l.has("tls") ? tls(l.get("tls").object()) : null;
+                if (tls != null && redirect != ListenerConfig.NO_REDIRECT) {
+                    throw new ConfigException(l.child("redirect_to_https"),
+                            "makes no sense on a listener that itself has tls");
+                }
+                String hsts = null;
+                if (l.has("hsts")) {
+                    Node h = l.get("hsts");
+                    hsts = h.nonEmptyText();
+                    if (tls == null) {
+                        throw new ConfigException(h.path, "needs tls on this listener (browsers ignore HSTS over http)");
+                    }
+                    if (!hsts.startsWith("max-age=") || hsts.chars().anyMatch(c -> c < ' ' || c >= 127)) {
+                        throw new ConfigException(h.path, '"' + hsts + "\" is not a Strict-Transport-Security value"
+                                + " like max-age=31536000; includeSubDomains");
+                    }
+                }
+                FirewallConfig firewall = firewall(l, trusted);
+                HttpLimitsConfig limits = limits(l);
                 l.noOtherKeys();
-                out.add(new ListenerConfig(name, bind, routes, defaultPool));
+                out.add(new ListenerConfig(name, bind, routes, defaultPool, tls, hsts, redirect, firewall, limits));
             }
             return out;
+        }
+
+        private TlsConfig tls(Node t) throws ConfigException {
+            t.only("certificates", "auto", "protocols", "alpn");
+            List<TlsConfig.Certificate> certs = new ArrayList<>();
+            if (t.has("certificates")) {
+                for (Node c : t.get("certificates").list()) {
+                    c.only("cert", "key");
+                    Node cert = c.require("cert");
+                    Node key = c.require("key");
+                    certs.add(new TlsConfig.Certificate(path(cert), path(key)));
+                    c.noOtherKeys();
+                }
+                if (certs.isEmpty()) {
+                    throw new ConfigException(t.child("certificates"), "must list at least one {cert, key}");
+                }
+            }
+            List<String> auto = new ArrayList<>();
+            if (t.has("auto")) {
+                Node a = t.get("auto");
+                List<Node> names = a.json.isTextual() ? List.of(a) : a.list();
+                for (Node n : names) {
+                    String host = n.nonEmptyText().toLowerCase(Locale.ROOT);
+                    boolean ok = host.length() <= 253 && host.chars().allMatch(c -> (c >= 'a' && c <= 'z')
+                            || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '*' || c == ':');
+                    if (!ok) {
+                        throw new ConfigException(n.path, '"' + n.text() + "\" is not a host name or IP address");
+                    }
+                    auto.add(host);
+                }
+                if (auto.isEmpty()) {
+                    throw new ConfigException(a.path, "must list at least one name");
+                }
+            }
+            if (certs.isEmpty() == auto.isEmpty()) {
+                throw new ConfigException(t.path, certs.isEmpty() ? "needs certificates or auto"
+                        : "has both certificates and auto; use one");
+            }
+            List<String> protocols = TlsConfig.DEFAULT_PROTOCOLS;
+            if (t.has("protocols")) {
+                protocols = oneOf(t.get("protocols"), TlsConfig.SUPPORTED_PROTOCOLS, "a TLS version");
+            }
+            List<String> alpn = TlsConfig.DEFAULT_ALPN;
+            if (t.has("alpn")) {
+                alpn = oneOf(t.get("alpn"), TlsConfig.SUPPORTED_ALPN, "an ALPN protocol");
+            }
+            t.noOtherKeys();
+            return new TlsConfig(certs, auto, protocols, alpn);
+        }
+
+        private List<String> oneOf(Node list, List<String> supported, String what) throws ConfigException {
+            List<Node> items = list.json.isTextual() ? List.of(list) : list.list();
+            List<String> out = new ArrayList<>();
+            for (Node n : items) {
+                String v = n.nonEmptyText();
+                if (!supported.contains(v)) {
+                    throw new ConfigException(n.path, '"' + v + "\" is not " + what + " supported here ("
+                            + String.join(", ", supported) + ")");
+                }
+                if (!out.contains(v)) {
+                    out.add(v);
+                }
+            }
+            if (out.isEmpty()) {
+                throw new ConfigException(list.path, "must not be empty");
+            }
+            return out;
+        }
+
+        private Path path(Node n) throws ConfigException {
+            String v = n.nonEmptyText();
+            try {
+                return Path.of(v);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ConfigException(n.path, '"' + v + "\" is not a file path");
+            }
+        }
+
+        private FirewallConfig firewall(Node l, List<Cidr> defaultTrusted) throws ConfigException {
+            List<Cidr> allow = l.has("allow") ? l.get("allow").cidrs() : List.of();
+            List<Cidr> deny = l.has("deny") ? l.get("deny").cidrs() : List.of();
+            int perIp = l.has("max_connections_per_ip")
+                    ? l.get("max_connections_per_ip").integer(1, 1_000_000) : FirewallConfig.UNLIMITED;
+            RateLimitConfig rate = null;
+            if (l.has("rate_limit")) {
+                Node r = l.get("rate_limit").only("requests_per_second", "burst", "key");
+                Node rpsNode = r.require("requests_per_second");
+                if (!rpsNode.json.isNumber() || !(rpsNode.json.doubleValue() > 0)
+                        || rpsNode.json.doubleValue() > 1_000_000) {
+                    throw new ConfigException(rpsNode.path, quote(rpsNode.json)
+                            + " is not a number of requests per second above 0 (at most 1000000)");
+                }
+                double rps = rpsNode.json.doubleValue();
+                int burst = r.has("burst") ? r.get("burst").integer(1, 1_000_000) : RateLimitConfig.defaultBurst(rps);
+                String key = RateLimitConfig.KEY_SOURCE_IP;
+                if (r.has("key")) {
+                    Node k = r.get("key");
+                    key = k.nonEmptyText();
+                    if (!key.equals(RateLimitConfig.KEY_SOURCE_IP)) {
+                        throw new ConfigException(k.path, '"' + key + "\" is not a rate-limit key (known: "
+                                + RateLimitConfig.KEY_SOURCE_IP + ")");
+                    }
+                }
+                r.noOtherKeys();
+                rate = new RateLimitConfig(rps, burst, key);
+            }
+            List<Cidr> trusted = l.has("trusted_proxies") ? l.get("trusted_proxies").cidrs() : defaultTrusted;
+            return new FirewallConfig(allow, deny, perIp, rate, trusted);
+        }
+
+        private HttpLimitsConfig limits(Node l) throws ConfigException {
+            int line = l.has("max_request_line") ? (int) l.get("max_request_line").size(256, 1 << 20)
+                    : HttpLimitsConfig.DEFAULT_MAX_REQUEST_LINE;
+            int header = l.has("max_header_size") ? (int) l.get("max_header_size").size(1024, 1 << 20)
+                    : HttpLimitsConfig.DEFAULT_MAX_HEADER_SIZE;
+            long body = l.has("max_body_size") ? l.get("max_body_size").size(0, Long.MAX_VALUE / 2)
+                    : HttpLimitsConfig.NO_BODY_LIMIT;
+            HttpLimitsConfig.UnderscorePolicy underscores = HttpLimitsConfig.UnderscorePolicy.ALLOW;
+            if (l.has("headers_with_underscores")) {
+                Node u = l.get("headers_with_underscores");
+                String v = u.nonEmptyText();
+                underscores = null;
+                for (HttpLimitsConfig.UnderscorePolicy p : HttpLimitsConfig.UnderscorePolicy.values()) {
+                    if (p.yamlName().equals(v)) {
+                        underscores = p;
+                    }
+                }
+                if (underscores == null) {
+                    throw new ConfigException(u.path, '"' + v + "\" is not allow, drop or reject");
+                }
+            }
+            return new HttpLimitsConfig(line, header, body, underscores);
+        }
+
+        private void checkRedirects(List<ListenerConfig> listeners) throws ConfigException {
+            for (int i = 0; i < listeners.size(); i++) {
+                ListenerConfig lc = listeners.get(i);
+                if (lc.redirectToHttps() != ListenerConfig.NO_REDIRECT && lc.bind().port() != 0
+                        && lc.redirectToHttps() == lc.bind().port()) {
+                    throw new ConfigException("listeners[" + i + "].redirect_to_https", lc.redirectToHttps()
+                            + " is this listener's own port; it must be the HTTPS listener's port");
+                }
+            }
         }
 
         private RouteConfig route(Node r, Map<String, PoolConfig> pools) throws ConfigException {
@@ -486,10 +721,12 @@ public final class ConfigLoader {
         }
 
         private AdminConfig admin(Node n) throws ConfigException {
-            n.only("bind");
+            n.only("bind", "allow", "deny");
             HostPort bind = n.has("bind") ? n.get("bind").hostPort() : AdminConfig.DEFAULT_BIND;
+            List<Cidr> allow = n.has("allow") ? n.get("allow").cidrs() : AdminConfig.DEFAULT_ALLOW;
+            List<Cidr> deny = n.has("deny") ? n.get("deny").cidrs() : List.of();
             n.noOtherKeys();
-            return new AdminConfig(bind);
+            return new AdminConfig(bind, allow, deny);
         }
 
         private ClientTimeouts clientTimeouts(Node n) throws ConfigException {

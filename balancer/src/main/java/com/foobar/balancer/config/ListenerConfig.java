@@ -5,13 +5,31 @@ import java.util.Objects;
 
 /**
  * A client-facing listener. Routes are tried in order, first match wins; {@code defaultPool} (nullable) takes what
- * no route matched.
+ * no route matched. {@code tls} (nullable) terminates TLS; {@code hsts} (nullable) is the Strict-Transport-Security
+ * value added to responses; {@code redirectToHttps} (0 = off) answers every request with a 308 to that HTTPS port.
  */
-public record ListenerConfig(String name, HostPort bind, List<RouteConfig> routes, String defaultPool) {
+public record ListenerConfig(String name, HostPort bind, List<RouteConfig> routes, String defaultPool, TlsConfig tls,
+        String hsts, int redirectToHttps, FirewallConfig firewall, HttpLimitsConfig limits) {
+
+    public static final int NO_REDIRECT = 0;
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bind, "bind");
         routes = List.copyOf(routes);
+        Objects.requireNonNull(firewall, "firewall");
+        Objects.requireNonNull(limits, "limits");
+        if (redirectToHttps < 0 || redirectToHttps > 65535) {
+            throw new IllegalArgumentException("redirectToHttps out of range");
+        }
+    }
+
+    /** A plain HTTP listener with no TLS, firewall or limits beyond the defaults. */
+    public ListenerConfig(String name, HostPort bind, List<RouteConfig> routes, String defaultPool) {
+        this(name, bind, routes, defaultPool, null, null, NO_REDIRECT, FirewallConfig.OPEN, HttpLimitsConfig.DEFAULT);
+    }
+
+    public boolean secure() {
+        return tls != null;
     }
 }

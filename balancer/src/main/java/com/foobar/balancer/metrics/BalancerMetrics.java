@@ -44,6 +44,9 @@ public final class BalancerMetrics {
     private final ConcurrentMap<String, ConcurrentMap<String, Counter[]>> retries = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> ejections = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> noServer = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter[]> refused = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<Integer, Counter>> rejected = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter[]>> healthChecks = new ConcurrentHashMap<>();
 
     public BalancerMetrics() {
@@ -158,6 +161,61 @@ public final class BalancerMetrics {
                     Counter.builder("balancer.health.checks").description("Active health checks by result")
                             .tags("pool", pool, "server", server, "result", "passed").register(registry)})
                 [passed ? 1 : 0].increment();
+    }
+
+    /** Why a client connection was closed at accept, the {@code reason} label of {@code balancer_connections_refused_total}. */
+    public enum RefusalReason {
+        ACL("acl"), PER_IP_LIMIT("per-ip-limit");
+
+        private final String label;
+
+        RefusalReason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** A client connection was closed at accept by the firewall. */
+    public void connectionRefused(String listener, RefusalReason reason) {
+        Counter[] c = refused.get(listener);
+        if (c == null) {
+            c = refused.computeIfAbsent(listener, k -> {
+                Counter[] made = new Counter[RefusalReason.values().length];
+                for (RefusalReason r : RefusalReason.values()) {
+                    made[r.ordinal()] = Counter.builder("balancer.connections.refused")
+                            .description("Client connections closed at accept by the firewall")
+                            .tags("listener", listener, "reason", r.label()).register(registry);
+                }
+                return made;
+            });
+        }
+        c[reason.ordinal()].increment();
+    }
+
+    /** A request was answered 429 by the listener's rate limit. */
+    public void rateLimited(String listener) {
+        Counter c = rateLimited.get(listener);
+        if (c == null) {
+            c = rateLimited.computeIfAbsent(listener, k -> Counter.builder("balancer.rate.limited")
+                    .description("Requests answered 429 by the rate limit").tags("listener", listener)
+                    .register(registry));
+        }
+        c.increment();
+    }
+
+    /** A request was refused by strict parsing or a size limit before reaching any server. */
+    public void requestRejected(String listener, int status) {
+        ConcurrentMap<Integer, Counter> byStatus = rejected.computeIfAbsent(listener, k -> new ConcurrentHashMap<>());
+        Counter c = byStatus.get(status);
+        if (c == null) {
+            c = byStatus.computeIfAbsent(status, k -> Counter.builder("balancer.requests.rejected")
+                    .description("Requests refused before reaching a server (malformed, too large, not allowed)")
+                    .tags("listener", listener, "status", Integer.toString(status)).register(registry));
+        }
+        c.increment();
     }
 
     public void clientConnectionOpened(String listener) {

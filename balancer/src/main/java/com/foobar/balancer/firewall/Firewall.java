@@ -1,0 +1,64 @@
+package com.foobar.balancer.firewall;
+
+import com.foobar.balancer.config.AdminConfig;
+import com.foobar.balancer.config.FirewallConfig;
+import com.foobar.balancer.metrics.BalancerMetrics;
+import io.netty.channel.ChannelPipeline;
+
+/**
+ * One listener's firewall: the connection ACL and per-address connection limit (installed at the very front, they
+ * act at accept) and the rate limit and forwarding-header policy (installed after the HTTP codec, they act per
+ * request). State such as connection counts and token buckets is shared by all the listener's connections.
+ */
+public final class Firewall {
+
+    /** Pipeline names of the handlers this installs. */
+    public static final String ACL = "firewall-acl";
+    public static final String CONNECTION_LIMIT = "firewall-connection-limit";
+    public static final String RATE_LIMIT = "firewall-rate-limit";
+    public static final String FORWARDED_HEADERS = "firewall-forwarded-headers";
+
+    private final String listener;
+    private final FirewallConfig config;
+    private final BalancerMetrics metrics;
+    private final ConnectionsPerIp perIp;
+    private final TokenBuckets buckets;
+    private final ForwardedHeadersHandler forwarded;
+
+    public Firewall(String listener, FirewallConfig config, BalancerMetrics metrics) {
+        this.listener = listener;
+        this.config = config;
+        this.metrics = metrics;
+        this.perIp = config.maxConnectionsPerIp() == FirewallConfig.UNLIMITED ? null
+                : new ConnectionsPerIp(config.maxConnectionsPerIp());
+        this.buckets = config.rateLimit() == null ? null : new TokenBuckets(config.rateLimit(), System::nanoTime);
+        this.forwarded = new ForwardedHeadersHandler(config);
+    }
+
+    public FirewallConfig config() {
+        return config;
+    }
+
+    /** Adds the accept-time handlers at the front of {@code pipeline}, ACL first so a denied address takes no slot. */
+    public void installConnectionGuards(ChannelPipeline pipeline) {
+        if (perIp != null) {
+            pipeline.addFirst(CONNECTION_LIMIT, new ConnectionLimitHandler(perIp, metrics, listener));
+        }
+        if (!config.admitsAll()) {
+            pipeline.addFirst(ACL, new AccessControlHandler(config::admits, metrics, listener));
+        }
+    }
+
+    /** Adds the per-request handlers right after {@code codecName}: rate limit first, then the header policy. */
+    public void installRequestGuards(ChannelPipeline pipeline, String codecName) {
+        pipeline.addAfter(codecName, FORWARDED_HEADERS, forwarded);
+        if (buckets != null) {
+            pipeline.addAfter(codecName, RATE_LIMIT, new RateLimitHandler(buckets, metrics, listener));
+        }
+    }
+
+    /** The admin listener's ACL handler (loopback only unless configured otherwise). */
+    public static void installAdminGuard(ChannelPipeline pipeline, AdminConfig admin, BalancerMetrics metrics) {
+        pipeline.addFirst(ACL, new AccessControlHandler(admin::admits, metrics, "admin"));
+    }
+}

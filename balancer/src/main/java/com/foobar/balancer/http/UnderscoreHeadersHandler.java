@@ -1,0 +1,73 @@
+package com.foobar.balancer.http;
+
+import com.foobar.balancer.config.HttpLimitsConfig.UnderscorePolicy;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Header names with underscores, as Envoy's {@code headers_with_underscores_action}: {@code drop} removes them (so
+ * {@code X_Auth_User} cannot pose as {@code X-Auth-User} to a server that folds {@code _} into {@code -}),
+ * {@code reject} answers 400. Not installed for {@code allow}.
+ */
+final class UnderscoreHeadersHandler extends ChannelInboundHandlerAdapter {
+
+    private final UnderscorePolicy policy;
+    private final RejectionListener rejections;
+    private boolean refusing;
+
+    UnderscoreHeadersHandler(UnderscorePolicy policy, RejectionListener rejections) {
+        this.policy = policy;
+        this.rejections = rejections;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refusing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
+            List<CharSequence> found = withUnderscore(req.headers());
+            if (found != null) {
+                if (policy == UnderscorePolicy.REJECT) {
+                    refusing = true;
+                    ReferenceCountUtil.release(msg);
+                    rejections.rejected(HttpResponseStatus.BAD_REQUEST.code());
+                    ErrorReplies.sendAndClose(ctx, ErrorReplies.response(HttpResponseStatus.BAD_REQUEST,
+                            "header name \"" + found.get(0) + "\" contains an underscore, which this listener refuses"));
+                    return;
+                }
+                for (CharSequence name : found) {
+                    req.headers().remove(name);
+                }
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    static List<CharSequence> withUnderscore(HttpHeaders h) {
+        List<CharSequence> found = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            for (int i = 0, n = name.length(); i < n; i++) {
+                if (name.charAt(i) == '_') {
+                    if (found == null) {
+                        found = new ArrayList<>(2);
+                    }
+                    found.add(name);
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+}

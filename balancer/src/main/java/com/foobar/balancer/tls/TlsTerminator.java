@@ -1,0 +1,246 @@
+package com.foobar.balancer.tls;
+
+import com.foobar.balancer.config.TlsConfig;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TLS termination for one listener: one JDK {@code SslContext} per certificate, the certificate chosen by SNI (the
+ * first is the default, also for clients that send no SNI), TLS 1.3 and 1.2 only, TLS 1.2 only with ECDHE and AEAD
+ * suites, ALPN as configured. Certificate files are polled; when one changes, all contexts are rebuilt and swapped in
+ * at once for new handshakes, while open connections keep the one they negotiated. A broken new file keeps the old
+ * certificates and says why.
+ */
+public final class TlsTerminator implements AutoCloseable {
+
+    /** Pipeline name of the SNI/TLS handler. */
+    public static final String TLS = "tls";
+    /** How often certificate files are checked for changes. */
+    public static final long RELOAD_CHECK_MILLIS = 1000;
+
+    /** TLS 1.3 suites (fixed by the JDK to AEAD ones) and the TLS 1.2 ECDHE+AEAD suites, strongest first. */
+    static final List<String> CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    private final String listener;
+    private final List<TlsConfig.Certificate> certificates;
+    private final List<String> protocols;
+    private final List<String> alpn;
+    private final Path caCertificate;
+    private volatile Mapping<String, SslContext> mapping;
+    private volatile List<String> serverNames;
+    private List<FileTime> stamps;
+    private ScheduledExecutorService watcher;
+    private ScheduledFuture<?> watch;
+
+    private TlsTerminator(String listener, List<TlsConfig.Certificate> certificates, List<String> protocols,
+            List<String> alpn, Path caCertificate) {
+        this.listener = listener;
+        this.certificates = certificates;
+        this.protocols = protocols;
+        this.alpn = alpn;
+        this.caCertificate = caCertificate;
+    }
+
+    /**
+     * Loads (or, for {@code auto}, makes under {@code dataDir/tls}) the listener's certificates.
+     *
+     * @param alpn the ALPN protocols to offer, a subset of the configured ones the listener can actually serve
+     * @throws TlsSetupException naming the file and the reason
+     */
+    public static TlsTerminator create(String listener, TlsConfig config, Path dataDir, List<String> alpn) {
+        List<TlsConfig.Certificate> certs = config.certificates();
+        Path ca = null;
+        if (!config.auto().isEmpty()) {
+            LocalCertificateAuthority authority = new LocalCertificateAuthority(dataDir.resolve("tls"));
+            LocalCertificateAuthority.Issued leaf = authority.ensureLeaf(config.auto());
+            certs = List.of(new TlsConfig.Certificate(leaf.cert(), leaf.key()));
+            ca = authority.caCertificate().toAbsolutePath();
+        }
+        TlsTerminator t = new TlsTerminator(listener, certs, config.protocols(), List.copyOf(alpn), ca);
+        t.stamps = t.stamps();
+        t.load();
+        return t;
+    }
+
+    /** The local CA's certificate when the listener uses {@code auto}, else null. */
+    public Path caCertificate() {
+        return caCertificate;
+    }
+
+    /** The names the certificates cover, the default certificate's first. */
+    public List<String> serverNames() {
+        return serverNames;
+    }
+
+    /** The ALPN protocols offered, in preference order. */
+    public List<String> alpn() {
+        return alpn;
+    }
+
+    /** Adds TLS (with SNI) at the front of {@code pipeline}. */
+    public void install(ChannelPipeline pipeline) {
+        // The mapping is read per handshake, so a reload reaches the next connection.
+        pipeline.addFirst(TLS, new SniHandler((Mapping<String, SslContext>) host -> mapping.map(host)));
+    }
+
+    /** Starts polling the certificate files; a change reloads them for new connections. */
+    public synchronized void watch() {
+        if (watcher != null || caCertificate != null) {
+            return; // auto certificates are ours; nobody edits them underneath us
+        }
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "balancer-tls-watch-" + listener);
+            t.setDaemon(true);
+            return t;
+        });
+        watch = watcher.scheduleWithFixedDelay(this::reloadIfChanged, RELOAD_CHECK_MILLIS, RELOAD_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Reloads when a certificate or key file changed since the last load; true when new contexts are in use. */
+    public synchronized boolean reloadIfChanged() {
+        List<FileTime> now = stamps();
+        if (now.equals(stamps)) {
+            return false;
+        }
+        stamps = now;
+        try {
+            load();
+            System.out.println("tls: listener " + listener + " reloaded its certificates (" + String.join(", ",
+                    serverNames) + ")");
+            return true;
+        } catch (TlsSetupException e) {
+            System.err.println("tls: listener " + listener + " keeps its current certificates: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private List<FileTime> stamps() {
+        List<FileTime> out = new ArrayList<>();
+        for (TlsConfig.Certificate c : certificates) {
+            out.add(stamp(c.cert()));
+            out.add(stamp(c.key()));
+        }
+        return out;
+    }
+
+    private static FileTime stamp(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private void load() {
+        SslContext first = null;
+        DomainWildcardMappingBuilder<SslContext> builder = null;
+        List<String> names = new ArrayList<>();
+        for (TlsConfig.Certificate c : certificates) {
+            SslContext ctx = context(c);
+            if (first == null) {
+                first = ctx;
+                builder = new DomainWildcardMappingBuilder<>(first);
+            }
+            for (String n : names(c.cert())) {
+                if (!names.contains(n)) {
+                    // First certificate to name a host wins, as the order in the file says.
+                    names.add(n);
+                    builder.add(n, ctx);
+                }
+            }
+        }
+        Objects.requireNonNull(builder);
+        mapping = builder.build();
+        serverNames = List.copyOf(names);
+    }
+
+    private SslContext context(TlsConfig.Certificate c) {
+        try (InputStream cert = Files.newInputStream(c.cert()); InputStream key = Files.newInputStream(c.key())) {
+            SslContextBuilder b = SslContextBuilder.forServer(cert, key)
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(protocols)
+                    .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+            if (!alpn.isEmpty()) {
+                b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+            }
+            return b.build();
+        } catch (IllegalArgumentException | javax.net.ssl.SSLException e) {
+            throw new TlsSetupException(c.cert() + " / " + c.key() + " is not a usable PEM certificate and key: "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TlsSetupException("cannot read " + c.cert() + " / " + c.key() + ": " + e, e);
+        }
+    }
+
+    private static List<String> names(Path certFile) {
+        try {
+            X509Certificate cert = LocalCertificateAuthority.readCert(certFile);
+            List<String> out = new ArrayList<>();
+            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    if (((Integer) san.get(0)) == 2) {
+                        out.add(String.valueOf(san.get(1)).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                for (String part : cert.getSubjectX500Principal().getName().split(",")) {
+                    if (part.startsWith("CN=")) {
+                        out.add(part.substring(3).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+            return out;
+        } catch (IOException | GeneralSecurityException | ClassCastException e) {
+            throw new TlsSetupException(certFile + " is not a PEM X.509 certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /** The fixed ALPN id for HTTP/1.1, for callers comparing the negotiated protocol. */
+    public static String http11() {
+        return ApplicationProtocolNames.HTTP_1_1;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (watch != null) {
+            watch.cancel(false);
+        }
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package com.foobar.balancer.http;
+
+import com.foobar.balancer.accesslog.AccessLog;
+import com.foobar.balancer.config.BalancerConfig;
+import com.foobar.balancer.config.ConfigLoader;
+import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.balancer.metrics.BalancerMetrics;
+import com.foobar.balancer.proxy.ProxyContext;
+import com.foobar.balancer.proxy.ProxyListener;
+import com.foobar.balancer.proxy.Transport;
+import com.foobar.balancer.upstream.Upstreams;
+import io.netty.channel.EventLoopGroup;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real proxy listeners of a YAML configuration with {@link ListenerPipelines} installed, on ephemeral loopback
+ * ports: what {@code Balancer} runs, minus reload and admin.
+ */
+public final class GuardedBalancer implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final BalancerMetrics metrics = new BalancerMetrics();
+    private final Upstreams upstreams;
+    private final ListenerPipelines pipelines;
+    private final Map<String, ProxyListener> listeners = new LinkedHashMap<>();
+    private final String printed;
+
+    private GuardedBalancer(BalancerConfig config) {
+        Transport transport = Transport.best();
+        group = transport.newGroup(2, "guarded-test");
+        upstreams = Upstreams.start(config, metrics, group);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        pipelines = ListenerPipelines.create(config, metrics, new PrintStream(out, true, StandardCharsets.UTF_8));
+        printed = out.toString(StandardCharsets.UTF_8);
+        ProxyContext proxy = new ProxyContext(upstreams, metrics, AccessLog.OFF, transport, config.clientTimeouts());
+        for (ListenerConfig lc : config.listeners()) {
+            listeners.put(lc.name(), ProxyListener.start(lc, proxy, group, group, pipelines));
+        }
+    }
+
+    public static GuardedBalancer start(String yaml) throws Exception {
+        return new GuardedBalancer(ConfigLoader.parse(yaml));
+    }
+
+    public InetSocketAddress address(String listener) {
+        return listeners.get(listener).localAddress();
+    }
+
+    public BalancerMetrics metrics() {
+        return metrics;
+    }
+
+    public ListenerPipelines pipelines() {
+        return pipelines;
+    }
+
+    /** What the start printed (the local CA hint). */
+    public String printed() {
+        return printed;
+    }
+
+    /** The value of one Prometheus sample line starting with {@code prefix}, or -1. */
+    public double sample(String prefix) {
+        for (String line : metrics.scrape().split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        listeners.values().forEach(ProxyListener::close);
+        pipelines.close();
+        upstreams.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
