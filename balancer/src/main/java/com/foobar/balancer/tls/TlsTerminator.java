@@ -13,11 +13,11 @@ import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -185,8 +185,12 @@ public final class TlsTerminator implements AutoCloseable {
     }
 
     private SslContext context(TlsConfig.Certificate c) {
-        try (InputStream cert = Files.newInputStream(c.cert()); InputStream key = Files.newInputStream(c.key())) {
-            SslContextBuilder b = SslContextBuilder.forServer(cert, key)
+        X509Certificate[] chain = PemFiles.chain(c.cert());
+        PrivateKey key = PemFiles.privateKey(c.key());
+        // A cert and key swapped one file at a time would otherwise load fine and fail every handshake.
+        PemFiles.checkPair(chain[0], key, c);
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(key, chain)
                     .sslProvider(SslProvider.JDK)
                     .protocols(protocols)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
@@ -197,16 +201,14 @@ public final class TlsTerminator implements AutoCloseable {
             }
             return b.build();
         } catch (IllegalArgumentException | javax.net.ssl.SSLException e) {
-            throw new TlsSetupException(c.cert() + " / " + c.key() + " is not a usable PEM certificate and key: "
+            throw new TlsSetupException(c.cert() + " / " + c.key() + " is not a usable certificate and key: "
                     + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new TlsSetupException("cannot read " + c.cert() + " / " + c.key() + ": " + e, e);
         }
     }
 
     private static List<String> names(Path certFile) {
         try {
-            X509Certificate cert = LocalCertificateAuthority.readCert(certFile);
+            X509Certificate cert = PemFiles.chain(certFile)[0];
             List<String> out = new ArrayList<>();
             Collection<List<?>> sans = cert.getSubjectAlternativeNames();
             if (sans != null) {
@@ -224,7 +226,7 @@ public final class TlsTerminator implements AutoCloseable {
                 }
             }
             return out;
-        } catch (IOException | GeneralSecurityException | ClassCastException e) {
+        } catch (GeneralSecurityException | ClassCastException e) {
             throw new TlsSetupException(certFile + " is not a PEM X.509 certificate: " + e.getMessage(), e);
         }
     }
