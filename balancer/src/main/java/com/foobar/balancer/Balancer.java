@@ -8,6 +8,7 @@ import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.config.PoolConfig;
 import com.foobar.balancer.config.ServerConfig;
+import com.foobar.balancer.http.ListenerPipelines;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.proxy.ListenerBindException;
 import com.foobar.balancer.proxy.ProxyContext;
@@ -52,6 +53,7 @@ public final class Balancer implements AutoCloseable {
     private final ProxyContext proxy;
     private final Map<String, ProxyListener> listeners;
     private final AdminServer admin;
+    private final ListenerPipelines guards;
     private final Path configFile;
     private final ConfigWatcher watcher;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -70,6 +72,7 @@ public final class Balancer implements AutoCloseable {
         this.proxy = b.proxy;
         this.listeners = b.listeners;
         this.admin = b.admin;
+        this.guards = b.guards;
         this.configFile = b.configFile;
         this.config = b.config;
         this.startedNanos = b.startedNanos;
@@ -88,6 +91,7 @@ public final class Balancer implements AutoCloseable {
         ProxyContext proxy;
         Map<String, ProxyListener> listeners = new LinkedHashMap<>();
         AdminServer admin;
+        ListenerPipelines guards;
         Path configFile;
         BalancerConfig config;
         boolean watch = true;
@@ -98,6 +102,9 @@ public final class Balancer implements AutoCloseable {
                 admin.close();
             }
             listeners.values().forEach(ProxyListener::close);
+            if (guards != null) {
+                guards.close();
+            }
             if (upstreams != null) {
                 upstreams.close();
             }
@@ -141,8 +148,10 @@ public final class Balancer implements AutoCloseable {
             }
             b.upstreams = Upstreams.start(config, b.metrics, b.workers);
             b.proxy = new ProxyContext(b.upstreams, b.metrics, b.accessLog, b.transport, config.clientTimeouts());
+            // Issue 7's guards (TLS, ACLs, rate limits, limits) go into each client pipeline.
+            b.guards = ListenerPipelines.create(config, b.metrics, System.out);
             for (ListenerConfig lc : config.listeners()) {
-                b.listeners.put(lc.name(), ProxyListener.start(lc, b.proxy, b.acceptors, b.workers));
+                b.listeners.put(lc.name(), ProxyListener.start(lc, b.proxy, b.acceptors, b.workers, b.guards));
             }
             b.admin = AdminServer.start(config.admin(), b.upstreams, b.metrics, b.workers);
             Balancer balancer = new Balancer(b);
@@ -297,7 +306,8 @@ public final class Balancer implements AutoCloseable {
         rows.add(new String[] {"LISTENER", "ADDRESS", "URL"});
         for (ProxyListener l : listeners.values()) {
             String addr = hostPort(l.localAddress());
-            rows.add(new String[] {l.name(), addr, "http://" + addr + "/"});
+            String scheme = l.config().tls() != null ? "https://" : "http://";
+            rows.add(new String[] {l.name(), addr, scheme + addr + "/"});
         }
         String admin = hostPort(adminAddress());
         rows.add(new String[] {"admin", admin, "http://" + admin + "/ (dashboard)  http://" + admin
@@ -377,6 +387,7 @@ public final class Balancer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            guards.close();
             admin.close();
             upstreams.close();
             shutdown(workers);

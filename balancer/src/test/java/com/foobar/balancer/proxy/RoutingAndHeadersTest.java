@@ -39,6 +39,8 @@ class RoutingAndHeadersTest {
                 .pool("web", null, web)
                 .pool("api", null, api)
                 .pool("other", null, other)
+                // The test client is the "proxy" in front whose X-Forwarded-For must be kept and appended to.
+                .topLevel("trusted_proxies: [127.0.0.1]\n")
                 .build();
         balancer = Balancer.start(ConfigLoader.parse(yaml), null);
         address = balancer.listenerAddress("public");

@@ -15,6 +15,7 @@ public final class BalancerYaml {
     private String clientTimeouts = "";
     private String accessLog = "off";
     private String listenerBind = "127.0.0.1:0";
+    private String topLevel = "";
 
     public static BalancerYaml create() {
         return new BalancerYaml();
@@ -38,6 +39,12 @@ public final class BalancerYaml {
 
     public BalancerYaml accessLog(String target) {
         this.accessLog = target;
+        return this;
+    }
+
+    /** More top-level YAML lines, e.g. {@code "trusted_proxies: [127.0.0.1]\n"}. */
+    public BalancerYaml topLevel(String yamlLines) {
+        this.topLevel += yamlLines;
         return this;
     }
 
@@ -93,6 +100,7 @@ public final class BalancerYaml {
         sb.append("admin:\n  bind: \"127.0.0.1:0\"\n");
         sb.append(clientTimeouts);
         sb.append("access_log: ").append(accessLog).append('\n');
+        sb.append(topLevel);
         return sb.toString();
     }
 }
