@@ -107,6 +107,15 @@ class BalancerReloadTest {
     }
 
     @Test
+    void listenerGuardChangeIsReportedAsNeedingARestart() throws Exception {
+        Files.writeString(file, BalancerYaml.create().topLevel("trusted_proxies: [10.0.0.0/8]\n").defaultPool("web")
+                .pool("web", null, a).build());
+        ReloadReport report = balancer.reload();
+        assertThat(report.restartRequired()).anySatisfy(line ->
+                assertThat(line).startsWith("listeners.public: tls/hsts/redirect/firewall/limits"));
+    }
+
+    @Test
     void changingTheFileReloadsByItself() throws Exception {
         balancer.close();
         balancer = Balancer.start(ConfigLoader.load(file), file);
