@@ -196,10 +196,10 @@ class ConfigLoaderTest {
                         "listeners[0].bind: \"8080\" is not host:port"),
                 Arguments.of("a misspelt required key is named as unknown, not as missing",
                         BASE.replace("pools:", "pool:"),
-                        "pool: is not a known key (known here: access_log, admin, client_timeouts, listeners, pools)"),
+                        "pool: is not a known key (known here: access_log, admin, client_timeouts, data_dir, listeners, pools, trusted_proxies)"),
                 Arguments.of("an unknown top-level key",
                         BASE + "frontends: []\n",
-                        "frontends: is not a known key (known here: access_log, admin, client_timeouts, listeners, pools)"),
+                        "frontends: is not a known key (known here: access_log, admin, client_timeouts, data_dir, listeners, pools, trusted_proxies)"),
                 Arguments.of("an unknown pool key (a typo)",
                         BASE + "    retry: 3\n",
                         "pools.web.retry: is not a known key (known here: algorithm, connect_timeout, hash_key, "
@@ -304,7 +304,7 @@ class ConfigLoaderTest {
                                     routes:
                                       - { hosts: [www.foobar.com], pool: web }
                                 """, ""),
-                        "listeners[0].routes: is required unless default_pool is set"),
+                        "listeners[0].routes: is required unless default_pool or redirect_to_https is set"),
                 Arguments.of("duplicate listener names",
                         BASE.replace("pools:", """
                                   - name: public
