@@ -23,8 +23,9 @@ import java.util.Map;
 /**
  * Puts issue 7's guards into each client pipeline the proxy builds, in this order:
  * <pre>
- *   firewall-acl  firewall-connection-limit  tls  client-timeouts  http  firewall-rate-limit
- *   firewall-forwarded-headers  http-underscores  http-body-limit  [https-redirect]  proxy      (+ hsts outbound)
+ *   firewall-acl  firewall-connection-limit  tls  client-timeouts  http-obs-fold  http  http-strict
+ *   firewall-rate-limit  firewall-forwarded-headers  http-underscores  http-body-limit  [https-redirect]  proxy
+ *   (+ hsts, outbound, right behind http)
  * </pre>
  * The accept-time guards see a connection before TLS spends a handshake on it; the request guards see a decoded
  * request before the proxy picks a server. Made once per balancer start; firewall, TLS and limit settings of a
@@ -36,6 +37,8 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
     public static final String UNDERSCORES = "http-underscores";
     public static final String BODY_LIMIT = "http-body-limit";
     public static final String REDIRECT = "https-redirect";
+    public static final String OBS_FOLD = "http-obs-fold";
+    public static final String STRICT = "http-strict";
     /** Bodies stream in pieces of at most this size, as the proxy's own codec. */
     static final int MAX_CHUNK_SIZE = 64 * 1024;
     /** ALPN ids this balancer can serve today; others configured are not offered. */
@@ -127,6 +130,9 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
                     new UnderscoreHeadersHandler(limits.underscores(), g.rejections()));
         }
         g.firewall().installRequestGuards(p, ProxyListener.HTTP_CODEC);
+        ObsFoldDetector folds = new ObsFoldDetector(g.rejections());
+        p.addBefore(ProxyListener.HTTP_CODEC, OBS_FOLD, folds);
+        p.addAfter(ProxyListener.HTTP_CODEC, STRICT, new StrictRequestHandler(g.rejections(), folds));
         if (g.hsts() != null) {
             p.addAfter(ProxyListener.HTTP_CODEC, HSTS, g.hsts());
         }

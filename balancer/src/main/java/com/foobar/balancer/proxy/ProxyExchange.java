@@ -166,7 +166,8 @@ final class ProxyExchange implements RequestContext {
             return;
         }
         if (host == null && !http10) {
-            respondError(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header", false);
+            // Closed, as every malformed request: nothing after it on this connection can be trusted to be framed right.
+            respondError(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header", true);
             return;
         }
 

@@ -1,0 +1,130 @@
+package com.foobar.balancer.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Rejects obsolete line folding (a header line starting with SP or HTAB) with 400 before the decoder sees it: Netty's
+ * decoder would join the lines with a space, which RFC 9112 allows, but issue 7 wants such requests refused so no
+ * server behind us ever has to agree on their meaning. It scans only the header section: {@link StrictRequestHandler}
+ * re-arms it when a request has been read to its end. A pipelined request that arrives in the same read as the end
+ * of the previous one is not scanned (the decoder then folds it, which is still safe).
+ */
+final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
+
+    /**
+     * What is wrong with a request line, as read before the decoder (which tolerates runs of spaces and any version
+     * spelling): it must be {@code method SP target SP HTTP/1.x}, with single spaces and nothing else. Null when fine.
+     */
+    static String requestLineProblem(CharSequence line) {
+        int len = line.length();
+        if (len >= MAX_KEPT) {
+            return null; // the codec answers 414
+        }
+        int sp1 = -1;
+        int sp2 = -1;
+        for (int i = 0; i < len; i++) {
+            if (line.charAt(i) == ' ') {
+                if (sp1 < 0) {
+                    sp1 = i;
+                } else if (sp2 < 0) {
+                    sp2 = i;
+                } else {
+                    return "the request line must be: method SP target SP HTTP-version";
+                }
+            }
+        }
+        if (sp1 <= 0 || sp2 != len - 9 || sp2 == sp1 + 1) {
+            return "the request line must be: method SP target SP HTTP-version";
+        }
+        String version = line.subSequence(sp2 + 1, len).toString();
+        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+            return "unsupported HTTP version \"" + version + "\"";
+        }
+        return null;
+    }
+
+    private final RejectionListener rejections;
+    private boolean inHeaders = true;
+    private boolean atLineStart = true;
+    private boolean pastRequestLine;
+    private boolean lineEmpty = true;
+    private boolean refusing;
+    private final StringBuilder requestLine = new StringBuilder(64);
+    private String problem;
+    /** Beyond this the codec answers 414 itself; no need to keep more of the line. */
+    private static final int MAX_KEPT = 64 * 1024;
+
+    ObsFoldDetector(RejectionListener rejections) {
+        this.rejections = rejections;
+    }
+
+    /** The request before has been read completely: the next bytes start a header section. */
+    void expectHeaders() {
+        inHeaders = true;
+        atLineStart = true;
+        pastRequestLine = false;
+        lineEmpty = true;
+        requestLine.setLength(0);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refusing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (inHeaders && msg instanceof ByteBuf buf && folded(buf)) {
+            refusing = true;
+            ReferenceCountUtil.release(msg);
+            rejections.rejected(HttpResponseStatus.BAD_REQUEST.code());
+            // This handler sits in front of the HTTP codec, so the answer is written as raw bytes.
+            String reason = problem + "\n";
+            byte[] response = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    + "Content-Length: " + reason.length() + "\r\nConnection: close\r\n\r\n" + reason)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(response))
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private boolean folded(ByteBuf buf) {
+        for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && inHeaders; i++) {
+            byte b = buf.getByte(i);
+            if (b == '\n') {
+                if (!pastRequestLine && !lineEmpty) {
+                    problem = requestLineProblem(requestLine);
+                    if (problem != null) {
+                        return true;
+                    }
+                }
+                if (pastRequestLine && lineEmpty) {
+                    inHeaders = false; // end of the header section; the body is not ours to scan
+                    return false;
+                }
+                pastRequestLine |= !lineEmpty;
+                atLineStart = true;
+                lineEmpty = true;
+                continue;
+            }
+            if (b == '\r') {
+                continue;
+            }
+            if (atLineStart && pastRequestLine && (b == ' ' || b == '\t')) {
+                problem = "obsolete line folding in the headers is not allowed";
+                return true;
+            }
+            if (!pastRequestLine && requestLine.length() < MAX_KEPT) {
+                requestLine.append((char) (b & 0xFF));
+            }
+            atLineStart = false;
+            lineEmpty = false;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,114 @@
+package com.foobar.balancer.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The request checks of issue 7 that Netty's strict decoder leaves to us: several {@code Host} headers, a
+ * {@code Host} that disagrees with an absolute-form target, and control characters in the target. Each gets 400 and
+ * a close, and nothing reaches a server. Decoder failures pass through untouched (the proxy answers those).
+ */
+final class StrictRequestHandler extends ChannelInboundHandlerAdapter {
+
+    private final RejectionListener rejections;
+    private final ObsFoldDetector folds;
+    private boolean refusing;
+
+    StrictRequestHandler(RejectionListener rejections, ObsFoldDetector folds) {
+        this.rejections = rejections;
+        this.folds = folds;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refusing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
+            String problem = problem(req);
+            if (problem != null) {
+                refusing = true;
+                ReferenceCountUtil.release(msg);
+                rejections.rejected(HttpResponseStatus.BAD_REQUEST.code());
+                ErrorReplies.sendAndClose(ctx, ErrorReplies.response(HttpResponseStatus.BAD_REQUEST, problem));
+                return;
+            }
+        }
+        if (msg instanceof LastHttpContent && folds != null) {
+            folds.expectHeaders();
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    static String problem(HttpRequest req) {
+        String uri = req.uri();
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return "control character, space or non-ASCII byte in the request target";
+            }
+        }
+        List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return "several Host headers";
+        }
+        if (hosts.size() == 1 && !validHost(hosts.get(0).trim())) {
+            return "Host \"" + hosts.get(0).trim() + "\" is not host[:port]";
+        }
+        if (!uri.startsWith("/") && !uri.equals("*")) {
+            int scheme = uri.indexOf("://");
+            if (scheme > 0) {
+                int start = scheme + 3;
+                int end = start;
+                while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+                    end++;
+                }
+                String authority = uri.substring(start, end);
+                int at = authority.lastIndexOf('@');
+                if (at >= 0) {
+                    return "userinfo in the request target";
+                }
+                if (hosts.size() == 1 && !sameAuthority(authority, hosts.get(0).trim())) {
+                    return "Host \"" + hosts.get(0).trim() + "\" disagrees with the request target's \"" + authority
+                            + "\"";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** RFC 3986 reg-name / IPv4 / [IPv6] with an optional port; empty is left to the proxy (400 for HTTP/1.1). */
+    static boolean validHost(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~!$&'()*+,;=:[]%".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameAuthority(String target, String host) {
+        return strip(target).equals(strip(host));
+    }
+
+    /** Lower-cased, without a default port, so {@code a.com:80} and {@code A.com} agree. */
+    private static String strip(String authority) {
+        String a = authority.toLowerCase(Locale.ROOT);
+        if (a.endsWith(":80") || a.endsWith(":443")) {
+            a = a.substring(0, a.lastIndexOf(':'));
+        }
+        return a;
+    }
+}
