@@ -182,7 +182,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             c.setAutoCommit(false);
             T value;
             try {
-                value = work.apply(Proxies.lent(c, primary, false));
+                value = work.apply(new LentConnection(c, primary, false));
                 c.commit();
             } catch (SQLException | RuntimeException | Error e) {
                 try {
@@ -284,6 +284,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * statements will go.
      */
     public static String nodeOf(Connection c) {
+        if (c instanceof LentConnection) {
+            return ((LentConnection) c).nodeName();
+        }
         if (c == null || !Proxy.isProxyClass(c.getClass())) {
             return null;
         }
@@ -401,7 +404,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         }
         replica.meters().connections(true).increment();
         try {
-            return work.apply(Proxies.lent(lease.physical(), replica, true));
+            return work.apply(new LentConnection(lease.physical(), replica, true));
         } catch (SQLException e) {
             if (!isConnectionFailure(e)) {
                 throw e;
@@ -420,7 +423,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             lease.node().meters().connections(true).increment();
         }
         try {
-            return work.apply(Proxies.lent(lease.physical(), lease.node(), true));
+            return work.apply(new LentConnection(lease.physical(), lease.node(), true));
         } catch (SQLException e) {
             failed(lease.node(), e);
             throw e;
