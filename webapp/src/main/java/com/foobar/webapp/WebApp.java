@@ -94,7 +94,7 @@ public final class WebApp implements AutoCloseable {
             RoutingDataSource r = router;
             ReadinessChecker readiness = () -> Readiness.of(r.health(), rc.primaryAcceptsReads());
             server = ShopServer.create(config.name(), config.bind(), config.port(), config.shutdownTimeout(),
-                    new ShopRepository(router), registry, readiness);
+                    config.trustedProxies(), new ShopRepository(router), registry, readiness);
             server.start();
             return new WebApp(config, server, router, registry, gc, embedded, version);
         } catch (Exception | Error e) {
@@ -157,6 +157,9 @@ public final class WebApp implements AutoCloseable {
         rows.add(new String[] {"ready", base + "ready"});
         rows.add(new String[] {"metrics", base + "metrics"});
         rows.add(new String[] {"listening", config.bind() + ":" + port()});
+        rows.add(new String[] {"trusted proxies", config.trustedProxies().isEmpty()
+                ? "any peer accepted (no --trusted-proxies)"
+                : config.trustedProxies() + " (others get 403; /health open to loopback)"});
         rows.add(new String[] {"db primary", config.primaryUrl().orElse("")});
         for (int i = 0; i < config.replicaUrls().size(); i++) {
             rows.add(new String[] {"db replica-" + (i + 1), config.replicaUrls().get(i)});

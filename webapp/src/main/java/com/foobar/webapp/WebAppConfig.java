@@ -1,5 +1,8 @@
 package com.foobar.webapp;
 
+import com.foobar.webapp.net.InvalidTrustedProxyException;
+import com.foobar.webapp.net.TrustedProxies;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -31,6 +34,7 @@ public final class WebAppConfig {
     static final String ENV_PASSWORD = "FOOBAR_DB_PASSWORD";
     static final String ENV_SHUTDOWN_TIMEOUT = "FOOBAR_SHUTDOWN_TIMEOUT";
     static final String ENV_CAUSAL_READ_TIMEOUT = "FOOBAR_DB_CAUSAL_READ_TIMEOUT";
+    static final String ENV_TRUSTED_PROXIES = "FOOBAR_TRUSTED_PROXIES";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern JDBC_URL = Pattern.compile("jdbc:(mysql|mariadb)://[^\\s/]+(/.*)?");
@@ -48,6 +52,9 @@ public final class WebAppConfig {
                     + ENV_SHUTDOWN_TIMEOUT + ")",
             "  --db-causal-read-timeout D  how long a read carrying a consistency token waits for a replica"
                     + " before it goes to the primary (db-router default 1s; env " + ENV_CAUSAL_READ_TIMEOUT + ")",
+            "  --trusted-proxies CIDR[,CIDR...]  only these peers (the load balancers) may send requests; others get"
+                    + " 403 (except /health from loopback), and X-Forwarded-For is believed only from them"
+                    + " (default: none, everyone is accepted; env " + ENV_TRUSTED_PROXIES + ")",
             "  --help                this text",
             "Without --primary, an embedded replicated MariaDB pair is started (not in webapp-slim.jar).");
 
@@ -60,6 +67,7 @@ public final class WebAppConfig {
     private final String dbPassword;
     private final Duration shutdownTimeout;
     private final Duration causalReadTimeout;
+    private final TrustedProxies trustedProxies;
 
     private WebAppConfig(Builder b) {
         this.port = b.port;
@@ -71,6 +79,7 @@ public final class WebAppConfig {
         this.dbPassword = b.dbPassword == null ? "" : b.dbPassword;
         this.shutdownTimeout = b.shutdownTimeout;
         this.causalReadTimeout = b.causalReadTimeout;
+        this.trustedProxies = b.trustedProxies;
     }
 
     public static Builder builder() {
@@ -116,6 +125,11 @@ public final class WebAppConfig {
         return Optional.ofNullable(causalReadTimeout);
     }
 
+    /** The load balancers' ranges; {@link TrustedProxies#NONE} accepts everyone and believes no forwarding header. */
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
     /** This configuration pointed at a database (used once an embedded pair has been started). */
     public WebAppConfig withDatabase(String primary, List<String> replicas, String user, String password) {
         return toBuilder().primaryUrl(primary).replicaUrls(replicas).dbUser(user).dbPassword(password).build();
@@ -124,7 +138,7 @@ public final class WebAppConfig {
     public Builder toBuilder() {
         return builder().port(port).bind(bind).name(name).primaryUrl(primaryUrl).replicaUrls(replicaUrls)
                 .dbUser(dbUser).dbPassword(dbPassword).shutdownTimeout(shutdownTimeout)
-                .causalReadTimeout(causalReadTimeout);
+                .causalReadTimeout(causalReadTimeout).trustedProxies(trustedProxies);
     }
 
     /**
@@ -143,6 +157,7 @@ public final class WebAppConfig {
         String password = null;
         String shutdown = null;
         String causal = null;
+        String trusted = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String flag = arg;
@@ -174,6 +189,7 @@ public final class WebAppConfig {
                 case "--db-password" -> password = value;
                 case "--shutdown-timeout" -> shutdown = value;
                 case "--db-causal-read-timeout" -> causal = value;
+                case "--trusted-proxies" -> trusted = value;
                 default -> throw new IllegalStateException(flag);
             }
         }
@@ -190,6 +206,8 @@ public final class WebAppConfig {
         } else if (blankToNull(env.get(ENV_CAUSAL_READ_TIMEOUT)) != null) {
             b.causalReadTimeout(parseDuration(ENV_CAUSAL_READ_TIMEOUT, env.get(ENV_CAUSAL_READ_TIMEOUT)));
         }
+        b.trustedProxies(trusted != null ? parseTrustedProxies("--trusted-proxies", trusted)
+                : parseTrustedProxies(ENV_TRUSTED_PROXIES, env.get(ENV_TRUSTED_PROXIES)));
         b.primaryUrl(primary != null ? primary : blankToNull(env.get(ENV_PRIMARY)));
         if (!replicas.isEmpty()) {
             b.replicaUrls(replicas);
@@ -212,7 +230,7 @@ public final class WebAppConfig {
     private static boolean isKnown(String flag) {
         return switch (flag) {
             case "--port", "--bind", "--name", "--primary", "--replica", "--db-user", "--db-password",
-                    "--shutdown-timeout", "--db-causal-read-timeout" -> true;
+                    "--shutdown-timeout", "--db-causal-read-timeout", "--trusted-proxies" -> true;
             default -> false;
         };
     }
@@ -239,6 +257,14 @@ public final class WebAppConfig {
             // reported below
         }
         throw new InvalidConfigException(source + ": \"" + value + "\" is not a port number (0-65535)");
+    }
+
+    static TrustedProxies parseTrustedProxies(String source, String value) {
+        try {
+            return TrustedProxies.parse(value);
+        } catch (InvalidTrustedProxyException e) {
+            throw new InvalidConfigException(source + e.getMessage());
+        }
     }
 
     static Duration parseDuration(String source, String value) {
@@ -278,6 +304,7 @@ public final class WebAppConfig {
         private String dbPassword;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration causalReadTimeout;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private String primarySource = "primaryUrl";
         private String replicasSource = "replicaUrls";
         private String userSource = "dbUser";
@@ -328,6 +355,12 @@ public final class WebAppConfig {
         /** Null keeps the db-router's default. */
         public Builder causalReadTimeout(Duration causalReadTimeout) {
             this.causalReadTimeout = causalReadTimeout;
+            return this;
+        }
+
+        /** {@link TrustedProxies#NONE} (the default): everyone is accepted. */
+        public Builder trustedProxies(TrustedProxies trustedProxies) {
+            this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package com.foobar.webapp;
 
+import com.foobar.webapp.net.TrustedProxies;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -110,5 +111,40 @@ class WebAppConfigTest {
     void builderKeepsReplicaListImmutable() {
         WebAppConfig c = WebAppConfig.builder().primaryUrl(PRIMARY).dbUser("u").replicaUrls(List.of(REPLICA)).build();
         assertThatThrownBy(() -> c.replicaUrls().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void trustedProxiesDefaultToNoneSoEveryoneIsAccepted() {
+        assertThat(WebAppConfig.fromArgs(new String[0], Map.of()).trustedProxies()).isSameAs(TrustedProxies.NONE);
+        assertThat(WebAppConfig.fromArgs(new String[0], Map.of("FOOBAR_TRUSTED_PROXIES", " ")).trustedProxies())
+                .isSameAs(TrustedProxies.NONE);
+    }
+
+    @Test
+    void readsTrustedProxiesFromFlagOrEnvironmentFlagWinning() {
+        WebAppConfig env = WebAppConfig.fromArgs(new String[0],
+                Map.of("FOOBAR_TRUSTED_PROXIES", "10.0.0.0/8, 172.16.0.0/12"));
+        assertThat(env.trustedProxies().ranges()).containsExactly("10.0.0.0/8", "172.16.0.0/12");
+        WebAppConfig flag = WebAppConfig.fromArgs(new String[] {"--trusted-proxies", "127.0.0.1,::1"},
+                Map.of("FOOBAR_TRUSTED_PROXIES", "10.0.0.0/8"));
+        assertThat(flag.trustedProxies().ranges()).containsExactly("127.0.0.1/32", "0:0:0:0:0:0:0:1/128");
+        WebAppConfig equals = WebAppConfig.fromArgs(new String[] {"--trusted-proxies=192.168.0.0/16"}, Map.of());
+        assertThat(equals.trustedProxies().ranges()).containsExactly("192.168.0.0/16");
+        assertThat(equals.toBuilder().build().trustedProxies()).isEqualTo(equals.trustedProxies());
+    }
+
+    @Test
+    void badTrustedProxiesNameTheFlagOrVariableAndTheEntry() {
+        assertThatThrownBy(() -> WebAppConfig.fromArgs(new String[] {"--trusted-proxies", "10.0.0.0/8,lb-1"},
+                Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("--trusted-proxies[1] \"lb-1\" is not an IP address or CIDR range"
+                        + " (e.g. 10.0.0.0/8, 192.168.1.10, fd00::/8; host names are not allowed)");
+        assertThatThrownBy(() -> WebAppConfig.fromArgs(new String[0], Map.of("FOOBAR_TRUSTED_PROXIES", "10.0.0.0/40")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("FOOBAR_TRUSTED_PROXIES[0] \"10.0.0.0/40\" has a bad prefix length (0-32)");
+        assertThatThrownBy(() -> WebAppConfig.fromArgs(new String[] {"--trusted-proxies"}, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("--trusted-proxies: needs a value");
     }
 }

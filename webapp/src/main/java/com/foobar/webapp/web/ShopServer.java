@@ -1,5 +1,6 @@
 package com.foobar.webapp.web;
 
+import com.foobar.webapp.net.TrustedProxies;
 import com.foobar.webapp.shop.ShopRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,6 +13,7 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -50,7 +52,18 @@ public final class ShopServer {
 
     public static Server create(String name, String bind, int port, Duration stopTimeout, ShopRepository shop,
                                 PrometheusMeterRegistry registry, ReadinessChecker readiness) {
+        return create(name, bind, port, stopTimeout, TrustedProxies.NONE, shop, registry, readiness);
+    }
+
+    /**
+     * As above; with trusted proxies, every other peer is refused with 403 (but {@code /health} from loopback) and
+     * the client address (access log, servlets) comes from {@code X-Forwarded-For} of the trusted ones.
+     */
+    public static Server create(String name, String bind, int port, Duration stopTimeout,
+                                TrustedProxies trustedProxies, ShopRepository shop,
+                                PrometheusMeterRegistry registry, ReadinessChecker readiness) {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName(name + "-http");
         Server server = new Server(threads);
@@ -58,6 +71,9 @@ public final class ShopServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        if (!trustedProxies.isEmpty()) {
+            http.addCustomizer(trustedProxies.newClientAddressCustomizer());
+        }
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(bind);
         connector.setPort(port);
@@ -113,7 +129,9 @@ public final class ShopServer {
         gzip.putCompression(new GzipCompression());
         gzip.putConfiguration("/*", CompressionConfig.builder().defaults().build());
 
-        GracefulHandler graceful = new GracefulHandler(new ServedByHandler(name, gzip));
+        // The gate sits inside X-Served-By (a 403 still says who refused) and in front of everything else.
+        Handler app = trustedProxies.isEmpty() ? gzip : trustedProxies.newGate(gzip);
+        GracefulHandler graceful = new GracefulHandler(new ServedByHandler(name, app));
         server.setHandler(graceful);
         Gauge.builder("webapp.http.requests.active", graceful, GracefulHandler::getCurrentRequestCount)
                 .description("Requests being served; a graceful shutdown waits for them")
