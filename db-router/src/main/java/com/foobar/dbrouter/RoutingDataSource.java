@@ -2,7 +2,6 @@ package com.foobar.dbrouter;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
-import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -218,7 +217,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         ensureOpen();
-        return new RoutingConnection(this).proxy();
+        return new RoutingConnection(this);
     }
 
     /** Credentials are part of the router's configuration; per-call credentials are not supported. */
@@ -284,21 +283,14 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * statements will go.
      */
     public static String nodeOf(Connection c) {
-        if (c instanceof LentConnection) {
-            return ((LentConnection) c).nodeName();
-        }
-        if (c == null || !Proxy.isProxyClass(c.getClass())) {
-            return null;
-        }
-        Object handler = Proxy.getInvocationHandler(c);
-        if (handler instanceof RoutingConnection) {
+        if (c instanceof RoutingConnection) {
             try {
-                return ((RoutingConnection) handler).bindAndName();
+                return ((RoutingConnection) c).bindAndName();
             } catch (SQLException e) {
                 return null;
             }
         }
-        return handler instanceof Routed ? ((Routed) handler).nodeName() : null;
+        return c instanceof Routed ? ((Routed) c).nodeName() : null;
     }
 
     /** Stops the monitor and closes every pool. */
