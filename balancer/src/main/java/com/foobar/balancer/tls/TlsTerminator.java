@@ -40,6 +40,7 @@ public final class TlsTerminator implements AutoCloseable {
 
     /** Pipeline name of the SNI/TLS handler. */
     public static final String TLS = "tls";
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
     /** How often certificate files are checked for changes. */
     public static final long RELOAD_CHECK_MILLIS = 1000;
 
@@ -49,6 +50,15 @@ public final class TlsTerminator implements AutoCloseable {
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    static {
+        // The JDK lets a TLS 1.2 client renegotiate at will, a cheap way to make a server burn CPU (testssl flags
+        // it). Read once by the JDK when its server handshake code loads, so it is set before any context exists;
+        // an operator's own -D setting wins.
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
 
     private final String listener;
     private final List<TlsConfig.Certificate> certificates;
