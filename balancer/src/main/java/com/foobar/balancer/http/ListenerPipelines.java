@@ -8,6 +8,7 @@ import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.proxy.ClientPipelineConfigurer;
 import com.foobar.balancer.proxy.ProxyAttributes;
 import com.foobar.balancer.proxy.ProxyListener;
+import com.foobar.balancer.tls.TlsSetupException;
 import com.foobar.balancer.tls.TlsTerminator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -68,7 +69,12 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
                 if (lc.tls() != null) {
                     List<String> alpn = new ArrayList<>(lc.tls().alpn());
                     alpn.retainAll(SERVABLE_ALPN);
-                    tls = TlsTerminator.create(lc.name(), lc.tls(), config.dataDir(), alpn);
+                    try {
+                        tls = TlsTerminator.create(lc.name(), lc.tls(), config.dataDir(), alpn);
+                    } catch (TlsSetupException e) {
+                        throw new TlsSetupException("listeners[" + config.listeners().indexOf(lc) + "].tls: "
+                                + e.getMessage(), e);
+                    }
                     tls.watch();
                     if (tls.caCertificate() != null) {
                         String host = tls.serverNames().isEmpty() ? "localhost" : tls.serverNames().get(0);

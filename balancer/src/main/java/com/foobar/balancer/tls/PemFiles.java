@@ -33,8 +33,10 @@ final class PemFiles {
                 throw new TlsSetupException(file + " holds no PEM certificate");
             }
             return certs.stream().map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new TlsSetupException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new TlsSetupException("cannot read " + file + ": " + e, e);
+            throw new TlsSetupException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new TlsSetupException(file + " is not a PEM X.509 certificate: " + e.getMessage(), e);
         }
@@ -52,6 +54,8 @@ final class PemFiles {
             }
             throw new TlsSetupException(file + " holds no unencrypted PEM private key"
                     + (o == null ? "" : " (found " + o.getClass().getSimpleName() + ")"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new TlsSetupException(file + ": no such file", e);
         } catch (IOException e) {
             throw new TlsSetupException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -37,7 +37,13 @@ public final class GuardedBalancer implements AutoCloseable {
         group = transport.newGroup(2, "guarded-test");
         upstreams = Upstreams.start(config, metrics, group);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        pipelines = ListenerPipelines.create(config, metrics, new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            pipelines = ListenerPipelines.create(config, metrics, new PrintStream(out, true, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            upstreams.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            throw e;
+        }
         printed = out.toString(StandardCharsets.UTF_8);
         ProxyContext proxy = new ProxyContext(upstreams, metrics, AccessLog.OFF, transport, config.clientTimeouts());
         for (ListenerConfig lc : config.listeners()) {

@@ -164,6 +164,22 @@ class TlsTerminationTest {
     }
 
     @Test
+    void aMissingOrMismatchedCertificateFileFailsTheStartNamingTheListenerAndFile() throws Exception {
+        Path missing = dir.resolve("missing.pem");
+        assertThatThrownBy(() -> GuardedBalancer.start(yaml(dir, "      certificates: [ { cert: \"" + missing
+                + "\", key: \"" + missing + "\" } ]\n")))
+                .isInstanceOf(TlsSetupException.class)
+                .hasMessage("listeners[0].tls: " + missing + ": no such file");
+        LocalCertificateAuthority authority = new LocalCertificateAuthority(dir.resolve("ca"));
+        LocalCertificateAuthority.Issued a = authority.ensureLeaf(List.of("a.example"));
+        LocalCertificateAuthority.Issued b = authority.ensureLeaf(List.of("b.example"));
+        assertThatThrownBy(() -> GuardedBalancer.start(yaml(dir, "      certificates: [ { cert: \"" + a.cert()
+                + "\", key: \"" + b.key() + "\" } ]\n")))
+                .isInstanceOf(TlsSetupException.class)
+                .hasMessage("listeners[0].tls: " + b.key() + " is not the private key of " + a.cert());
+    }
+
+    @Test
     void serverEnablesOnlyTls13And12WithEcdheAeadSuites() throws Exception {
         LocalCertificateAuthority authority = new LocalCertificateAuthority(dir.resolve("ca"));
         LocalCertificateAuthority.Issued leaf = authority.ensureLeaf(List.of("www.foobar.com"));
