@@ -63,6 +63,10 @@ class TrustedProxiesWebAppTest {
         assertThat(head).contains("X-Served-By: web-gated");
         assertThat(rawGetHead("127.0.0.2", "/")).startsWith("HTTP/1.1 403 ");
         assertThat(rawGetHead("127.0.0.2", "/metrics")).startsWith("HTTP/1.1 403 ");
+        String metrics = new TestClient(app.uri()).get("/metrics").body();
+        assertThat(metrics.lines().filter(l -> l.startsWith("webapp_http_untrusted_refused_total"))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst())
+                .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(3.0));
     }
 
     @Test

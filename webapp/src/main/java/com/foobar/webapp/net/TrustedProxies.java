@@ -1,5 +1,7 @@
 package com.foobar.webapp.net;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.util.InetAddressSet;
@@ -18,6 +20,8 @@ public final class TrustedProxies {
 
     /** Trusts no proxy and refuses nobody. */
     public static final TrustedProxies NONE = new TrustedProxies(List.of());
+    /** Counter of requests refused by the gate (Prometheus: {@code webapp_http_untrusted_refused_total}). */
+    public static final String REFUSED_METRIC = "webapp.http.untrusted.refused";
 
     private final List<String> ranges;
     private final InetAddressSet set = new InetAddressSet();
@@ -109,6 +113,15 @@ public final class TrustedProxies {
      */
     public Handler.Wrapper newGate(Handler next) {
         return new TrustedProxyHandler(this, next);
+    }
+
+    /** As {@link #newGate(Handler)}, counting refusals in {@code webapp_http_untrusted_refused_total}. */
+    public Handler.Wrapper newGate(Handler next, MeterRegistry registry) {
+        TrustedProxyHandler gate = new TrustedProxyHandler(this, next);
+        FunctionCounter.builder(REFUSED_METRIC, gate, TrustedProxyHandler::refusedCount)
+                .description("Requests refused with 403 because their TCP peer is not a trusted proxy")
+                .register(registry);
+        return gate;
     }
 
     /**

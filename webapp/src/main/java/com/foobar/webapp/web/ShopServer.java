@@ -130,7 +130,7 @@ public final class ShopServer {
         gzip.putConfiguration("/*", CompressionConfig.builder().defaults().build());
 
         // The gate sits inside X-Served-By (a 403 still says who refused) and in front of everything else.
-        Handler app = trustedProxies.isEmpty() ? gzip : trustedProxies.newGate(gzip);
+        Handler app = trustedProxies.isEmpty() ? gzip : trustedProxies.newGate(gzip, registry);
         GracefulHandler graceful = new GracefulHandler(new ServedByHandler(name, app));
         server.setHandler(graceful);
         Gauge.builder("webapp.http.requests.active", graceful, GracefulHandler::getCurrentRequestCount)
