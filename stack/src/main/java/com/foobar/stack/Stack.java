@@ -246,6 +246,9 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** Where the balancer reaches the web servers from: it runs on this machine and connects over loopback. */
+    private static final String TRUSTED_PROXY = "127.0.0.1/32";
+
     private ChildSpec webSpec(int n) {
         int port = options.webPort(n);
         List<String> args = new ArrayList<>(Arrays.asList(
@@ -259,6 +262,10 @@ final class Stack implements AutoCloseable {
         }
         args.add("--db-user");
         args.add(endpoints.user());
+        // The web servers accept only the balancer, which reaches them from loopback; so the client address they
+        // log comes from the balancer's X-Forwarded-For, and a forged one from anywhere else is never believed.
+        args.add("--trusted-proxies");
+        args.add(TRUSTED_PROXY);
         String others = options.webInstances() > 1
                 ? "The balancer's health checks take it out of rotation; the other web servers carry its traffic."
                 : "It was the only web server: www.foobar.com answers 503 until it is back.";
