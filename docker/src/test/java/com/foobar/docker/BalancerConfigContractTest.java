@@ -40,13 +40,33 @@ class BalancerConfigContractTest {
 
     @Test
     void thePublicListenerIsWhatHostPort80IsPublishedTo() {
-        assertThat(config.listeners()).hasSize(1);
-        ListenerConfig publicListener = config.listeners().get(0);
+        assertThat(config.listeners()).extracting(ListenerConfig::name).containsExactly("public", "https");
+        ListenerConfig publicListener = listener("public");
+        assertThat(publicListener.tls()).as("plain HTTP").isNull();
         assertThat(publicListener.bind().host()).as("binds all interfaces of the container").isEqualTo("0.0.0.0");
         assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
             assertThat(p.hostPort()).isEqualTo(80);
             assertThat(p.containerPort()).isEqualTo(publicListener.bind().port());
         });
+    }
+
+    @Test
+    void theHttpsListenerIsWhatHostPort443IsPublishedToAndKeepsItsCertificatesOnTheVolume() {
+        ListenerConfig https = listener("https");
+        assertThat(https.tls()).as("terminates TLS").isNotNull();
+        assertThat(https.tls().auto()).contains("www.foobar.com", "foobar.com");
+        assertThat(https.bind().host()).as("binds all interfaces of the container").isEqualTo("0.0.0.0");
+        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+            assertThat(p.hostPort()).isEqualTo(443);
+            assertThat(p.containerPort()).isEqualTo(https.bind().port());
+        });
+        assertThat(config.dataDir().toString()).as("the tls.auto CA lives on the lb-data volume")
+                .startsWith("/var/lib/foobar");
+        assertThat(COMPOSE.service("lb").path("volumes").toString()).contains("lb-data:/var/lib/foobar");
+    }
+
+    private ListenerConfig listener(String name) {
+        return config.listeners().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -63,7 +83,7 @@ class BalancerConfigContractTest {
 
     @Test
     void routesWwwFoobarComAndTheBareDomainToTheWebPool() {
-        ListenerConfig listener = config.listeners().get(0);
+        ListenerConfig listener = listener("public");
         List<String> hosts = new ArrayList<>();
         for (RouteConfig r : listener.routes()) {
             hosts.addAll(r.hosts());

@@ -49,6 +49,7 @@ class ComposeStackTest {
                 .withPull(false)
                 .withEnv("LB_HTTP_ADDRESS", "127.0.0.1")
                 .withEnv("LB_HTTP_PORT", Integer.toString(httpPort))
+                .withEnv("LB_HTTPS_PORT", Integer.toString(freePort()))
                 .withEnv("LB_ADMIN_PORT", Integer.toString(adminPort))
                 .withEnv("PROMETHEUS_PORT", Integer.toString(freePort()))
                 .withEnv("GRAFANA_PORT", Integer.toString(freePort()))

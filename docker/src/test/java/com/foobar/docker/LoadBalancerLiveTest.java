@@ -60,7 +60,11 @@ class LoadBalancerLiveTest {
     static void start() throws Exception {
         YAMLMapper yaml = new YAMLMapper();
         ObjectNode config = (ObjectNode) yaml.readTree(StackFiles.BALANCER_YML.toFile());
-        ((ObjectNode) config.path("listeners").get(0)).put("bind", "127.0.0.1:0");
+        for (JsonNode listener : config.path("listeners")) {
+            ((ObjectNode) listener).put("bind", "127.0.0.1:0");
+        }
+        // The container's volume is not here: the tls.auto CA and certificate go to the test's own directory.
+        config.put("data_dir", dir.resolve("balancer-data").toString());
         ((ObjectNode) config.path("admin")).put("bind", "127.0.0.1:0");
         config.put("access_log", "off");
         // Only the pace: checks every 250 ms instead of every few seconds, so that the pool comes up quickly.
