@@ -13,6 +13,7 @@ import com.foobar.balancer.tls.TlsTerminator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 
 import java.io.PrintStream;
@@ -43,7 +44,8 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
     /** Bodies stream in pieces of at most this size, as the proxy's own codec. */
     static final int MAX_CHUNK_SIZE = 64 * 1024;
     /** ALPN ids this balancer can serve today; others configured are not offered. */
-    static final List<String> SERVABLE_ALPN = List.of(ApplicationProtocolNames.HTTP_1_1);
+    static final List<String> SERVABLE_ALPN = List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+    public static final String ALPN = "alpn";
 
     private final Map<String, Guards> byListener;
 
@@ -116,8 +118,9 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
             return; // a listener added by a reload runs only after a restart, and then it has guards
         }
         HttpLimitsConfig limits = g.config().limits();
-        if (limits.maxRequestLine() != HttpLimitsConfig.DEFAULT_MAX_REQUEST_LINE
-                || limits.maxHeaderSize() != HttpLimitsConfig.DEFAULT_MAX_HEADER_SIZE) {
+        boolean stream = p.channel() instanceof Http2StreamChannel;
+        if (!stream && (limits.maxRequestLine() != HttpLimitsConfig.DEFAULT_MAX_REQUEST_LINE
+                || limits.maxHeaderSize() != HttpLimitsConfig.DEFAULT_MAX_HEADER_SIZE)) {
             p.replace(ProxyListener.HTTP_CODEC, ProxyListener.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(limits.maxRequestLine())
                     .setMaxHeaderSize(limits.maxHeaderSize())
@@ -136,17 +139,29 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
                     new UnderscoreHeadersHandler(limits.underscores(), g.rejections()));
         }
         g.firewall().installRequestGuards(p, ProxyListener.HTTP_CODEC);
-        ObsFoldDetector folds = new ObsFoldDetector(g.rejections());
-        p.addBefore(ProxyListener.HTTP_CODEC, OBS_FOLD, folds);
+        ObsFoldDetector folds = null;
+        if (!stream) {
+            // HTTP/2 has no line folding: its HPACK decoder already refuses CR, LF and NUL in header values.
+            folds = new ObsFoldDetector(g.rejections());
+            p.addBefore(ProxyListener.HTTP_CODEC, OBS_FOLD, folds);
+        }
         p.addAfter(ProxyListener.HTTP_CODEC, STRICT, new StrictRequestHandler(g.rejections(), folds));
         if (g.hsts() != null) {
             p.addAfter(ProxyListener.HTTP_CODEC, HSTS, g.hsts());
         }
         if (g.tls() != null) {
             p.channel().attr(ProxyAttributes.FORWARDED_PROTO).set("https");
+            if (stream) {
+                return; // TLS and the connection guards are the parent connection's
+            }
             g.tls().install(p);
+            if (g.tls().alpn().contains(ApplicationProtocolNames.HTTP_2)) {
+                p.addAfter(TlsTerminator.TLS, ALPN, new Http2Negotiator());
+            }
         }
-        g.firewall().installConnectionGuards(p);
+        if (!stream) {
+            g.firewall().installConnectionGuards(p);
+        }
     }
 
     @Override

@@ -113,6 +113,16 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // Removed when ALPN picks h2: HTTP/2 has no request-head phase on the connection itself.
+        state = State.BUSY;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (timer != null) {
             timer.cancel(false);

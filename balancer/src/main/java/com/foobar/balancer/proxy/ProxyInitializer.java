@@ -3,7 +3,14 @@ package com.foobar.balancer.proxy;
 import com.foobar.balancer.config.ClientTimeouts;
 import com.foobar.balancer.config.ListenerConfig;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
@@ -20,6 +27,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     static final String CLIENT_TIMEOUTS = ProxyListener.CLIENT_TIMEOUTS;
     static final String HTTP_CODEC = ProxyListener.HTTP_CODEC;
     static final String PROXY = ProxyListener.PROXY;
+    static final String H2_STREAM_CODEC = ProxyListener.H2_STREAM_CODEC;
 
     /** Long enough for real URLs and cookies; beyond it the client gets 414 / 431. */
     static final int MAX_INITIAL_LINE = 8 * 1024;
@@ -49,6 +57,11 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (ch instanceof Http2StreamChannel) {
+            initStream(ch);
+            return;
+        }
+        ch.attr(ProxyAttributes.STREAM_INITIALIZER).set(this);
         ClientTimeouts timeouts = proxy.clientTimeouts();
         ch.pipeline()
                 .addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(timeouts.header().toNanos(),
@@ -56,5 +69,38 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
                 .addLast(HTTP_CODEC, new HttpServerCodec(decoderConfig()))
                 .addLast(PROXY, new FrontendHandler(proxy, listener));
         configurer.configure(ch.pipeline(), config);
+    }
+
+    /**
+     * One HTTP/2 stream, one request: frames become HTTP/1.1 objects and from {@link #HTTP_CODEC} on the stream runs
+     * what a connection runs. Reads stay explicit, so a stream's flow-control window gives the backpressure. The
+     * connection's timeouts and connection-level guards stay on the parent.
+     */
+    private void initStream(Channel ch) {
+        ch.config().setAutoRead(false);
+        ch.pipeline()
+                .addLast(H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast(HTTP_CODEC, new FullRequestSplitter())
+                .addLast(PROXY, new FrontendHandler(proxy, listener));
+        configurer.configure(ch.pipeline(), config);
+    }
+
+    /**
+     * A stream whose HEADERS end it decodes to a {@link FullHttpRequest}; the proxy and the guards expect the head
+     * and the end as separate messages, as an HTTP/1.1 decoder gives them.
+     */
+    static final class FullRequestSplitter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpRequest full) {
+                DefaultHttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
+                        full.headers());
+                head.setDecoderResult(full.decoderResult());
+                ctx.fireChannelRead(head);
+                ctx.fireChannelRead(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+        }
     }
 }

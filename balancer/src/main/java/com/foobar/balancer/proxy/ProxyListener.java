@@ -25,6 +25,8 @@ public final class ProxyListener implements AutoCloseable {
     public static final String CLIENT_TIMEOUTS = "client-timeouts";
     public static final String HTTP_CODEC = "http";
     public static final String PROXY = "proxy";
+    /** On an HTTP/2 stream's pipeline: frames to HTTP/1.1 objects, in front of {@link #HTTP_CODEC}. */
+    public static final String H2_STREAM_CODEC = "h2-stream-codec";
 
     /** Accept backlog, as HAProxy's default maxconn-sized queue. */
     static final int BACKLOG = 1024;

@@ -1,0 +1,67 @@
+package com.foobar.balancer.http;
+
+import com.foobar.balancer.proxy.ProxyAttributes;
+import com.foobar.balancer.proxy.ProxyListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a TLS connection whose ALPN settled on h2 into an HTTP/2 connection: the HTTP/1.1 handlers between TLS and
+ * the proxy come out, and each stream gets its own pipeline from the proxy's initializer (codec to HTTP/1.1 objects,
+ * the request guards, the proxy), so a stream is one proxied request. The proxy handler stays on the connection to
+ * keep its bookkeeping (open connections, drain). Anything else ALPN settles on keeps the HTTP/1.1 pipeline.
+ */
+final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
+
+    static final String H2_CODEC = "h2-codec";
+    static final String H2_MULTIPLEX = "h2-multiplex";
+    /** Streams a client may have open at once (RFC 9113 suggests no fewer than 100). */
+    static final int MAX_CONCURRENT_STREAMS = 100;
+    /** Rapid reset (CVE-2023-44487): more RST_STREAMs than this per window closes the connection. */
+    static final int MAX_RST_FRAMES = 200;
+    static final int RST_WINDOW_SECONDS = 30;
+
+    Http2Negotiator() {
+        super(ApplicationProtocolNames.HTTP_1_1);
+    }
+
+    @Override
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            return;
+        }
+        ChannelPipeline p = ctx.pipeline();
+        ChannelHandler streams = ctx.channel().attr(ProxyAttributes.STREAM_INITIALIZER).get();
+        if (streams == null) {
+            throw new IllegalStateException("h2 negotiated on a connection the proxy did not set up");
+        }
+        List<String> names = p.names();
+        List<String> http1 = new ArrayList<>();
+        for (int i = names.indexOf(ctx.name()) + 1; i < names.size(); i++) {
+            String n = names.get(i);
+            if (n.equals(ProxyListener.PROXY)) {
+                break;
+            }
+            http1.add(n);
+        }
+        http1.forEach(p::remove);
+        // Netty's defaults also bound CONTINUATION floods (header list size) and empty-frame floods.
+        p.addBefore(ProxyListener.PROXY, H2_CODEC, Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+                .decoderEnforceMaxRstFramesPerWindow(MAX_RST_FRAMES, RST_WINDOW_SECONDS)
+                .validateHeaders(true)
+                .build());
+        p.addBefore(ProxyListener.PROXY, H2_MULTIPLEX, new Http2MultiplexHandler(streams));
+        // Streams read on demand; the connection itself must keep reading to serve them all.
+        ctx.channel().config().setAutoRead(true);
+    }
+}
