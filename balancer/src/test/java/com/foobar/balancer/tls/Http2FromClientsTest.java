@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class Http2FromClientsTest {
 
@@ -94,10 +95,14 @@ class Http2FromClientsTest {
             int before = web.connectionsAccepted();
             List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                all.add(client.sendAsync(HttpRequest.newBuilder(uri(a, "/delay?ms=200&n=" + i))
+                all.add(client.sendAsync(HttpRequest.newBuilder(uri(a, "/delay?ms=1000&n=" + i))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
             }
+            // Every stream is a request in flight to the server while the server holds its answer.
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> b.sample("balancer_requests_in_flight{") == all.size());
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> b.sample("balancer_requests_in_flight{") == 0);
             for (CompletableFuture<HttpResponse<String>> f : all) {
                 HttpResponse<String> r = f.get();
                 assertThat(r.statusCode()).isEqualTo(200);
