@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -32,6 +33,8 @@ abstract class Endpoint extends HttpServlet {
     static final String JSON = "application/json";
     /** Seconds a client should wait before retrying a write while the primary is down. */
     static final String RETRY_AFTER_SECONDS = "5";
+    /** Up to this much of an unread request body is read and dropped before an error answer (see discardUnreadBody). */
+    static final long DISCARD_LIMIT = 64 * 1024;
 
     protected final transient WebServices services;
 
@@ -117,6 +120,38 @@ abstract class Endpoint extends HttpServlet {
         }
     }
 
+    /**
+     * An error answered before the request body was read leaves that body on the connection, and Jetty then closes
+     * the connection after the response, possibly before the client sees that it will: a client that reuses it (the
+     * JDK client, a balancer's keep-alive pool) fails its next request. A small body is read and dropped so the
+     * connection stays usable; a large or unreadable one gets {@code Connection: close}, so the client knows.
+     */
+    private static void discardUnreadBody(HttpServletRequest req, HttpServletResponse resp) {
+        long length = req.getContentLengthLong();
+        if (length == 0 || length < 0 && req.getHeader("Transfer-Encoding") == null) {
+            return;
+        }
+        if (length > DISCARD_LIMIT) {
+            resp.setHeader("Connection", "close");
+            return;
+        }
+        try {
+            InputStream in = req.getInputStream();
+            byte[] buffer = new byte[8192];
+            long left = DISCARD_LIMIT;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= n;
+            }
+            if (left <= 0) {
+                resp.setHeader("Connection", "close");
+            }
+        } catch (IOException | IllegalStateException e) {
+            // Already read through getReader(), or the client broke off: don't reuse the connection.
+            resp.setHeader("Connection", "close");
+        }
+    }
+
     private static String allow(Set<String> methods) {
         Set<String> all = new TreeSet<>(methods);
         if (all.contains("GET")) {
@@ -131,6 +166,7 @@ abstract class Endpoint extends HttpServlet {
         if (resp.isCommitted()) {
             return;
         }
+        discardUnreadBody(req, resp);
         resp.resetBuffer();
         resp.setStatus(status);
         resp.setHeader("Cache-Control", "no-store");
