@@ -74,7 +74,7 @@ class ConfigLoaderTest {
         assertThat(web.retries()).isEqualTo(2);
         assertThat(web.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(web.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(web.keepAlive()).isEqualTo(new KeepAliveConfig(64, Duration.ofSeconds(60)));
+        assertThat(web.keepAlive()).isEqualTo(new KeepAliveConfig(256, Duration.ofSeconds(60)));
 
         assertThat(cfg.admin().bind()).isEqualTo(new HostPort("127.0.0.1", 9090));
         assertThat(cfg.clientTimeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)));
