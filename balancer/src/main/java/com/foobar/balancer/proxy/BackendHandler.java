@@ -7,6 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The proxy end of one upstream connection. While an exchange is attached it hands everything to it; while the
  * connection idles in the pool, any input or a close takes it out of service.
@@ -19,6 +22,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private ProxyExchange exchange;
     private boolean pooled;
     private long idleSince;
+    private ScheduledFuture<?> watchdog;
+    private long watchdogAt;
 
     BackendHandler(BackendConnectionPools pools, UpstreamServer server) {
         this.pools = pools;
@@ -39,6 +44,39 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     void detach() {
         this.exchange = null;
+    }
+
+    /**
+     * Makes sure the attached exchange hears {@link ProxyExchange#onResponseTimer} no later than {@code delayNanos}
+     * from now. One timer serves every exchange the connection carries: it is scheduled only when none is pending
+     * or the pending one would fire too late, and the exchange re-checks its own progress when it fires, so a busy
+     * keep-alive connection costs one scheduled task per timeout period instead of one per request.
+     */
+    void watch(long delayNanos) {
+        long at = System.nanoTime() + delayNanos;
+        if (watchdog != null) {
+            if (at - watchdogAt >= 0) {
+                return;
+            }
+            watchdog.cancel(false);
+        }
+        watchdogAt = at;
+        watchdog = channel.eventLoop().schedule(this::onWatchdog, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onWatchdog() {
+        watchdog = null;
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.onResponseTimer(this);
+        }
+    }
+
+    private void cancelWatchdog() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
     }
 
     boolean pooled() {
@@ -92,6 +130,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelWatchdog();
         ProxyExchange ex = exchange;
         if (ex != null) {
             ex.onBackendFailure(this, FailureKind.CONNECTION_RESET, "closed the connection");

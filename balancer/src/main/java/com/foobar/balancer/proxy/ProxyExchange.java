@@ -43,8 +43,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -56,7 +54,7 @@ import java.util.function.Consumer;
  * retried when the connection fails before the response starts, if its body is still held (up to
  * {@link #REPLAY_LIMIT}). A non-idempotent request whose bytes reached a server is never replayed.
  */
-final class ProxyExchange implements RequestContext {
+final class ProxyExchange implements RequestContext, ChannelFutureListener {
 
     /** Request bodies up to this size are kept until the response starts, so an idempotent request can be replayed. */
     static final int REPLAY_LIMIT = 64 * 1024;
@@ -113,7 +111,6 @@ final class ProxyExchange implements RequestContext {
     private long responseBytes;
     private long upstreamNanos = -1;
 
-    private ScheduledFuture<?> timer;
     private long lastActivity;
     private boolean done;
 
@@ -312,15 +309,22 @@ final class ProxyExchange implements RequestContext {
         backend = h;
         h.attach(this);
         Channel ch = h.channel();
-        ch.write(request).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                if (backend == h) {
-                    wroteHead = true;
+        if (declaredBodyless) {
+            // Head and end go out in one flush: the end's promise tells for both, and a failed head write reaches
+            // BackendHandler.exceptionCaught through the void promise. One promise per request instead of two.
+            ch.write(request, ch.voidPromise());
+        } else {
+            // With a body the head's own success matters: it decides whether a failed upload may be retried.
+            ch.write(request).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) {
+                    if (backend == h) {
+                        wroteHead = true;
+                    }
+                } else {
+                    onBackendFailure(h, FailureKind.CONNECTION_RESET, "write failed (" + describe(f.cause()) + ")");
                 }
-            } else {
-                onBackendFailure(h, FailureKind.CONNECTION_RESET, "write failed (" + describe(f.cause()) + ")");
-            }
-        });
+            });
+        }
         if (backend != h) {
             return;
         }
@@ -358,14 +362,18 @@ final class ProxyExchange implements RequestContext {
     private void writeToBackend(Channel ch, HttpContent c) {
         consumedBody = true;
         if (c instanceof LastHttpContent) {
-            BackendHandler h = backend;
-            ch.write(c).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess() && backend == h) {
-                    requestSent = true;
-                }
-            });
+            ch.write(c).addListener(this);
         } else {
             ch.write(c, ch.voidPromise());
+        }
+    }
+
+    /** The end of the request reached the socket (listener of the last write; the exchange is its own listener). */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        if (f.isSuccess() && backend != null && backend.channel() == f.channel()) {
+            wroteHead = true;
+            requestSent = true;
         }
     }
 
@@ -548,7 +556,6 @@ final class ProxyExchange implements RequestContext {
 
     private void finish(BackendHandler h, LastHttpContent last) {
         done = true;
-        cancelTimer();
         backend = null;
         h.detach();
         long now = System.nanoTime();
@@ -577,7 +584,6 @@ final class ProxyExchange implements RequestContext {
         if (done || h != backend) {
             return;
         }
-        cancelTimer();
         backend = null;
         h.detach();
         h.channel().close();
@@ -633,7 +639,6 @@ final class ProxyExchange implements RequestContext {
             return;
         }
         done = true;
-        cancelTimer();
         if (backend != null) {
             BackendHandler h = backend;
             backend = null;
@@ -658,7 +663,6 @@ final class ProxyExchange implements RequestContext {
             return;
         }
         done = true;
-        cancelTimer();
         if (backend != null) {
             BackendHandler h = backend;
             backend = null;
@@ -698,27 +702,27 @@ final class ProxyExchange implements RequestContext {
 
     private void armTimer() {
         lastActivity = System.nanoTime();
-        if (timer == null && responseTimeoutNanos > 0) {
-            timer = client.executor().schedule(this::onTimer, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (responseTimeoutNanos > 0) {
+            backend.watch(responseTimeoutNanos);
         }
     }
 
-    private void onTimer() {
-        timer = null;
-        if (done || backend == null) {
+    /** The connection's watchdog fired: time out if the server made no progress for the whole response timeout. */
+    void onResponseTimer(BackendHandler h) {
+        if (done || h != backend) {
             return;
         }
         long idle = System.nanoTime() - lastActivity;
         if (!client.channel().isWritable() && responseStarted) {
             // The client is the slow side; that is not the server's timeout.
-            timer = client.executor().schedule(this::onTimer, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+            h.watch(responseTimeoutNanos);
             return;
         }
         if (idle < responseTimeoutNanos) {
-            timer = client.executor().schedule(this::onTimer, responseTimeoutNanos - idle, TimeUnit.NANOSECONDS);
+            h.watch(responseTimeoutNanos - idle);
             return;
         }
-        if (!requestReceived && backend.channel().isWritable()) {
+        if (!requestReceived && h.channel().isWritable()) {
             // The server is waiting for the rest of the body and the client stopped sending it: the client's fault.
             if (responseStarted) {
                 respondError(HttpResponseStatus.REQUEST_TIMEOUT, "", true);
@@ -728,15 +732,8 @@ final class ProxyExchange implements RequestContext {
             }
             return;
         }
-        onBackendFailure(backend, FailureKind.RESPONSE_TIMEOUT,
+        onBackendFailure(h, FailureKind.RESPONSE_TIMEOUT,
                 "did not respond within " + ErrorResponses.format(pool.config().responseTimeout()));
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
     }
 
     // ---- bookkeeping -------------------------------------------------------------------------------------------
