@@ -52,7 +52,8 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
-                .setMaxChunkSize(MAX_CHUNK_SIZE);
+                .setMaxChunkSize(MAX_CHUNK_SIZE)
+                .setHeadersFactory(HeaderRewriter.HEADERS);
     }
 
     @Override
