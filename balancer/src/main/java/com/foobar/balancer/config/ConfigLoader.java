@@ -321,7 +321,7 @@ public final class ConfigLoader {
 
         private PoolConfig pool(String name, Node n) throws ConfigException {
             n.only("algorithm", "hash_key", "servers", "health_check", "outlier_detection", "slow_start", "retries",
-                    "connect_timeout", "response_timeout", "keepalive");
+                    "connect_timeout", "response_timeout", "keepalive", "proxy_headers");
             String algorithm = PoolConfig.DEFAULT_ALGORITHM;
             if (n.has("algorithm")) {
                 Node a = n.get("algorithm");
@@ -351,9 +351,11 @@ public final class ConfigLoader {
             Duration response = n.has("response_timeout")
                     ? n.get("response_timeout").duration(Duration.ofMillis(1)) : PoolConfig.DEFAULT_RESPONSE_TIMEOUT;
             KeepAliveConfig keepAlive = n.has("keepalive") ? keepAlive(n.get("keepalive").object()) : KeepAliveConfig.DEFAULT;
+            ProxyHeadersConfig headers = n.has("proxy_headers")
+                    ? proxyHeaders(n.get("proxy_headers").object()) : ProxyHeadersConfig.DEFAULT;
             n.noOtherKeys();
             return new PoolConfig(name, algorithm, hashKey, servers, health, outlier, slowStart, retries, connect,
-                    response, keepAlive);
+                    response, keepAlive, headers);
         }
 
         private List<ServerConfig> servers(Node node) throws ConfigException {
@@ -459,6 +461,29 @@ public final class ConfigLoader {
             }
             n.noOtherKeys();
             return new OutlierDetectionConfig(failures, base, percent, max);
+        }
+
+        private ProxyHeadersConfig proxyHeaders(Node n) throws ConfigException {
+            n.only("forwarded", "via", "request_id");
+            List<String> forwarded = ProxyHeadersConfig.FORWARDED;
+            if (n.has("forwarded")) {
+                Node f = n.get("forwarded");
+                forwarded = new ArrayList<>();
+                // An empty list is allowed: the servers get no X-Forwarded-* at all.
+                for (Node item : f.json.isTextual() ? List.of(f) : f.list()) {
+                    String v = item.nonEmptyText().toLowerCase(Locale.ROOT);
+                    if (!ProxyHeadersConfig.FORWARDED.contains(v)) {
+                        throw new ConfigException(item.path, '"' + item.text() + "\" is not one of "
+                                + String.join(", ", ProxyHeadersConfig.FORWARDED));
+                    }
+                    forwarded.add(v);
+                }
+            }
+            boolean via = !n.has("via") || n.get("via").bool();
+            boolean requestId = !n.has("request_id") || n.get("request_id").bool();
+            n.noOtherKeys();
+            return new ProxyHeadersConfig(forwarded.contains("for"), forwarded.contains("proto"),
+                    forwarded.contains("host"), forwarded.contains("port"), via, requestId);
         }
 
         private KeepAliveConfig keepAlive(Node n) throws ConfigException {

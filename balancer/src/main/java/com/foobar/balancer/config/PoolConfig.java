@@ -11,7 +11,8 @@ import java.util.Objects;
  */
 public record PoolConfig(String name, String algorithm, String hashKey, List<ServerConfig> servers,
         HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection, Duration slowStart, int retries,
-        Duration connectTimeout, Duration responseTimeout, KeepAliveConfig keepAlive) {
+        Duration connectTimeout, Duration responseTimeout, KeepAliveConfig keepAlive,
+        ProxyHeadersConfig proxyHeaders) {
     public static final String DEFAULT_ALGORITHM = "round-robin";
     public static final String DEFAULT_HASH_KEY = "source-ip";
     public static final Duration DEFAULT_SLOW_START = Duration.ZERO;
@@ -28,6 +29,7 @@ public record PoolConfig(String name, String algorithm, String hashKey, List<Ser
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
         Objects.requireNonNull(keepAlive, "keepAlive");
+        Objects.requireNonNull(proxyHeaders, "proxyHeaders");
     }
 
     /** The server of that name, or null. */

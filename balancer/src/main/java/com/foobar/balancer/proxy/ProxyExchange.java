@@ -2,6 +2,7 @@ package com.foobar.balancer.proxy;
 
 import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.accesslog.AccessLogEntry;
+import com.foobar.balancer.config.ProxyHeadersConfig;
 import com.foobar.balancer.lb.RequestContext;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.upstream.FailureKind;
@@ -78,6 +79,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
     private boolean declaredBodyless;
     private boolean expectContinue;
     private String requestId = BalancerMetrics.NONE;
+    private ProxyHeadersConfig headers = ProxyHeadersConfig.DEFAULT;
 
     private String poolName = BalancerMetrics.NONE;
     private UpstreamPool pool;
@@ -137,7 +139,6 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
             return;
         }
         HttpHeaders h = request.headers();
-        requestId = HeaderRewriter.ensureRequestId(h);
         http10 = request.protocolVersion().minorVersion() == 0;
         clientKeepAlive = HttpUtil.isKeepAlive(request);
         idempotent = isIdempotent(request.method());
@@ -202,13 +203,25 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        HeaderRewriter.appendForwardedFor(h, frontend.clientIp());
-        h.set(HeaderRewriter.X_FORWARDED_PROTO, frontend.scheme());
-        if (host != null) {
+        headers = pool.config().proxyHeaders();
+        if (headers.requestId()) {
+            requestId = HeaderRewriter.ensureRequestId(h);
+        }
+        if (headers.forwardedFor()) {
+            HeaderRewriter.appendForwardedFor(h, frontend.clientIp());
+        }
+        if (headers.forwardedProto()) {
+            h.set(HeaderRewriter.X_FORWARDED_PROTO, frontend.scheme());
+        }
+        if (headers.forwardedHost() && host != null) {
             h.set(HeaderRewriter.X_FORWARDED_HOST, host);
         }
-        h.set(HeaderRewriter.X_FORWARDED_PORT, frontend.listener().port());
-        HeaderRewriter.appendVia(h, http10 ? "1.0" : "1.1");
+        if (headers.forwardedPort()) {
+            h.set(HeaderRewriter.X_FORWARDED_PORT, frontend.listener().port());
+        }
+        if (headers.via()) {
+            HeaderRewriter.appendVia(h, http10 ? "1.0" : "1.1");
+        }
 
         maxAttempts = 1 + Math.max(0, pool.config().retries());
         responseTimeoutNanos = pool.config().responseTimeout().toNanos();
@@ -529,9 +542,11 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
         } else if (http10) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        HeaderRewriter.appendVia(h, r.protocolVersion().minorVersion() == 0 ? "1.0" : "1.1");
+        if (headers.via()) {
+            HeaderRewriter.appendVia(h, r.protocolVersion().minorVersion() == 0 ? "1.0" : "1.1");
+        }
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (!h.contains(HeaderRewriter.X_REQUEST_ID)) {
+        if (headers.requestId() && !h.contains(HeaderRewriter.X_REQUEST_ID)) {
             h.set(HeaderRewriter.X_REQUEST_ID, requestId);
         }
         client.write(r, client.voidPromise());
@@ -684,8 +699,14 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
         boolean close = forceClose || !clientKeepAlive || frontend.draining()
                 || !(requestReceived || declaredBodyless);
         FullHttpResponse response = ErrorResponses.create(client.alloc(), st, reason, close);
-        if (!BalancerMetrics.NONE.equals(requestId)) {
-            response.headers().set(HeaderRewriter.X_REQUEST_ID, requestId);
+        if (headers.requestId()) {
+            if (BalancerMetrics.NONE.equals(requestId) && request.decoderResult().isSuccess()) {
+                // Refused before a pool was chosen: the id still ties the answer to the access log line.
+                requestId = HeaderRewriter.ensureRequestId(request.headers());
+            }
+            if (!BalancerMetrics.NONE.equals(requestId)) {
+                response.headers().set(HeaderRewriter.X_REQUEST_ID, requestId);
+            }
         }
         status = st.code();
         responseBytes = response.content().readableBytes();

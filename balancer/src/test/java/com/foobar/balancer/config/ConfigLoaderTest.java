@@ -75,6 +75,7 @@ class ConfigLoaderTest {
         assertThat(web.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(web.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(web.keepAlive()).isEqualTo(new KeepAliveConfig(256, Duration.ofSeconds(60)));
+        assertThat(web.proxyHeaders()).isEqualTo(ProxyHeadersConfig.DEFAULT);
 
         assertThat(cfg.admin().bind()).isEqualTo(new HostPort("127.0.0.1", 9090));
         assertThat(cfg.clientTimeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)));
@@ -111,6 +112,16 @@ class ConfigLoaderTest {
         assertThat(cfg.admin()).isEqualTo(AdminConfig.DEFAULT);
         assertThat(cfg.clientTimeouts()).isEqualTo(ClientTimeouts.DEFAULT);
         assertThat(cfg.accessLog()).isEqualTo(AccessLogConfig.DEFAULT);
+    }
+
+    @Test
+    void readsProxyHeadersWithAnEmptyForwardedListMeaningNone() throws Exception {
+        PoolConfig lean = ConfigLoader.parse(BASE + "    proxy_headers: { forwarded: [], via: false }\n")
+                .pools().get("web");
+        assertThat(lean.proxyHeaders()).isEqualTo(new ProxyHeadersConfig(false, false, false, false, false, true));
+        PoolConfig some = ConfigLoader.parse(BASE + "    proxy_headers: { forwarded: [for, PORT], request_id: false }\n")
+                .pools().get("web");
+        assertThat(some.proxyHeaders()).isEqualTo(new ProxyHeadersConfig(true, false, false, true, true, false));
     }
 
     @Test
@@ -203,8 +214,8 @@ class ConfigLoaderTest {
                 Arguments.of("an unknown pool key (a typo)",
                         BASE + "    retry: 3\n",
                         "pools.web.retry: is not a known key (known here: algorithm, connect_timeout, hash_key, "
-                                + "health_check, keepalive, outlier_detection, response_timeout, retries, servers, "
-                                + "slow_start)"),
+                                + "health_check, keepalive, outlier_detection, proxy_headers, response_timeout, retries, "
+                                + "servers, slow_start)"),
                 Arguments.of("an unknown server key",
                         BASE.replace("address: 127.0.0.1:8082", "address: 127.0.0.1:8082, wieght: 2"),
                         "pools.web.servers[1].wieght: is not a known key (known here: address, backup, name, weight)"),
@@ -341,6 +352,12 @@ class ConfigLoaderTest {
                 Arguments.of("an unknown keepalive key",
                         BASE + "    keepalive: { max: 3 }\n",
                         "pools.web.keepalive.max: is not a known key (known here: idle_timeout, max_idle)"),
+                Arguments.of("an unknown forwarded header",
+                        BASE + "    proxy_headers: { forwarded: [for, real-ip] }\n",
+                        "pools.web.proxy_headers.forwarded[1]: \"real-ip\" is not one of for, proto, host, port"),
+                Arguments.of("a proxy_headers switch that is no boolean",
+                        BASE + "    proxy_headers: { via: maybe }\n",
+                        "pools.web.proxy_headers.via: \"maybe\" is not true or false"),
                 Arguments.of("an unknown client_timeouts key",
                         BASE + "client_timeouts: { read: 5s }\n",
                         "client_timeouts.read: is not a known key (known here: header, idle)"),

@@ -23,6 +23,7 @@ class RoutingAndHeadersTest {
     static TestBackend web;
     static TestBackend api;
     static TestBackend other;
+    static TestBackend lean;
     static Balancer balancer;
     static InetSocketAddress address;
     static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -32,13 +33,16 @@ class RoutingAndHeadersTest {
         web = TestBackend.start("web-1");
         api = TestBackend.start("api-1");
         other = TestBackend.start("other-1");
+        lean = TestBackend.start("lean-1");
         String yaml = BalancerYaml.create()
                 .route("[www.foobar.com, foobar.com]", "/api/", "api")
                 .route("[www.foobar.com, foobar.com]", "/", "web")
                 .route("[other.example]", "/only/", "other")
+                .route("[lean.example]", "/", "lean")
                 .pool("web", null, web)
                 .pool("api", null, api)
                 .pool("other", null, other)
+                .pool("lean", "    proxy_headers: { forwarded: [for], via: false, request_id: false }\n", lean)
                 // The test client is the "proxy" in front whose X-Forwarded-For must be kept and appended to.
                 .topLevel("trusted_proxies: [127.0.0.1]\n")
                 .build();
@@ -52,6 +56,7 @@ class RoutingAndHeadersTest {
         web.close();
         api.close();
         other.close();
+        lean.close();
     }
 
     private static RawHttp.Response get(String host, String path) throws Exception {
@@ -144,5 +149,22 @@ class RoutingAndHeadersTest {
             raw.send("GET / HTTP/1.1\r\nHost: foobar.com\r\nX-Request-Id: <script>alert(1)</script>\r\n\r\n").read();
             assertThat(web.lastRequest().header("x-request-id")).matches("[0-9a-f]{32}");
         }
+    }
+
+    @Test
+    void poolWithLeanProxyHeadersSendsOnlyXForwardedForAndAddsNothingToTheResponse() throws Exception {
+        RawHttp.Response r;
+        try (RawHttp raw = new RawHttp(address, 5_000)) {
+            r = raw.send("GET /x HTTP/1.1\r\nHost: lean.example\r\nX-Request-Id: client-id-1\r\n\r\n").read();
+        }
+        assertThat(r.status()).isEqualTo(200);
+        TestBackend.Recorded seen = lean.lastRequest();
+        assertThat(seen.header("x-forwarded-for")).isEqualTo("127.0.0.1");
+        assertThat(seen.headerNames()).doesNotContain("x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
+                "via");
+        // Off means untouched: the client's own id passes through, and none is made up or echoed.
+        assertThat(seen.header("x-request-id")).isEqualTo("client-id-1");
+        assertThat(r.header("via")).isNull();
+        assertThat(r.header("x-request-id")).isNull();
     }
 }
