@@ -26,8 +26,9 @@ class Http2TimeoutsTest {
 
     private static TestBackend web;
 
+    /** Shared, so the local CA and certificate are made once and reused by each balancer of the class. */
     @TempDir
-    Path dir;
+    static Path dir;
 
     @BeforeAll
     static void startBackend() throws Exception {
