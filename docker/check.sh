@@ -28,6 +28,15 @@ step "compose: docker-compose config (docker/compose.yaml)"
 run docker-compose -f compose.yaml config -q
 step "compose: the load profile adds k6"
 if services="$(docker-compose -f compose.yaml --profile load config --services 2>&1)" && grep -qx k6 <<<"$services"; then ok; else bad "$services"; fi
+step "compose: FOOBAR_APP_NET moves subnet, fixed addresses, trust"
+# subnet, gateway, ip_range, the lb's and Prometheus's addresses, and web-1's and web-2's FOOBAR_TRUSTED_PROXIES:
+# seven lines, and nothing left on the default.
+if moved="$(FOOBAR_APP_NET=10.99.42 docker-compose -f compose.yaml config 2>&1)" \
+    && [ "$(grep -c '10\.99\.42\.' <<<"$moved")" -ge 7 ] && ! grep -q '10\.213\.7\.' <<<"$moved"; then
+  ok
+else
+  bad "$(grep -nE 'FOOBAR_APP_NET|10\.99\.42\.|10\.213\.7\.|ERROR' <<<"$moved")"
+fi
 sed 's/condition: service_healthy/condition: service_happy/' compose.yaml > "$broken"
 step "compose: rejects a broken depends_on condition"
 rejects docker-compose -f "$broken" config -q

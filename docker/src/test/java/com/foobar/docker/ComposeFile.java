@@ -30,12 +30,21 @@ final class ComposeFile {
     }
 
     static ComposeFile load(Path file) {
-        return parse(StackFiles.read(file));
+        return load(file, Map.of());
+    }
+
+    /** As compose reads the file with these variables set (the rest take their defaults). */
+    static ComposeFile load(Path file, Map<String, String> variables) {
+        return parse(StackFiles.read(file), variables);
     }
 
     static ComposeFile parse(String yaml) {
+        return parse(yaml, Map.of());
+    }
+
+    static ComposeFile parse(String yaml, Map<String, String> variables) {
         try {
-            return new ComposeFile(YAML.readTree(interpolate(yaml)));
+            return new ComposeFile(YAML.readTree(interpolate(yaml, variables)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -43,6 +52,14 @@ final class ComposeFile {
 
     /** Replaces {@code ${VAR:-default}} by its default; a variable without one is an error here (no .env is used). */
     static String interpolate(String text) {
+        return interpolate(text, Map.of());
+    }
+
+    /**
+     * Replaces {@code ${VAR:-default}} by the variable's value when set and not empty, else by its default; a
+     * variable without a default is an error here, since the stack must start with no .env file.
+     */
+    static String interpolate(String text, Map<String, String> variables) {
         Matcher m = VARIABLE.matcher(text.replace("$$", "\u0000"));
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -50,7 +67,8 @@ final class ComposeFile {
                 throw new IllegalArgumentException("${" + m.group(1) + "} has no default: the stack must start "
                         + "with no .env file");
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(2)));
+            String value = variables.get(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null || value.isEmpty() ? m.group(2) : value));
         }
         m.appendTail(out);
         return out.toString().replace("\u0000", "$");
@@ -99,6 +117,12 @@ final class ComposeFile {
             n.fieldNames().forEachRemaining(out::add);
         }
         return out;
+    }
+
+    /** The fixed IPv4 address ({@code ipv4_address}) of the service on a network, or null. */
+    String ipv4AddressOn(String service, String network) {
+        JsonNode address = service(service).path("networks").path(network).path("ipv4_address");
+        return address.isTextual() ? address.asText() : null;
     }
 
     /** depends_on as service name to condition; the short (list) form means service_started. */

@@ -32,6 +32,8 @@ class WebAppEnvironmentContractTest {
             assertThat(accepted).as("variables of %s", web).containsAll(used);
             assertThat(used).as("%s sets every database variable", web).contains("FOOBAR_PORT", "FOOBAR_NAME",
                     "FOOBAR_DB_PRIMARY", "FOOBAR_DB_REPLICAS", "FOOBAR_DB_USER", "FOOBAR_DB_PASSWORD");
+            // Issue 7: web servers accept only the load balancer (TrustedProxiesContractTest checks the value).
+            assertThat(used).as("%s restricts its peers", web).contains("FOOBAR_TRUSTED_PROXIES");
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.foobar.devdb.DevDb;
 import com.foobar.devdb.DevDbOptions;
+import com.foobar.webapp.WebAppConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,11 +12,14 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +43,9 @@ import static org.awaitility.Awaitility.await;
  * binds 127.0.0.1 on a free port, and the JDBC URLs keep compose's database but point at devdb's nodes.
  *
  * Then the paths compose and the image probe (/ready, /health) and Prometheus scrapes (/metrics) must answer, and
- * every webapp_*, db_router_* and hikaricp_* series the dashboard and the alerts query must be exposed.
+ * every webapp_*, db_router_* and hikaricp_* series the dashboard and the alerts query must be exposed. The
+ * environment keeps web-1's FOOBAR_TRUSTED_PROXIES, whose 127.0.0.1/32 (for the healthcheck) lets this test in, while a
+ * peer on another loopback address stands for any other container on app and is refused.
  */
 class WebAppImageLiveTest {
     private static final ComposeFile COMPOSE = ComposeFile.load(StackFiles.COMPOSE);
@@ -145,6 +151,48 @@ class WebAppImageLiveTest {
         }
         assertThat(queried).as("the dashboard shows the web and database tiers").isNotEmpty();
         assertThat(exposed).containsAll(queried);
+    }
+
+    @Test
+    void refusesEveryPeerOutsideTheComposeTrustedListExceptLoopbackOnHealth() throws Exception {
+        // 127.0.0.2 is a loopback address, but not the 127.0.0.1 of the healthcheck that web-1's
+        // FOOBAR_TRUSTED_PROXIES names: to the gate it is a stranger, as any other container on app would be.
+        InetAddress stranger = InetAddress.getByName("127.0.0.2");
+        String lb = COMPOSE.ipv4AddressOn("lb", "app");
+        assertThat(WebAppConfig.fromArgs(new String[0], COMPOSE.environment("web-1")).trustedProxies()
+                .contains(stranger)).as("127.0.0.2 is outside web-1's FOOBAR_TRUSTED_PROXIES").isFalse();
+        for (String path : List.of("/", "/api/products", WebAppContract.READY, WebAppContract.METRICS)) {
+            RawResponse refused = rawGet(stranger, path, List.of());
+            assertThat(refused.status()).as("GET %s from %s", path, stranger.getHostAddress()).isEqualTo(403);
+            assertThat(refused.body()).as("a one-line reason").startsWith("forbidden: ").endsWith("\n")
+                    .hasLineCount(1);
+        }
+        // Naming the lb in X-Forwarded-For does not make a stranger the lb: the gate looks at the TCP peer.
+        assertThat(rawGet(stranger, "/", List.of("X-Forwarded-For: " + lb)).status()).isEqualTo(403);
+        // Liveness stays open to local probes (the image's own HEALTHCHECK), from any loopback address.
+        assertThat(rawGet(stranger, WebAppContract.HEALTH, List.of()).status()).isEqualTo(200);
+    }
+
+    /** One request over a plain socket whose source address is {@code from}, read to the close. */
+    private static RawResponse rawGet(InetAddress from, String path, List<String> headers) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.setSoTimeout(10_000);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: www.foobar.com\r\n");
+            headers.forEach(h -> request.append(h).append("\r\n"));
+            request.append("Connection: close\r\n\r\n");
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headEnd = response.indexOf("\r\n\r\n");
+            assertThat(headEnd).as("a complete response head: %s", response).isPositive();
+            String[] statusLine = response.substring(0, response.indexOf("\r\n")).split(" ", 3);
+            return new RawResponse(Integer.parseInt(statusLine[1]), response.substring(headEnd + 4));
+        }
+    }
+
+    private record RawResponse(int status, String body) {
     }
 
     /** The image's ENTRYPOINT, from the webapp target of docker/Dockerfile. */

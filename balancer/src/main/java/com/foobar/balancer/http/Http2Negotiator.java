@@ -1,16 +1,20 @@
 package com.foobar.balancer.http;
 
+import com.foobar.balancer.config.ClientTimeouts;
+import com.foobar.balancer.config.HttpLimitsConfig;
 import com.foobar.balancer.proxy.ProxyAttributes;
 import com.foobar.balancer.proxy.ProxyListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,8 +34,19 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
     static final int MAX_RST_FRAMES = 200;
     static final int RST_WINDOW_SECONDS = 30;
 
-    Http2Negotiator() {
+    static final String H2_TIMEOUTS = "h2-timeouts";
+    /**
+     * A close (drain, GOAWAY) waits this long at most for open streams to finish. The frame codec's builder default
+     * is 0, which resets them at once; a drain's own deadline, when shorter, still wins (the listener then closes
+     * what is left).
+     */
+    static final Duration GRACEFUL_CLOSE = Duration.ofSeconds(60);
+
+    private final HttpLimitsConfig limits;
+
+    Http2Negotiator(HttpLimitsConfig limits) {
         super(ApplicationProtocolNames.HTTP_1_1);
+        this.limits = limits;
     }
 
     @Override
@@ -54,12 +69,23 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
             http1.add(n);
         }
         http1.forEach(p::remove);
-        // Netty's defaults also bound CONTINUATION floods (header list size) and empty-frame floods.
-        p.addBefore(ProxyListener.PROXY, H2_CODEC, Http2FrameCodecBuilder.forServer()
-                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+        // Netty's defaults also bound CONTINUATION floods (small frames) and empty-frame floods. A header list over
+        // max_header_size gets 431 on its stream, as Netty answers a server-side header list that is too large.
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .maxHeaderListSize(limits.maxHeaderSize()))
                 .decoderEnforceMaxRstFramesPerWindow(MAX_RST_FRAMES, RST_WINDOW_SECONDS)
+                .gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE.toMillis())
                 .validateHeaders(true)
-                .build());
+                .build();
+        p.addBefore(ProxyListener.PROXY, H2_CODEC, codec);
+        ClientTimeouts timeouts = ctx.channel().attr(ProxyAttributes.CLIENT_TIMEOUTS).get();
+        if (timeouts == null) {
+            timeouts = ClientTimeouts.DEFAULT;
+        }
+        p.addBefore(ProxyListener.PROXY, H2_TIMEOUTS, new Http2ConnectionTimeoutHandler(timeouts.header(),
+                timeouts.idle(), codec.connection(), H2_CODEC));
         p.addBefore(ProxyListener.PROXY, H2_MULTIPLEX, new Http2MultiplexHandler(streams));
         // Streams read on demand; the connection itself must keep reading to serve them all.
         ctx.channel().config().setAutoRead(true);

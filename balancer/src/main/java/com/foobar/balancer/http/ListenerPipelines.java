@@ -1,6 +1,7 @@
 package com.foobar.balancer.http;
 
 import com.foobar.balancer.config.BalancerConfig;
+import com.foobar.balancer.config.ClientTimeouts;
 import com.foobar.balancer.config.HttpLimitsConfig;
 import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.firewall.Firewall;
@@ -46,6 +47,8 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
     /** ALPN ids this balancer can serve today; others configured are not offered. */
     static final List<String> SERVABLE_ALPN = List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
     public static final String ALPN = "alpn";
+    /** On an HTTP/2 stream: resets a stream whose request body stalls. */
+    public static final String H2_STREAM_STALL = "h2-stream-stall";
 
     private final Map<String, Guards> byListener;
 
@@ -145,7 +148,14 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
             folds = new ObsFoldDetector(g.rejections());
             p.addBefore(ProxyListener.HTTP_CODEC, OBS_FOLD, folds);
         }
-        p.addAfter(ProxyListener.HTTP_CODEC, STRICT, new StrictRequestHandler(g.rejections(), folds));
+        p.addAfter(ProxyListener.HTTP_CODEC, STRICT, new StrictRequestHandler(g.rejections(), folds,
+                stream ? limits.maxRequestLine() : StrictRequestHandler.DECODER_CHECKS_TARGET));
+        if (stream) {
+            ClientTimeouts timeouts = ((Http2StreamChannel) p.channel()).parent()
+                    .attr(ProxyAttributes.CLIENT_TIMEOUTS).get();
+            p.addAfter(ProxyListener.H2_STREAM_CODEC, H2_STREAM_STALL,
+                    new Http2StreamStallHandler(timeouts == null ? ClientTimeouts.DEFAULT_IDLE : timeouts.idle()));
+        }
         if (g.hsts() != null) {
             p.addAfter(ProxyListener.HTTP_CODEC, HSTS, g.hsts());
         }
@@ -156,7 +166,7 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
             }
             g.tls().install(p);
             if (g.tls().alpn().contains(ApplicationProtocolNames.HTTP_2)) {
-                p.addAfter(TlsTerminator.TLS, ALPN, new Http2Negotiator());
+                p.addAfter(TlsTerminator.TLS, ALPN, new Http2Negotiator(limits));
             }
         }
         if (!stream) {

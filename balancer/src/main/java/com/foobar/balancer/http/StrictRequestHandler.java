@@ -18,13 +18,22 @@ import java.util.Locale;
  */
 final class StrictRequestHandler extends ChannelInboundHandlerAdapter {
 
+    /** Checking the target's length is left to the HTTP/1.1 decoder, which sees the whole request line. */
+    static final int DECODER_CHECKS_TARGET = 0;
+
     private final RejectionListener rejections;
     private final ObsFoldDetector folds;
+    private final int maxTarget;
     private boolean refusing;
 
-    StrictRequestHandler(RejectionListener rejections, ObsFoldDetector folds) {
+    /**
+     * @param maxTarget the longest request target (an h2 {@code :path}) taken, longer gets 414; or
+     *                  {@link #DECODER_CHECKS_TARGET}
+     */
+    StrictRequestHandler(RejectionListener rejections, ObsFoldDetector folds, int maxTarget) {
         this.rejections = rejections;
         this.folds = folds;
+        this.maxTarget = maxTarget;
     }
 
     @Override
@@ -34,12 +43,14 @@ final class StrictRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
+            if (maxTarget != DECODER_CHECKS_TARGET && req.uri().length() > maxTarget) {
+                refuse(ctx, msg, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request target of " + req.uri().length()
+                        + " bytes is over the limit of " + maxTarget);
+                return;
+            }
             String problem = problem(req);
             if (problem != null) {
-                refusing = true;
-                ReferenceCountUtil.release(msg);
-                rejections.rejected(HttpResponseStatus.BAD_REQUEST.code());
-                ErrorReplies.sendAndClose(ctx, ErrorReplies.response(HttpResponseStatus.BAD_REQUEST, problem));
+                refuse(ctx, msg, HttpResponseStatus.BAD_REQUEST, problem);
                 return;
             }
         }
@@ -47,6 +58,13 @@ final class StrictRequestHandler extends ChannelInboundHandlerAdapter {
             folds.expectHeaders();
         }
         ctx.fireChannelRead(msg);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Object msg, HttpResponseStatus status, String reason) {
+        refusing = true;
+        ReferenceCountUtil.release(msg);
+        rejections.rejected(status.code());
+        ErrorReplies.sendAndClose(ctx, ErrorReplies.response(status, reason));
     }
 
     static String problem(HttpRequest req) {

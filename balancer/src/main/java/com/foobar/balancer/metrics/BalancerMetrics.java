@@ -46,6 +46,7 @@ public final class BalancerMetrics {
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> noServer = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter[]> refused = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> http2Streams = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<Integer, Counter>> rejected = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter[]>> healthChecks = new ConcurrentHashMap<>();
 
@@ -214,6 +215,16 @@ public final class BalancerMetrics {
             c = byStatus.computeIfAbsent(status, k -> Counter.builder("balancer.requests.rejected")
                     .description("Requests refused before reaching a server (malformed, too large, not allowed)")
                     .tags("listener", listener, "status", Integer.toString(status)).register(registry));
+        }
+        c.increment();
+    }
+
+    /** An HTTP/2 client opened a stream (a request) on one of its connections. */
+    public void http2StreamOpened(String listener) {
+        Counter c = http2Streams.get(listener);
+        if (c == null) {
+            c = http2Streams.computeIfAbsent(listener, k -> Counter.builder("balancer.http2.streams")
+                    .description("HTTP/2 streams clients opened").tags("listener", listener).register(registry));
         }
         c.increment();
     }

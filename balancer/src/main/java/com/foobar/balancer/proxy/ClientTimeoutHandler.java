@@ -5,6 +5,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.AbstractSniHandler;
+import io.netty.handler.ssl.SslHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
@@ -105,11 +108,24 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
             schedule(ctx, left);
             return;
         }
-        if (state == State.READING_HEAD) {
+        if (state == State.READING_HEAD && !tlsHandshakePending(ctx)) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(requestTimeout)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }
+    }
+
+    /**
+     * A TLS client still in its handshake gets no 408: there is no TLS session to carry it, and in front of an SNI
+     * handler that has not seen the ClientHello the bytes would go out in plain text.
+     */
+    private static boolean tlsHandshakePending(ChannelHandlerContext ctx) {
+        ChannelPipeline p = ctx.pipeline();
+        if (p.get(AbstractSniHandler.class) != null) {
+            return true;
+        }
+        SslHandler tls = p.get(SslHandler.class);
+        return tls != null && !tls.handshakeFuture().isSuccess();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean dispatching;
     private boolean inReadBatch;
+    private boolean stream;
     private InetAddress clientAddress;
     private String clientIp;
     private String client;
@@ -80,8 +82,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         client = clientIp + ':' + remote.getPort();
         String proto = ctx.channel().attr(ProxyAttributes.FORWARDED_PROTO).get();
         scheme = proto == null ? "http" : proto;
-        proxy.metrics().clientConnectionOpened(listener.name());
-        listener.clients().add(ctx.channel());
+        stream = ctx.channel() instanceof Http2StreamChannel;
+        if (stream) {
+            // A stream is a request on a connection counted already; its parent drains it.
+            proxy.metrics().http2StreamOpened(listener.name());
+        } else {
+            proxy.metrics().clientConnectionOpened(listener.name());
+            listener.clients().add(ctx.channel());
+        }
         ctx.read();
         ctx.fireChannelActive();
     }
@@ -193,7 +201,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.onClientClosed();
         }
         releasePending();
-        proxy.metrics().clientConnectionClosed(listener.name());
+        if (!stream) {
+            proxy.metrics().clientConnectionClosed(listener.name());
+        }
         ctx.fireChannelInactive();
     }
 

@@ -1,5 +1,6 @@
 package com.foobar.balancer.proxy;
 
+import com.foobar.balancer.config.ClientTimeouts;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.AttributeKey;
 
@@ -15,6 +16,12 @@ public final class ProxyAttributes {
      */
     public static final AttributeKey<ChannelHandler> STREAM_INITIALIZER =
             AttributeKey.valueOf("balancer.streamInitializer");
+
+    /**
+     * Set on each client connection by the proxy: the {@code client_timeouts} in force when it was accepted, for
+     * handlers that time an HTTP/2 connection and its streams the way the proxy times an HTTP/1.1 connection.
+     */
+    public static final AttributeKey<ClientTimeouts> CLIENT_TIMEOUTS = AttributeKey.valueOf("balancer.clientTimeouts");
 
     private ProxyAttributes() {
     }

@@ -64,6 +64,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
         }
         ch.attr(ProxyAttributes.STREAM_INITIALIZER).set(this);
         ClientTimeouts timeouts = proxy.clientTimeouts();
+        ch.attr(ProxyAttributes.CLIENT_TIMEOUTS).set(timeouts);
         ch.pipeline()
                 .addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(timeouts.header().toNanos(),
                         timeouts.idle().toNanos(), listener.requestTimeoutResponse(timeouts.header())))

@@ -4,6 +4,7 @@ import com.foobar.balancer.config.ListenerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -114,9 +115,26 @@ public final class ProxyListener implements AutoCloseable {
         for (Channel ch : state.clients()) {
             ch.pipeline().fireUserEventTriggered(ProxyEvents.DRAIN);
         }
-        // Each connection closes itself once its response is out; wait for that, bounded.
+        // Each connection closes itself once its response is out (an h2 one once its streams are done, after a
+        // GOAWAY); wait for that, bounded.
         state.clients().newCloseFuture().awaitUninterruptibly(grace.toMillis());
-        state.clients().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        forceClose();
+    }
+
+    /**
+     * Closes what is left from the head of each pipeline: an h2 connection asked to close through its frame codec
+     * would go on waiting for its streams.
+     */
+    private void forceClose() {
+        for (Channel ch : state.clients()) {
+            ChannelHandlerContext first = ch.pipeline().firstContext();
+            if (first != null) {
+                first.close();
+            } else {
+                ch.close();
+            }
+        }
+        state.clients().newCloseFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
 
     @Override

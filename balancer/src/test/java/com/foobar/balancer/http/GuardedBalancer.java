@@ -82,6 +82,13 @@ public final class GuardedBalancer implements AutoCloseable {
         return -1;
     }
 
+    /** Drains {@code listener} as a SIGTERM would, in the background: stop accepting, finish, close. */
+    public Thread drain(String listener, java.time.Duration grace) {
+        Thread t = new Thread(() -> listeners.get(listener).shutdownGracefully(grace), "drain-" + listener);
+        t.start();
+        return t;
+    }
+
     @Override
     public void close() {
         listeners.values().forEach(ProxyListener::close);

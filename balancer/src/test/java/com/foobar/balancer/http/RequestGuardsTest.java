@@ -111,6 +111,46 @@ class RequestGuardsTest {
         assertThat(web.requests()).isEqualTo(before + 1);
     }
 
+    private static String chunked(int... sizes) {
+        StringBuilder sb = new StringBuilder("POST /consume HTTP/1.1\r\nHost: foobar.com\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int n : sizes) {
+            sb.append(Integer.toHexString(n)).append("\r\n").append("c".repeat(n)).append("\r\n");
+        }
+        return sb.append("0\r\n\r\n").toString();
+    }
+
+    @Test
+    void chunkedBodyWithinASmallLimitIsHeldWholeThenForwardedAndOneOverItGets413BeforeAnyByteGoesUp()
+            throws Exception {
+        try (GuardedBalancer b = GuardedBalancer.start(yaml("    max_body_size: 1k\n"))) {
+            try (RawHttp raw = new RawHttp(b.address("public"), 5_000)) {
+                RawHttp.Response r = raw.send(chunked(500, 524)).read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.bodyText()).startsWith("bytes=1024 ");
+            }
+            int forwarded = web.requests();
+            try (RawHttp raw = new RawHttp(b.address("public"), 5_000)) {
+                RawHttp.Response r = raw.send(chunked(500, 525)).read();
+                assertThat(r.status()).isEqualTo(413);
+                assertThat(r.bodyText()).contains("1024");
+                assertThat(raw.closedByPeer()).isTrue();
+            }
+            assertThat(web.requests()).isEqualTo(forwarded);
+        }
+    }
+
+    @Test
+    void chunkedBodyOverALargeLimitStreamsUntilItPassesItThenGets413AndTheConnectionCloses() throws Exception {
+        try (GuardedBalancer b = GuardedBalancer.start(yaml("    max_body_size: 100k\n"));
+             RawHttp raw = new RawHttp(b.address("public"), 5_000)) {
+            RawHttp.Response r = raw.send(chunked(60_000, 60_000)).read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.bodyText()).contains("102400");
+            assertThat(raw.closedByPeer()).isTrue();
+            assertThat(b.sample("balancer_requests_rejected_total{listener=\"public\",status=\"413\"}")).isEqualTo(1);
+        }
+    }
+
     @Test
     void requestLineAndHeaderLimitsAnswer414And431() throws Exception {
         try (GuardedBalancer b = GuardedBalancer.start(yaml("    max_request_line: 1k\n    max_header_size: 2k\n"))) {

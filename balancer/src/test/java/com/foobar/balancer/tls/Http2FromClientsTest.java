@@ -111,6 +111,10 @@ class Http2FromClientsTest {
             }
             // Concurrent streams became concurrent upstream requests, each on its own backend connection.
             assertThat(web.connectionsAccepted() - before).isGreaterThan(1);
+            // One TCP connection from the client, however many streams it carried.
+            assertThat(b.sample("balancer_client_connections_opened_total{listener=\"https\"")).isEqualTo(1);
+            assertThat(b.sample("balancer_client_connections{listener=\"https\"")).isEqualTo(1);
+            assertThat(b.sample("balancer_http2_streams_total{listener=\"https\"")).isEqualTo(all.size() + 1);
         }
     }
 
