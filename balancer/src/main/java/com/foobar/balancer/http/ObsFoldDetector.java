@@ -40,11 +40,22 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
         if (sp1 <= 0 || sp2 != len - 9 || sp2 == sp1 + 1) {
             return "the request line must be: method SP target SP HTTP-version";
         }
-        String version = line.subSequence(sp2 + 1, len).toString();
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            return "unsupported HTTP version \"" + version + "\"";
+        if (!isHttp1Version(line, sp2 + 1)) {
+            return "unsupported HTTP version \"" + line.subSequence(sp2 + 1, len) + "\"";
         }
         return null;
+    }
+
+    /** {@code HTTP/1.1} or {@code HTTP/1.0} exactly, from {@code at} to the end (8 characters, as checked before). */
+    private static boolean isHttp1Version(CharSequence line, int at) {
+        String prefix = "HTTP/1.";
+        for (int k = 0; k < prefix.length(); k++) {
+            if (line.charAt(at + k) != prefix.charAt(k)) {
+                return false;
+            }
+        }
+        char minor = line.charAt(at + prefix.length());
+        return minor == '1' || minor == '0';
     }
 
     private final RejectionListener rejections;
@@ -93,37 +104,55 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
+    /**
+     * Scans one read's bytes of the header section line by line: Netty's SWAR search finds each line feed, so only
+     * the first bytes of a line and the request line are looked at one by one. Carriage returns are ignored
+     * wherever they are, as the decoder does.
+     */
     private boolean folded(ByteBuf buf) {
-        for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && inHeaders; i++) {
-            byte b = buf.getByte(i);
-            if (b == '\n') {
-                if (!pastRequestLine && !lineEmpty) {
-                    problem = requestLineProblem(requestLine);
-                    if (problem != null) {
-                        return true;
+        int i = buf.readerIndex();
+        int end = buf.writerIndex();
+        while (i < end && inHeaders) {
+            int lf = buf.indexOf(i, end, (byte) '\n');
+            int lineEnd = lf < 0 ? end : lf;
+            int first = i;
+            while (first < lineEnd && buf.getByte(first) == '\r') {
+                first++;
+            }
+            if (first < lineEnd) {
+                byte b = buf.getByte(first);
+                if (atLineStart && pastRequestLine && (b == ' ' || b == '\t')) {
+                    problem = "obsolete line folding in the headers is not allowed";
+                    return true;
+                }
+                if (!pastRequestLine) {
+                    for (int j = first; j < lineEnd && requestLine.length() < MAX_KEPT; j++) {
+                        byte c = buf.getByte(j);
+                        if (c != '\r') {
+                            requestLine.append((char) (c & 0xFF));
+                        }
                     }
                 }
-                if (pastRequestLine && lineEmpty) {
-                    inHeaders = false; // end of the header section; the body is not ours to scan
-                    return false;
+                atLineStart = false;
+                lineEmpty = false;
+            }
+            if (lf < 0) {
+                return false;
+            }
+            if (!pastRequestLine && !lineEmpty) {
+                problem = requestLineProblem(requestLine);
+                if (problem != null) {
+                    return true;
                 }
-                pastRequestLine |= !lineEmpty;
-                atLineStart = true;
-                lineEmpty = true;
-                continue;
             }
-            if (b == '\r') {
-                continue;
+            if (pastRequestLine && lineEmpty) {
+                inHeaders = false; // end of the header section; the body is not ours to scan
+                return false;
             }
-            if (atLineStart && pastRequestLine && (b == ' ' || b == '\t')) {
-                problem = "obsolete line folding in the headers is not allowed";
-                return true;
-            }
-            if (!pastRequestLine && requestLine.length() < MAX_KEPT) {
-                requestLine.append((char) (b & 0xFF));
-            }
-            atLineStart = false;
-            lineEmpty = false;
+            pastRequestLine |= !lineEmpty;
+            atLineStart = true;
+            lineEmpty = true;
+            i = lf + 1;
         }
         return false;
     }
