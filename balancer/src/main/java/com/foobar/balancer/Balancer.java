@@ -259,10 +259,10 @@ public final class Balancer implements AutoCloseable {
                 running.updateRoutes(lc);
                 applied.add("listeners." + lc.name() + ".routes: updated");
             }
-            // TLS, firewall, limits, HSTS and redirects are fixed into each listener's pipeline at start.
+            // TLS, firewall, limits, HTTP/2 settings, HSTS and redirects are fixed into each listener's pipeline at start.
             if (old != null && !new ListenerConfig(lc.name(), lc.bind(), lc.routes(), lc.defaultPool(), old.tls(),
-                    old.hsts(), old.redirectToHttps(), old.firewall(), old.limits()).equals(lc)) {
-                restart.add("listeners." + lc.name() + ": tls/hsts/redirect/firewall/limits changes need a restart");
+                    old.hsts(), old.redirectToHttps(), old.firewall(), old.limits(), old.http2()).equals(lc)) {
+                restart.add("listeners." + lc.name() + ": tls/hsts/redirect/firewall/limits/http2 changes need a restart");
             }
         }
         // admin.bind changes are reported by Upstreams.apply.

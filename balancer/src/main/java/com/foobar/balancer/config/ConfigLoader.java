@@ -506,7 +506,7 @@ public final class ConfigLoader {
             for (Node l : items) {
                 l.only("name", "bind", "routes", "default_pool", "tls", "hsts", "redirect_to_https", "allow", "deny",
                         "max_connections_per_ip", "rate_limit", "trusted_proxies", "max_body_size", "max_request_line",
-                        "max_header_size", "headers_with_underscores");
+                        "max_header_size", "headers_with_underscores", "http2");
                 Node nameNode = l.require("name");
                 String name = nameNode.nonEmptyText();
                 checkName(nameNode.path, name, "listener name");
@@ -554,8 +554,10 @@ public final class ConfigLoader {
                 }
                 FirewallConfig firewall = firewall(l, trusted);
                 HttpLimitsConfig limits = limits(l);
+                Http2Config http2 = l.has("http2") ? http2(l.get("http2"), tls) : Http2Config.DEFAULT;
                 l.noOtherKeys();
-                out.add(new ListenerConfig(name, bind, routes, defaultPool, tls, hsts, redirect, firewall, limits));
+                out.add(new ListenerConfig(name, bind, routes, defaultPool, tls, hsts, redirect, firewall, limits,
+                        http2));
             }
             return out;
         }
@@ -666,6 +668,22 @@ public final class ConfigLoader {
             }
             List<Cidr> trusted = l.has("trusted_proxies") ? l.get("trusted_proxies").cidrs() : defaultTrusted;
             return new FirewallConfig(allow, deny, perIp, rate, trusted);
+        }
+
+        private Http2Config http2(Node h, TlsConfig tls) throws ConfigException {
+            h.only("max_concurrent_streams", "initial_window_size");
+            if (tls == null) {
+                throw new ConfigException(h.path, "needs tls on this listener (h2 is offered through TLS ALPN)");
+            }
+            if (!tls.alpn().contains("h2")) {
+                throw new ConfigException(h.path, "has no effect: this listener's tls.alpn does not offer h2");
+            }
+            int streams = h.has("max_concurrent_streams") ? h.get("max_concurrent_streams")
+                    .integer(1, Http2Config.MAX_CONCURRENT_STREAMS_LIMIT) : Http2Config.DEFAULT_MAX_CONCURRENT_STREAMS;
+            int window = h.has("initial_window_size") ? (int) h.get("initial_window_size")
+                    .size(Http2Config.MIN_WINDOW_SIZE, Http2Config.MAX_WINDOW_SIZE)
+                    : Http2Config.DEFAULT_INITIAL_WINDOW_SIZE;
+            return new Http2Config(streams, window);
         }
 
         private HttpLimitsConfig limits(Node l) throws ConfigException {

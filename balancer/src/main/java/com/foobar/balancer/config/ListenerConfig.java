@@ -6,10 +6,11 @@ import java.util.Objects;
 /**
  * A client-facing listener. Routes are tried in order, first match wins; {@code defaultPool} (nullable) takes what
  * no route matched. {@code tls} (nullable) terminates TLS; {@code hsts} (nullable) is the Strict-Transport-Security
- * value added to responses; {@code redirectToHttps} (0 = off) answers every request with a 308 to that HTTPS port.
+ * value added to responses; {@code redirectToHttps} (0 = off) answers every request with a 308 to that HTTPS port;
+ * {@code http2} is what a TLS listener announces to h2 clients.
  */
 public record ListenerConfig(String name, HostPort bind, List<RouteConfig> routes, String defaultPool, TlsConfig tls,
-        String hsts, int redirectToHttps, FirewallConfig firewall, HttpLimitsConfig limits) {
+        String hsts, int redirectToHttps, FirewallConfig firewall, HttpLimitsConfig limits, Http2Config http2) {
 
     public static final int NO_REDIRECT = 0;
 
@@ -19,9 +20,16 @@ public record ListenerConfig(String name, HostPort bind, List<RouteConfig> route
         routes = List.copyOf(routes);
         Objects.requireNonNull(firewall, "firewall");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(http2, "http2");
         if (redirectToHttps < 0 || redirectToHttps > 65535) {
             throw new IllegalArgumentException("redirectToHttps out of range");
         }
+    }
+
+    /** A listener with the default HTTP/2 settings. */
+    public ListenerConfig(String name, HostPort bind, List<RouteConfig> routes, String defaultPool, TlsConfig tls,
+            String hsts, int redirectToHttps, FirewallConfig firewall, HttpLimitsConfig limits) {
+        this(name, bind, routes, defaultPool, tls, hsts, redirectToHttps, firewall, limits, Http2Config.DEFAULT);
     }
 
     /** A plain HTTP listener with no TLS, firewall or limits beyond the defaults. */

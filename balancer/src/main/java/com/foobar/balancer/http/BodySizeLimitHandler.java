@@ -1,6 +1,5 @@
 package com.foobar.balancer.http;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
@@ -28,36 +27,30 @@ import java.util.List;
  * </ul>
  * Either way the connection (or h2 stream) is closed after the refusal.
  */
-final class BodySizeLimitHandler extends ChannelDuplexHandler {
+final class BodySizeLimitHandler extends RequestRefusingHandler {
 
     /** The largest body held back whole to judge it before any of it goes upstream. */
     static final long HOLD_LIMIT = 64 * 1024;
 
     private final long max;
-    private final RejectionListener rejections;
     private long seen;
-    private boolean refusing;
     private boolean responseStarted;
     /** The head and chunks of a request of unknown length held back while its body is at most the limit. */
     private List<Object> held;
 
     BodySizeLimitHandler(long max, RejectionListener rejections) {
+        super(rejections);
         this.max = max;
-        this.rejections = rejections;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refusing) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    void judge(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
             seen = 0;
             responseStarted = false;
             long declared = declaredLength(req);
             if (declared > max) {
-                refuse(ctx, msg, "request body of " + declared + " bytes is over the limit of " + max);
+                tooLarge(ctx, msg, "request body of " + declared + " bytes is over the limit of " + max);
                 return;
             }
             // A client waiting for 100 Continue would wait for ever on a held head.
@@ -71,7 +64,7 @@ final class BodySizeLimitHandler extends ChannelDuplexHandler {
         if (msg instanceof HttpContent c) {
             seen += c.content().readableBytes();
             if (seen > max) {
-                refuse(ctx, msg, "request body is over the limit of " + max + " bytes");
+                tooLarge(ctx, msg, "request body is over the limit of " + max + " bytes");
                 return;
             }
             if (held != null) {
@@ -109,17 +102,15 @@ final class BodySizeLimitHandler extends ChannelDuplexHandler {
         }
     }
 
-    private void refuse(ChannelHandlerContext ctx, Object msg, String reason) {
-        refusing = true;
-        ReferenceCountUtil.release(msg);
+    private void tooLarge(ChannelHandlerContext ctx, Object msg, String reason) {
         releaseHeld();
-        rejections.rejected(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
         if (responseStarted) {
             // The server is already answering: a second response cannot follow, so the close is the answer.
+            refuseSilently(ctx, msg, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
             ctx.close();
             return;
         }
-        ErrorReplies.sendAndClose(ctx, ErrorReplies.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, reason));
+        refuse(ctx, msg, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, reason);
     }
 
     private void releaseHeld() {

@@ -1,12 +1,14 @@
 package com.foobar.balancer.http;
 
 import com.foobar.balancer.config.ClientTimeouts;
+import com.foobar.balancer.config.Http2Config;
 import com.foobar.balancer.config.HttpLimitsConfig;
 import com.foobar.balancer.proxy.ProxyAttributes;
 import com.foobar.balancer.proxy.ProxyListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -28,8 +30,6 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
 
     static final String H2_CODEC = "h2-codec";
     static final String H2_MULTIPLEX = "h2-multiplex";
-    /** Streams a client may have open at once (RFC 9113 suggests no fewer than 100). */
-    static final int MAX_CONCURRENT_STREAMS = 100;
     /** Rapid reset (CVE-2023-44487): more RST_STREAMs than this per window closes the connection. */
     static final int MAX_RST_FRAMES = 200;
     static final int RST_WINDOW_SECONDS = 30;
@@ -43,10 +43,12 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
     static final Duration GRACEFUL_CLOSE = Duration.ofSeconds(60);
 
     private final HttpLimitsConfig limits;
+    private final Http2Config settings;
 
-    Http2Negotiator(HttpLimitsConfig limits) {
+    Http2Negotiator(HttpLimitsConfig limits, Http2Config settings) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.limits = limits;
+        this.settings = settings;
     }
 
     @Override
@@ -73,7 +75,8 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
         // max_header_size gets 431 on its stream, as Netty answers a server-side header list that is too large.
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
-                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .maxConcurrentStreams(settings.maxConcurrentStreams())
+                        .initialWindowSize(settings.initialWindowSize())
                         .maxHeaderListSize(limits.maxHeaderSize()))
                 .decoderEnforceMaxRstFramesPerWindow(MAX_RST_FRAMES, RST_WINDOW_SECONDS)
                 .gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE.toMillis())
@@ -87,6 +90,12 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
         p.addBefore(ProxyListener.PROXY, H2_TIMEOUTS, new Http2ConnectionTimeoutHandler(timeouts.header(),
                 timeouts.idle(), codec.connection(), H2_CODEC));
         p.addBefore(ProxyListener.PROXY, H2_MULTIPLEX, new Http2MultiplexHandler(streams));
+        int connectionWindowGrowth = settings.initialWindowSize() - Http2Config.DEFAULT_INITIAL_WINDOW_SIZE;
+        if (connectionWindowGrowth > 0) {
+            // SETTINGS only change stream windows; the connection's own window grows by WINDOW_UPDATE, so one
+            // stream can use all of its larger window.
+            ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(connectionWindowGrowth));
+        }
         // Streams read on demand; the connection itself must keep reading to serve them all.
         ctx.channel().config().setAutoRead(true);
     }

@@ -166,7 +166,7 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
             }
             g.tls().install(p);
             if (g.tls().alpn().contains(ApplicationProtocolNames.HTTP_2)) {
-                p.addAfter(TlsTerminator.TLS, ALPN, new Http2Negotiator(limits));
+                p.addAfter(TlsTerminator.TLS, ALPN, new Http2Negotiator(limits, g.config().http2()));
             }
         }
         if (!stream) {

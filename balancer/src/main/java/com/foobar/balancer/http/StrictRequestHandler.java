@@ -1,12 +1,10 @@
 package com.foobar.balancer.http;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 
 import java.util.List;
 import java.util.Locale;
@@ -16,32 +14,26 @@ import java.util.Locale;
  * {@code Host} that disagrees with an absolute-form target, and control characters in the target. Each gets 400 and
  * a close, and nothing reaches a server. Decoder failures pass through untouched (the proxy answers those).
  */
-final class StrictRequestHandler extends ChannelInboundHandlerAdapter {
+final class StrictRequestHandler extends RequestRefusingHandler {
 
     /** Checking the target's length is left to the HTTP/1.1 decoder, which sees the whole request line. */
     static final int DECODER_CHECKS_TARGET = 0;
 
-    private final RejectionListener rejections;
     private final ObsFoldDetector folds;
     private final int maxTarget;
-    private boolean refusing;
 
     /**
      * @param maxTarget the longest request target (an h2 {@code :path}) taken, longer gets 414; or
      *                  {@link #DECODER_CHECKS_TARGET}
      */
     StrictRequestHandler(RejectionListener rejections, ObsFoldDetector folds, int maxTarget) {
-        this.rejections = rejections;
+        super(rejections);
         this.folds = folds;
         this.maxTarget = maxTarget;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refusing) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    void judge(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
             if (maxTarget != DECODER_CHECKS_TARGET && req.uri().length() > maxTarget) {
                 refuse(ctx, msg, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request target of " + req.uri().length()
@@ -58,13 +50,6 @@ final class StrictRequestHandler extends ChannelInboundHandlerAdapter {
             folds.expectHeaders();
         }
         ctx.fireChannelRead(msg);
-    }
-
-    private void refuse(ChannelHandlerContext ctx, Object msg, HttpResponseStatus status, String reason) {
-        refusing = true;
-        ReferenceCountUtil.release(msg);
-        rejections.rejected(status.code());
-        ErrorReplies.sendAndClose(ctx, ErrorReplies.response(status, reason));
     }
 
     static String problem(HttpRequest req) {

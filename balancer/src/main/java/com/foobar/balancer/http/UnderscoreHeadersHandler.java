@@ -2,11 +2,9 @@ package com.foobar.balancer.http;
 
 import com.foobar.balancer.config.HttpLimitsConfig.UnderscorePolicy;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,32 +16,23 @@ import java.util.Map;
  * {@code X_Auth_User} cannot pose as {@code X-Auth-User} to a server that folds {@code _} into {@code -}),
  * {@code reject} answers 400. Not installed for {@code allow}.
  */
-final class UnderscoreHeadersHandler extends ChannelInboundHandlerAdapter {
+final class UnderscoreHeadersHandler extends RequestRefusingHandler {
 
     private final UnderscorePolicy policy;
-    private final RejectionListener rejections;
-    private boolean refusing;
 
     UnderscoreHeadersHandler(UnderscorePolicy policy, RejectionListener rejections) {
+        super(rejections);
         this.policy = policy;
-        this.rejections = rejections;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refusing) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    void judge(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
             List<CharSequence> found = withUnderscore(req.headers());
             if (found != null) {
                 if (policy == UnderscorePolicy.REJECT) {
-                    refusing = true;
-                    ReferenceCountUtil.release(msg);
-                    rejections.rejected(HttpResponseStatus.BAD_REQUEST.code());
-                    ErrorReplies.sendAndClose(ctx, ErrorReplies.response(HttpResponseStatus.BAD_REQUEST,
-                            "header name \"" + found.get(0) + "\" contains an underscore, which this listener refuses"));
+                    refuse(ctx, msg, HttpResponseStatus.BAD_REQUEST,
+                            "header name \"" + found.get(0) + "\" contains an underscore, which this listener refuses");
                     return;
                 }
                 for (CharSequence name : found) {

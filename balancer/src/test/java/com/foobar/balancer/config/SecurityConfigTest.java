@@ -154,12 +154,31 @@ class SecurityConfigTest {
                         "listeners[0].max_body_size: \"10x\" is not a size like 1048576, 512k, 10m or 1g"),
                 Arguments.of(listener("    max_request_line: 10\n"),
                         "listeners[0].max_request_line: 10 is out of range 256-1048576 bytes"),
+                Arguments.of(listener("    http2: { max_concurrent_streams: 50 }\n"),
+                        "listeners[0].http2: needs tls on this listener (h2 is offered through TLS ALPN)"),
+                Arguments.of(listener("    tls: { auto: [a.com], alpn: [http/1.1] }\n    http2: { max_concurrent_streams: 50 }\n"),
+                        "listeners[0].http2: has no effect: this listener's tls.alpn does not offer h2"),
+                Arguments.of(listener("    tls: { auto: [a.com] }\n    http2: { max_concurrent_streams: 0 }\n"),
+                        "listeners[0].http2.max_concurrent_streams: 0 is out of range 1-10000"),
+                Arguments.of(listener("    tls: { auto: [a.com] }\n    http2: { initial_window_size: 32m }\n"),
+                        "listeners[0].http2.initial_window_size: \"32m\" is out of range 1024-16777216 bytes"),
+                Arguments.of(listener("    tls: { auto: [a.com] }\n    http2: { enabled: false }\n"),
+                        "listeners[0].http2.enabled: is not a known key (known here: initial_window_size, max_concurrent_streams)"),
                 Arguments.of(listener("    headers_with_underscores: ignore\n"),
                         "listeners[0].headers_with_underscores: \"ignore\" is not allow, drop or reject"),
                 Arguments.of(listener("") + "admin: { allow: [localhost] }\n",
                         "admin.allow[0]: \"localhost\" is not an address or CIDR block like 10.0.0.0/8"),
                 Arguments.of(listener("") + "trusted_proxies: [300.1.1.1]\n",
                         "trusted_proxies[0]: \"300.1.1.1\" is not an address or CIDR block like 10.0.0.0/8"));
+    }
+
+    @Test
+    void http2SettingsDefaultToTodaysAndAreReadFromTheListener() throws Exception {
+        assertThat(ConfigLoader.parse(listener("    tls: { auto: [a.com] }\n")).listener("https").http2())
+                .isEqualTo(new Http2Config(100, 65_535));
+        assertThat(ConfigLoader.parse(listener("    tls: { auto: [a.com] }\n"
+                + "    http2: { max_concurrent_streams: 250, initial_window_size: 1m }\n")).listener("https").http2())
+                .isEqualTo(new Http2Config(250, 1 << 20));
     }
 
     @ParameterizedTest(name = "{1}")

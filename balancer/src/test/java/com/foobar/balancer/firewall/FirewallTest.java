@@ -1,11 +1,9 @@
 package com.foobar.balancer.firewall;
 
 import com.foobar.balancer.http.GuardedBalancer;
+import com.foobar.balancer.http.GuardedListenerFixture;
 import com.foobar.balancer.testing.RawHttp;
 import com.foobar.balancer.testing.TestBackend;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,41 +13,9 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class FirewallTest {
+class FirewallTest extends GuardedListenerFixture {
 
     private static final String GET = "GET /x HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n";
-
-    private static TestBackend web;
-
-    @BeforeAll
-    static void startBackend() throws Exception {
-        web = TestBackend.start("web-1");
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        web.close();
-    }
-
-    private int before;
-
-    @BeforeEach
-    void count() {
-        before = web.requests();
-    }
-
-    private static String yaml(String listenerExtra) {
-        return "listeners:\n"
-                + "  - name: public\n"
-                + "    bind: 127.0.0.1:0\n"
-                + "    default_pool: web\n"
-                + listenerExtra
-                + "pools:\n"
-                + "  web:\n"
-                + "    servers: [ { name: web-1, address: \"" + web.address() + "\" } ]\n"
-                + "admin: { bind: 127.0.0.1:0 }\n"
-                + "access_log: off\n";
-    }
 
     @Test
     void deniedAddressIsClosedAtAcceptAndCounted() throws Exception {

@@ -4,6 +4,8 @@ import com.foobar.balancer.testing.H2Client;
 import com.foobar.balancer.testing.TestBackend;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +65,29 @@ class Http2GuardsAndLimitsTest {
 
     private H2Client connect(GuardedBalancer b) throws Exception {
         return H2Client.connect(b.address("https"), dir.resolve("data/tls/ca.pem"), true);
+    }
+
+    @Test
+    void theServerAnnouncesTheListenersHttp2SettingsAndHeaderLimit() throws Exception {
+        try (GuardedBalancer b = start(""); H2Client c = connect(b)) {
+            Http2Settings s = c.awaitFrame(Http2SettingsFrame.class, 0, WAIT).settings();
+            assertThat(s.maxConcurrentStreams()).isEqualTo(100);
+            assertThat(s.initialWindowSize()).isEqualTo(65_535);
+            assertThat(s.maxHeaderListSize()).isEqualTo(16_384);
+        }
+        try (GuardedBalancer b = start("    max_header_size: 8k\n"
+                + "    http2: { max_concurrent_streams: 7, initial_window_size: 1m }\n"); H2Client c = connect(b)) {
+            Http2Settings s = c.awaitFrame(Http2SettingsFrame.class, 0, WAIT).settings();
+            assertThat(s.maxConcurrentStreams()).isEqualTo(7);
+            assertThat(s.initialWindowSize()).isEqualTo(1 << 20);
+            assertThat(s.maxHeaderListSize()).isEqualTo(8192);
+            // A body as large as the window flows without waiting for window updates, and arrives whole.
+            Http2FrameStream post = c.open(c.headers("POST", "/consume"), false);
+            c.data(post, "w".repeat(900_000), true);
+            H2Client.Response r = c.response(post.id(), WAIT);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).startsWith("bytes=900000 ");
+        }
     }
 
     @Test

@@ -1,46 +1,11 @@
 package com.foobar.balancer.http;
 
 import com.foobar.balancer.testing.RawHttp;
-import com.foobar.balancer.testing.TestBackend;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class RequestGuardsTest {
-
-    private static TestBackend web;
-    private int before;
-
-    @BeforeAll
-    static void startBackend() throws Exception {
-        web = TestBackend.start("web-1");
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        web.close();
-    }
-
-    @BeforeEach
-    void count() {
-        before = web.requests();
-    }
-
-    private static String yaml(String listenerExtra) {
-        return "listeners:\n"
-                + "  - name: public\n"
-                + "    bind: 127.0.0.1:0\n"
-                + "    default_pool: web\n"
-                + listenerExtra
-                + "pools:\n"
-                + "  web:\n"
-                + "    servers: [ { name: web-1, address: \"" + web.address() + "\" } ]\n"
-                + "admin: { bind: 127.0.0.1:0 }\n"
-                + "access_log: off\n";
-    }
+class RequestGuardsTest extends GuardedListenerFixture {
 
     @Test
     void redirectToHttpsAnswers308WithTheSameHostAndTarget() throws Exception {
