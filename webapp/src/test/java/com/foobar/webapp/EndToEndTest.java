@@ -62,8 +62,11 @@ class EndToEndTest {
                     health_check:
                       path: /health
                       interval: 200ms
+                      # No test here stops a web server; on a loaded CI machine one slow /health must not take a
+                      # server out (fall: 1 with a 1 s timeout did, and the test saw 503 "no usable server").
+                      timeout: 3s
                       rise: 1
-                      fall: 1
+                      fall: 3
                 listeners:
                   - name: http
                     bind: 127.0.0.1:0

@@ -146,6 +146,12 @@ final class Http2ConnectionTimeoutHandler extends ChannelDuplexHandler {
                 }
             }
             case PROBING -> {
+                if (lastRead - since > 0) {
+                    // Whatever came after the PING shows the peer is alive, ACK or not; BUSY probes again if due.
+                    state = State.BUSY;
+                    schedule(lastRead + idleNanos - now);
+                    return;
+                }
                 next = since + headerNanos - now;
                 if (next <= 0) {
                     abort();
