@@ -24,6 +24,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ListenerState listener;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
+    /** The connection's client timeouts, told of each request directly; null on h2 streams. */
+    private ClientTimeoutHandler timeouts;
     private ProxyExchange current;
     private boolean closing;
     private boolean draining;
@@ -83,6 +85,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         String proto = ctx.channel().attr(ProxyAttributes.FORWARDED_PROTO).get();
         scheme = proto == null ? "http" : proto;
         stream = ctx.channel() instanceof Http2StreamChannel;
+        timeouts = ctx.pipeline().get(ClientTimeoutHandler.class);
         if (stream) {
             // A stream is a request on a connection counted already; its parent drains it.
             proxy.metrics().http2StreamOpened(listener.name());
@@ -92,6 +95,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.read();
         ctx.fireChannelActive();
+    }
+
+    /** A request head was decoded on this connection (the exchange calls this as it starts). */
+    void requestHeadReceived() {
+        if (timeouts != null) {
+            timeouts.requestHeadReceived();
+        }
     }
 
     /** True between a socket read's first message and its read-complete, which flushes upstream once for all. */
@@ -150,7 +160,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
-        ctx.pipeline().fireUserEventTriggered(ProxyEvents.EXCHANGE_COMPLETE);
+        if (timeouts != null) {
+            timeouts.exchangeComplete();
+        }
         if (closeClient || draining()) {
             closing = true;
             releasePending();

@@ -132,7 +132,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
     // ---- request head ------------------------------------------------------------------------------------------
 
     void start() {
-        client.pipeline().fireUserEventTriggered(ProxyEvents.REQUEST_HEAD_RECEIVED);
+        frontend.requestHeadReceived();
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
             rejectMalformed(decoded.cause());
