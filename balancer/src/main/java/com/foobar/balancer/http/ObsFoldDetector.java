@@ -46,6 +46,32 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
         return null;
     }
 
+    /** {@link #requestLineProblem(CharSequence)} for a line held in {@code buf} from {@code from} to {@code to}. */
+    static String requestLineProblem(ByteBuf buf, int from, int to) {
+        if (to - from >= MAX_KEPT) {
+            return null; // the codec answers 414
+        }
+        int sp1 = buf.indexOf(from, to, (byte) ' ');
+        int sp2 = sp1 < 0 ? -1 : buf.indexOf(sp1 + 1, to, (byte) ' ');
+        boolean shaped = sp1 > from && sp2 > sp1 + 1 && sp2 == to - 9 && buf.indexOf(sp2 + 1, to, (byte) ' ') < 0;
+        if (!shaped || !isHttp1Version(buf, sp2 + 1)) {
+            // Rare: let the text version word the reason.
+            return requestLineProblem(buf.toString(from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        return null;
+    }
+
+    private static boolean isHttp1Version(ByteBuf buf, int at) {
+        String prefix = "HTTP/1.";
+        for (int k = 0; k < prefix.length(); k++) {
+            if (buf.getByte(at + k) != prefix.charAt(k)) {
+                return false;
+            }
+        }
+        byte minor = buf.getByte(at + prefix.length());
+        return minor == '1' || minor == '0';
+    }
+
     /** {@code HTTP/1.1} or {@code HTTP/1.0} exactly, from {@code at} to the end (8 characters, as checked before). */
     private static boolean isHttp1Version(CharSequence line, int at) {
         String prefix = "HTTP/1.";
@@ -124,6 +150,21 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
                 if (atLineStart && pastRequestLine && (b == ' ' || b == '\t')) {
                     problem = "obsolete line folding in the headers is not allowed";
                     return true;
+                }
+                if (!pastRequestLine && atLineStart && lf >= 0 && requestLine.length() == 0) {
+                    // The usual case: the whole request line is in this read. Judge it in place.
+                    int cr = buf.indexOf(first, lineEnd, (byte) '\r');
+                    if (cr < 0 || cr == lineEnd - 1) {
+                        problem = requestLineProblem(buf, first, cr < 0 ? lineEnd : cr);
+                        if (problem != null) {
+                            return true;
+                        }
+                        pastRequestLine = true;
+                        atLineStart = true;
+                        lineEmpty = true;
+                        i = lf + 1;
+                        continue;
+                    }
                 }
                 if (!pastRequestLine) {
                     for (int j = first; j < lineEnd && requestLine.length() < MAX_KEPT; j++) {

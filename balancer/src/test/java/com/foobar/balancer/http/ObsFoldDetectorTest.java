@@ -61,6 +61,17 @@ class ObsFoldDetectorTest {
     }
 
     @Test
+    void refusesBadlyShapedRequestLinesWhetherInOneReadOrSplit() {
+        for (String line : new String[] {"GET  /a HTTP/1.1", "GET /a  HTTP/1.1", "GET /a HTTP/1.1 x", " GET /a HTTP/1.1",
+                "GET /a", "GET /a HTTP/1.10"}) {
+            String request = line + "\r\nHost: a\r\n\r\n";
+            for (int at = 0; at <= request.length(); at++) {
+                assertThat(feedSplit(request, at)).as("%s split at %d", line, at).containsExactly(400);
+            }
+        }
+    }
+
+    @Test
     void leavesTheBodyUnscannedSoALeadingSpaceInItIsFine() {
         assertThat(feedSplit("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\n abc", 10)).isEmpty();
     }
