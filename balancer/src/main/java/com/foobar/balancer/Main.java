@@ -128,8 +128,8 @@ public final class Main {
             err.println("cannot start: " + e.getMessage());
             return FAILED;
         }
-        out.print(balancer.startupTable());
-        out.flush();
+        // Signals are handled before the table says the balancer is up: a supervisor that sends SIGHUP as soon as it
+        // sees the table must get a reload, not the JVM's default hangup (exit 129).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping: finishing requests in flight (up to "
                     + Balancer.DEFAULT_GRACE.toSeconds() + "s)");
@@ -144,6 +144,8 @@ public final class Main {
             }
             System.out.println("reload (SIGHUP): " + report.toString().replace("\n", "; "));
         }, err);
+        out.print(balancer.startupTable());
+        out.flush();
         try {
             balancer.awaitClosed();
         } catch (InterruptedException e) {
