@@ -38,7 +38,12 @@ final class Signals {
             };
             Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
                     onSignal);
-            signalType.getMethod("handle", signalType, handlerType).invoke(null, hup, handler);
+            Object previous = signalType.getMethod("handle", signalType, handlerType).invoke(null, hup, handler);
+            if (previous == handlerType.getField("SIG_IGN").get(null)) {
+                // Started with SIGHUP ignored (nohup): the JVM then keeps it ignored and our handler never runs.
+                err.println("SIGHUP is ignored in this process (started under nohup?): reload by editing the file, "
+                        + "which is watched, or start without nohup");
+            }
         } catch (ReflectiveOperationException | RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             err.println("SIGHUP reload unavailable here (" + cause.getMessage() + "); file changes still reload");
