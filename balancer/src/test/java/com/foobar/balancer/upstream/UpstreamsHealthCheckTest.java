@@ -72,7 +72,9 @@ class UpstreamsHealthCheckTest {
     @Test
     void backupTakesOverWhenHealthChecksFailEveryPrimaryAndGivesBack() throws Exception {
         upstreams = Upstreams.start(ConfigLoader.parse(yaml(
-                "    health_check: { path: /health, interval: 50ms, timeout: 1s, rise: 2, fall: 2 }\n")), metrics, group);
+                // A failing check here is an immediate 500/503, so a long timeout costs nothing; a short one let a
+                // healthy server fall on a loaded machine.
+                "    health_check: { path: /health, interval: 50ms, timeout: 3s, rise: 2, fall: 2 }\n")), metrics, group);
         UpstreamPool pool = upstreams.pool("web");
         await().atMost(Duration.ofSeconds(5)).until(() -> web1.healthChecks() >= 2 && sorry.healthChecks() >= 2);
         assertThat(picks(10)).containsExactlyInAnyOrder("web-1", "web-2");
