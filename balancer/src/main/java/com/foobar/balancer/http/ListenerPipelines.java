@@ -12,7 +12,6 @@ import com.foobar.balancer.proxy.ProxyListener;
 import com.foobar.balancer.tls.TlsSetupException;
 import com.foobar.balancer.tls.TlsTerminator;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -42,8 +41,6 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
     public static final String REDIRECT = "https-redirect";
     public static final String OBS_FOLD = "http-obs-fold";
     public static final String STRICT = "http-strict";
-    /** Bodies stream in pieces of at most this size, as the proxy's own codec. */
-    static final int MAX_CHUNK_SIZE = 64 * 1024;
     /** ALPN ids this balancer can serve today; others configured are not offered. */
     static final List<String> SERVABLE_ALPN = List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
     public static final String ALPN = "alpn";
@@ -124,10 +121,9 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
         boolean stream = p.channel() instanceof Http2StreamChannel;
         if (!stream && (limits.maxRequestLine() != HttpLimitsConfig.DEFAULT_MAX_REQUEST_LINE
                 || limits.maxHeaderSize() != HttpLimitsConfig.DEFAULT_MAX_HEADER_SIZE)) {
-            p.replace(ProxyListener.HTTP_CODEC, ProxyListener.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
+            p.replace(ProxyListener.HTTP_CODEC, ProxyListener.HTTP_CODEC, new HttpServerCodec(ProxyListener.decoderConfig()
                     .setMaxInitialLineLength(limits.maxRequestLine())
-                    .setMaxHeaderSize(limits.maxHeaderSize())
-                    .setMaxChunkSize(MAX_CHUNK_SIZE)));
+                    .setMaxHeaderSize(limits.maxHeaderSize())));
         }
         // addAfter(codec) puts each one right behind the codec, so they are added last-first.
         if (g.redirect() != null) {

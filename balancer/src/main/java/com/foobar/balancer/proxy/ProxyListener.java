@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -49,6 +50,14 @@ public final class ProxyListener implements AutoCloseable {
      *
      * @throws ListenerBindException when the address cannot be bound
      */
+    /**
+     * A fresh copy of the client codec's decoder settings (chunk size, the proxy's headers factory), for a listener
+     * that replaces the codec to apply its own request-line and header limits.
+     */
+    public static HttpDecoderConfig decoderConfig() {
+        return ProxyInitializer.decoderConfig();
+    }
+
     public static ProxyListener start(ListenerConfig config, ProxyContext proxy, EventLoopGroup acceptors,
             EventLoopGroup workers) {
         return start(config, proxy, acceptors, workers, ClientPipelineConfigurer.NONE);
