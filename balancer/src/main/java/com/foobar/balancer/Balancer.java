@@ -13,7 +13,7 @@ import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.proxy.ListenerBindException;
 import com.foobar.balancer.proxy.ProxyContext;
 import com.foobar.balancer.proxy.ProxyListener;
-import com.foobar.balancer.proxy.Transport;
+import com.foobar.balancer.transport.Transport;
 import com.foobar.balancer.upstream.ReloadReport;
 import com.foobar.balancer.upstream.UpstreamPool;
 import com.foobar.balancer.upstream.UpstreamServer;

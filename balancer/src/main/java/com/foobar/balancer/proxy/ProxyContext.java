@@ -3,6 +3,7 @@ package com.foobar.balancer.proxy;
 import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.config.ClientTimeouts;
 import com.foobar.balancer.metrics.BalancerMetrics;
+import com.foobar.balancer.transport.Transport;
 import com.foobar.balancer.upstream.Upstreams;
 
 import java.util.Objects;

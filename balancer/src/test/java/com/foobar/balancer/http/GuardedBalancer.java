@@ -7,7 +7,7 @@ import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.proxy.ProxyContext;
 import com.foobar.balancer.proxy.ProxyListener;
-import com.foobar.balancer.proxy.Transport;
+import com.foobar.balancer.transport.Transport;
 import com.foobar.balancer.upstream.Upstreams;
 import io.netty.channel.EventLoopGroup;
 

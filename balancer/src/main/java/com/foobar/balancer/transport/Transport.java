@@ -1,4 +1,4 @@
-package com.foobar.balancer.proxy;
+package com.foobar.balancer.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
