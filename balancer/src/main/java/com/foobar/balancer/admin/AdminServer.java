@@ -4,22 +4,18 @@ import com.foobar.balancer.config.AdminConfig;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.upstream.Upstreams;
 import com.foobar.balancer.firewall.Firewall;
+import com.foobar.balancer.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -59,7 +55,7 @@ public final class AdminServer implements AutoCloseable {
         ChannelGroup connections = new DefaultChannelGroup("admin", GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(serverChannelFor(group))
+                .channel(Transport.of(group).serverChannelType())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -80,12 +76,6 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(f.channel(), connections);
     }
 
-    private static Class<? extends ServerChannel> serverChannelFor(EventLoopGroup group) {
-        if (Epoll.isAvailable() && group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
-            return EpollServerSocketChannel.class;
-        }
-        return NioServerSocketChannel.class;
-    }
 
     private static byte[] dashboard() {
         try (InputStream in = AdminServer.class.getResourceAsStream("dashboard.html")) {

@@ -3,6 +3,7 @@ package com.foobar.balancer.health;
 import com.foobar.balancer.config.Durations;
 import com.foobar.balancer.config.HealthCheckConfig;
 import com.foobar.balancer.metrics.BalancerMetrics;
+import com.foobar.balancer.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -13,14 +14,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -58,7 +54,7 @@ public final class HealthChecker implements AutoCloseable {
     public HealthChecker(EventLoopGroup group, BalancerMetrics metrics) {
         this.group = group;
         this.metrics = metrics;
-        this.channelClass = socketChannelFor(group);
+        this.channelClass = Transport.of(group).channelType();
         warmUp();
     }
 
@@ -78,12 +74,6 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
-    static Class<? extends SocketChannel> socketChannelFor(EventLoopGroup group) {
-        if (Epoll.isAvailable() && group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
-            return EpollSocketChannel.class;
-        }
-        return NioSocketChannel.class;
-    }
 
     /** Checks {@code target} with {@code config}; a target already checked with another config is restarted. */
     public void watch(HealthCheckTarget target, HealthCheckConfig config) {
