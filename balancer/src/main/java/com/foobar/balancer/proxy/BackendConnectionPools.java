@@ -33,14 +33,20 @@ final class BackendConnectionPools {
         return metrics;
     }
 
-    /** An idle, open connection to {@code server} on {@code loop}, or null. Call on {@code loop}. */
-    BackendHandler acquire(EventLoop loop, UpstreamServer server) {
+    /**
+     * An idle, open connection to {@code server} on {@code loop}, or null. Call on {@code loop}. {@code nowNanos} is
+     * the caller's latest {@link System#nanoTime()}: the proxy reads the clock once per event and shares it.
+     */
+    BackendHandler acquire(EventLoop loop, UpstreamServer server, long nowNanos) {
         LoopPools pools = loops.get(loop);
-        return pools == null ? null : pools.acquire(server);
+        return pools == null ? null : pools.acquire(server, nowNanos);
     }
 
-    /** Parks a connection whose exchange completed cleanly; closes it when the pool is full. Call on its loop. */
-    void release(BackendHandler connection, KeepAliveConfig keepAlive) {
+    /**
+     * Parks a connection whose exchange completed cleanly; closes it when the pool is full. Call on its loop.
+     * {@code nowNanos} (the caller's latest {@link System#nanoTime()}) starts its idle time.
+     */
+    void release(BackendHandler connection, KeepAliveConfig keepAlive, long nowNanos) {
         Channel ch = connection.channel();
         if (!ch.isActive() || keepAlive.maxIdlePerServer() <= 0) {
             ch.close();
@@ -51,7 +57,7 @@ final class BackendConnectionPools {
         if (pools == null) {
             pools = loops.computeIfAbsent(loop, LoopPools::new);
         }
-        pools.release(connection, keepAlive);
+        pools.release(connection, keepAlive, nowNanos);
     }
 
     /** Forgets a connection that closed while idle. Call on its loop. */
@@ -85,12 +91,11 @@ final class BackendConnectionPools {
                     TimeUnit.MILLISECONDS);
         }
 
-        BackendHandler acquire(UpstreamServer server) {
+        BackendHandler acquire(UpstreamServer server, long now) {
             Idle idle = byServer.get(server);
             if (idle == null) {
                 return null;
             }
-            long now = System.nanoTime();
             long maxIdle = idle.keepAlive.idleTimeout().toNanos();
             BackendHandler c;
             while ((c = idle.connections.pollFirst()) != null) {
@@ -104,7 +109,7 @@ final class BackendConnectionPools {
             return null;
         }
 
-        void release(BackendHandler connection, KeepAliveConfig keepAlive) {
+        void release(BackendHandler connection, KeepAliveConfig keepAlive, long now) {
             Idle idle = byServer.get(connection.server());
             if (idle == null) {
                 idle = new Idle();
@@ -115,7 +120,7 @@ final class BackendConnectionPools {
                 connection.channel().close();
                 return;
             }
-            connection.idleSince(System.nanoTime());
+            connection.idleSince(now);
             connection.pooled(true);
             idle.connections.addFirst(connection);
             size++;

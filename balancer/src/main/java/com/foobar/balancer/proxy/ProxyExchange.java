@@ -269,13 +269,15 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
         server = s;
         wroteHead = false;
         requestSent = false;
-        attemptStart = System.nanoTime();
+        // One clock read serves the attempt's start, the pool's idle check and the response timer.
+        long now = System.nanoTime();
+        attemptStart = now;
         attemptOpen = true;
         s.requestStarted();
         Channel clientChannel = client.channel();
-        BackendHandler pooled = proxy.connections().acquire(clientChannel.eventLoop(), s);
+        BackendHandler pooled = proxy.connections().acquire(clientChannel.eventLoop(), s, now);
         if (pooled != null) {
-            bind(pooled);
+            bind(pooled, now);
             return;
         }
         Bootstrap b = new Bootstrap()
@@ -302,7 +304,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
             // The client left while we connected: keep the fresh connection for someone else.
             if (f.isSuccess()) {
                 proxy.connections().release(f.channel().pipeline().get(BackendHandler.class),
-                        pool.config().keepAlive());
+                        pool.config().keepAlive(), System.nanoTime());
             }
             return;
         }
@@ -315,10 +317,10 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
                     : "connect failed (" + describe(cause) + ")");
             return;
         }
-        bind(f.channel().pipeline().get(BackendHandler.class));
+        bind(f.channel().pipeline().get(BackendHandler.class), System.nanoTime());
     }
 
-    private void bind(BackendHandler h) {
+    private void bind(BackendHandler h, long nowNanos) {
         backend = h;
         h.attach(this);
         Channel ch = h.channel();
@@ -369,7 +371,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
             client.read();
         }
         ch.read();
-        armTimer();
+        armTimer(nowNanos);
     }
 
     private void writeToBackend(Channel ch, HttpContent c) {
@@ -457,6 +459,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
             ReferenceCountUtil.release(msg);
             return;
         }
+        // The one clock read for this message: the response head's latency and the exchange's end use it too.
         lastActivity = System.nanoTime();
         if (msg instanceof HttpResponse) {
             HttpResponse r = (HttpResponse) msg;
@@ -510,7 +513,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
     private void onResponseHead(HttpResponse r) {
         responseStarted = true;
         status = r.status().code();
-        upstreamNanos = System.nanoTime() - attemptStart;
+        upstreamNanos = lastActivity - attemptStart;
         replayable = false;
         releaseAll(replay);
 
@@ -573,12 +576,12 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
         done = true;
         backend = null;
         h.detach();
-        long now = System.nanoTime();
+        long now = lastActivity; // read when this last piece of the response arrived
         attemptOpen = false;
         server.requestFinished(status, upstreamNanos);
         boolean closeClient = closeClientAfter || !requestReceived;
         if (upstreamReusable && requestReceived && requestSent) {
-            proxy.connections().release(h, pool.config().keepAlive());
+            proxy.connections().release(h, pool.config().keepAlive(), now);
         } else {
             h.channel().close();
         }
@@ -721,8 +724,8 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
 
     // ---- response timeout --------------------------------------------------------------------------------------
 
-    private void armTimer() {
-        lastActivity = System.nanoTime();
+    private void armTimer(long nowNanos) {
+        lastActivity = nowNanos;
         if (responseTimeoutNanos > 0) {
             backend.watch(responseTimeoutNanos);
         }
