@@ -134,6 +134,7 @@ public final class Balancer implements AutoCloseable {
             b.transport = Transport.best();
             b.workerThreads = Integer.getInteger("balancer.threads", Runtime.getRuntime().availableProcessors());
             b.workers = b.transport.newGroup(b.workerThreads, "balancer-io");
+            b.transport = Transport.of(b.workers); // what it got, should io_uring have fallen back
             b.metrics = new BalancerMetrics();
             try {
                 b.accessLog = AccessLog.open(config.accessLog());

@@ -18,7 +18,9 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The socket transport. By default the fastest the platform allows: io_uring (Linux 5.14+ where the kernel or a
@@ -44,9 +46,16 @@ public final class Transport {
     }
 
     private final Kind kind;
+    /** Picked by {@link #AUTO}: may fall back when the platform refuses it at start. */
+    private final boolean auto;
 
     private Transport(Kind kind) {
+        this(kind, false);
+    }
+
+    Transport(Kind kind, boolean auto) {
         this.kind = kind;
+        this.auto = auto;
     }
 
     /** The transport {@code -Dbalancer.transport} asks for, {@link #AUTO} when it is not set. */
@@ -62,9 +71,9 @@ public final class Transport {
                 // io_uring first: on the small-keepalive and upload benchmarks it spends less time in the kernel
                 // than epoll (one io_uring_enter submits a whole loop's reads and writes).
                 if (IoUring.isAvailable()) {
-                    return new Transport(Kind.IO_URING);
+                    return new Transport(Kind.IO_URING, true);
                 }
-                return Epoll.isAvailable() ? new Transport(Kind.EPOLL) : new Transport(Kind.NIO);
+                return Epoll.isAvailable() ? new Transport(Kind.EPOLL, true) : new Transport(Kind.NIO, true);
             case "io_uring":
             case "io-uring":
             case "iouring":
@@ -100,11 +109,16 @@ public final class Transport {
         return new Transport(Kind.NIO);
     }
 
+    /** The innermost cause's message: Netty wraps a failed ring in "failed to create a child event loop". */
     private static String reason(Throwable cause) {
         if (cause == null) {
             return "no reason given";
         }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        Throwable t = cause;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** {@code io_uring}, {@code epoll} or {@code nio}, as the startup table prints it. */
@@ -112,13 +126,46 @@ public final class Transport {
         return kind.label;
     }
 
+    /**
+     * A group of {@code threads} event loops of this transport. An {@link #AUTO} pick that the platform refuses here
+     * (an io_uring ring beyond the locked-memory limit, say: availability is probed with a small ring) falls back to
+     * the next transport, says so on {@code warnings}, and the group's own transport ({@link #of}) tells which it got.
+     */
+    public EventLoopGroup newGroup(int threads, String threadPrefix, PrintStream warnings) {
+        return newGroup(threads, threadPrefix, warnings, Transport::factory);
+    }
+
+    /** As {@link #newGroup(int, String, PrintStream)}, warning on standard error. */
     public EventLoopGroup newGroup(int threads, String threadPrefix) {
-        IoHandlerFactory factory = switch (kind) {
+        return newGroup(threads, threadPrefix, System.err);
+    }
+
+    EventLoopGroup newGroup(int threads, String threadPrefix, PrintStream warnings,
+            Function<Kind, IoHandlerFactory> factories) {
+        Kind k = kind;
+        while (true) {
+            try {
+                return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true),
+                        factories.apply(k));
+            } catch (RuntimeException | LinkageError e) {
+                Kind next = k == Kind.IO_URING && Epoll.isAvailable() ? Kind.EPOLL : Kind.NIO;
+                if (!auto || k == Kind.NIO) {
+                    throw new TransportUnavailableException(PROPERTY + ": " + k.label + " could not start here ("
+                            + reason(e) + ")");
+                }
+                warnings.println("warning: " + k.label + " could not start here (" + reason(e) + "); using "
+                        + next.label + " (-D" + PROPERTY + "=" + next.label + " skips the attempt)");
+                k = next;
+            }
+        }
+    }
+
+    static IoHandlerFactory factory(Kind kind) {
+        return switch (kind) {
             case IO_URING -> IoUringIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
             case NIO -> NioIoHandler.newFactory();
         };
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), factory);
     }
 
     public Class<? extends ServerChannel> serverChannelType() {

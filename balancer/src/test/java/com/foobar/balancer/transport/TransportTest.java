@@ -5,6 +5,7 @@ import com.foobar.balancer.testing.ForkedBalancer;
 import com.foobar.balancer.testing.Patterns;
 import com.foobar.balancer.testing.TestBackend;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.AfterAll;
@@ -15,16 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -136,8 +142,41 @@ class TransportTest {
             assertThat(seen.channelType()).isEqualTo(t.channelType());
             assertThat(seen.serverChannelType()).isEqualTo(t.serverChannelType());
         } finally {
-            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
         }
+    }
+
+    @Test
+    void anAutoPickThePlatformRefusesAtStartFallsBackAndSaysWhy() throws Exception {
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        EventLoopGroup group = new Transport(Transport.Kind.IO_URING, true).newGroup(1, "fallback-test",
+                new PrintStream(warnings, true, StandardCharsets.UTF_8), refusing(Transport.Kind.IO_URING));
+        try {
+            String expected = Epoll.isAvailable() ? "epoll" : "nio";
+            assertThat(Transport.of(group).name()).isEqualTo(expected);
+            assertThat(warnings.toString(StandardCharsets.UTF_8)).isEqualTo("warning: io_uring could not start here"
+                    + " (io_uring_setup: Cannot allocate memory); using " + expected
+                    + " (-Dbalancer.transport=" + expected + " skips the attempt)" + System.lineSeparator());
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aNamedTransportThePlatformRefusesAtStartStopsTheStart() {
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> new Transport(Transport.Kind.EPOLL, false).newGroup(1, "refused-test",
+                new PrintStream(warnings, true, StandardCharsets.UTF_8), refusing(Transport.Kind.EPOLL)))
+                .isInstanceOf(TransportUnavailableException.class)
+                .hasMessage("balancer.transport: epoll could not start here (io_uring_setup: Cannot allocate memory)");
+        assertThat(warnings.size()).isZero();
+    }
+
+    /** Handler factories whose {@code refused} kind fails as a ring over the locked-memory limit does. */
+    private static Function<Transport.Kind, IoHandlerFactory> refusing(Transport.Kind refused) {
+        return kind -> kind != refused ? Transport.factory(kind) : executor -> {
+            throw new IllegalStateException("io_uring_setup: Cannot allocate memory");
+        };
     }
 
     private static boolean available(String name) {
