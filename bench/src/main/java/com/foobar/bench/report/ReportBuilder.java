@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Turns the raw lines of one bench/run (one JSON object per wrk run, plus the idle-10k and stream-1g measurements)
@@ -101,6 +102,10 @@ public final class ReportBuilder {
             putNumber(ratios, "rps_ours_vs_nginx", rpsRatio(summaries, NGINX));
             putNumber(ratios, "p99_ours_vs_haproxy", p99Ratio(summaries, HAPROXY));
             putNumber(ratios, "p99_ours_vs_nginx", p99Ratio(summaries, NGINX));
+            for (String peer : List.of(HAPROXY, NGINX)) {
+                ArrayNode paired = ratios.putArray("rps_ours_vs_" + peer + "_per_round");
+                pairedRpsRatios(scenario, peer).forEach(r -> paired.add(round(r, 3)));
+            }
             TargetSummary direct = summaries.get(DIRECT);
             if (direct != null) {
                 ObjectNode overhead = s.putObject("overhead_vs_direct");
@@ -166,6 +171,18 @@ public final class ReportBuilder {
                     .append(" | ").append(fmtRatio(rpsRatio(summaries, NGINX)))
                     .append(" | ").append(fmtRatio(p99Ratio(summaries, HAPROXY)))
                     .append(" | ").append(fmtRatio(p99Ratio(summaries, NGINX)))
+                    .append(" |\n");
+        }
+        md.append("\n## Round by round\n\n")
+                .append("Each round runs the targets back to back, so a round's ratio compares them under the same ")
+                .append("machine state; the spread of those ratios shows how far this machine's noise moves the ")
+                .append("figures above. Median (lowest-highest) of ours/peer req/s over the rounds.\n\n")
+                .append("| Scenario | ours/HAProxy req/s per round | ours/nginx req/s per round |\n")
+                .append("|---|---:|---:|\n");
+        for (String scenario : orderedScenarios()) {
+            md.append("| ").append(scenario)
+                    .append(" | ").append(fmtSpread(pairedRpsRatios(scenario, HAPROXY)))
+                    .append(" | ").append(fmtSpread(pairedRpsRatios(scenario, NGINX)))
                     .append(" |\n");
         }
         appendIdleAndStream(md);
@@ -302,6 +319,37 @@ public final class ReportBuilder {
         TargetSummary ours = summaries.get(OURS);
         TargetSummary other = summaries.get(peer);
         return ours == null || other == null ? Double.NaN : Stats.ratio(ours.rpsMedian(), other.rpsMedian());
+    }
+
+    /** ours/peer req/s of each round both ran, in round order: interleaved rounds pair them. */
+    List<Double> pairedRpsRatios(String scenario, String peer) {
+        Map<String, List<WrkRun>> byTarget = runs.getOrDefault(scenario, Map.of());
+        Map<Integer, Double> peerByRound = new TreeMap<>();
+        for (WrkRun r : byTarget.getOrDefault(peer, List.of())) {
+            peerByRound.put(r.round(), r.requestsPerSecond());
+        }
+        Map<Integer, Double> oursByRound = new TreeMap<>();
+        for (WrkRun r : byTarget.getOrDefault(OURS, List.of())) {
+            oursByRound.put(r.round(), r.requestsPerSecond());
+        }
+        List<Double> out = new ArrayList<>();
+        oursByRound.forEach((round, ours) -> {
+            Double other = peerByRound.get(round);
+            double ratio = other == null ? Double.NaN : Stats.ratio(ours, other);
+            if (!Double.isNaN(ratio)) {
+                out.add(ratio);
+            }
+        });
+        return out;
+    }
+
+    static String fmtSpread(List<Double> ratios) {
+        if (ratios.isEmpty()) {
+            return "n/a";
+        }
+        double min = ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double max = ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return fmtRatio(Stats.median(ratios)) + " (" + fmt(min, 2) + "-" + fmt(max, 2) + ")";
     }
 
     private static double p99Ratio(Map<String, TargetSummary> summaries, String peer) {

@@ -47,6 +47,25 @@ class ReportBuilderTest {
     }
 
     @Test
+    void pairsTheRoundsToShowHowFarTheMachinesNoiseMovesTheRatio() throws Exception {
+        ReportBuilder builder = builder(
+                wrk("small-keepalive", "balancer", 1, 900, 1000, 3000),
+                wrk("small-keepalive", "haproxy", 1, 1000, 1000, 1000),
+                wrk("small-keepalive", "balancer", 2, 1200, 1000, 3000),
+                wrk("small-keepalive", "haproxy", 2, 1000, 1000, 1000),
+                wrk("small-keepalive", "balancer", 3, 550, 1000, 3000),
+                wrk("small-keepalive", "haproxy", 3, 500, 1000, 1000),
+                wrk("small-keepalive", "balancer", 4, 700, 1000, 3000)); // haproxy's round 4 is missing
+
+        assertThat(builder.pairedRpsRatios("small-keepalive", "haproxy")).containsExactly(0.9, 1.2, 1.1);
+        assertThat(builder.pairedRpsRatios("small-keepalive", "nginx")).isEmpty();
+        JsonNode ratios = builder.json().path("scenarios").get(0).path("ratios");
+        assertThat(ratios.path("rps_ours_vs_haproxy_per_round").toString()).isEqualTo("[0.9,1.2,1.1]");
+        assertThat(builder.markdown())
+                .contains("| small-keepalive | 1.10x (0.90-1.20) | n/a |");
+    }
+
+    @Test
     void givesOurRatiosAgainstThePeersAndChecksTheGoals() throws Exception {
         ReportBuilder builder = builder(
                 wrk("small-keepalive", "balancer", 1, 1100, 1000, 3000),
