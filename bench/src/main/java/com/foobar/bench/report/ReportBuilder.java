@@ -36,6 +36,9 @@ public final class ReportBuilder {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final JsonNode meta;
+    /** Steal above this share of the run's CPU time gets a warning: 1% already moved single rounds by a third. */
+    static final double STEAL_WARN_PERCENT = 1.0;
+
     private final Map<String, Map<String, List<WrkRun>>> runs = new LinkedHashMap<>();
     private final Map<String, Integer> connections = new LinkedHashMap<>();
     private JsonNode idle;
@@ -221,6 +224,18 @@ public final class ReportBuilder {
                     .append("; after: ").append(load.path("after").asText("?"))
                     .append("; highest 1-minute load seen during the run: ").append(load.path("max_1min_during").asText("?"))
                     .append(" (").append(machine.path("nproc").asText("?")).append(" CPUs)\n");
+            JsonNode steal = load.path("steal_cpu_seconds");
+            double cpuSeconds = config.path("wall_seconds").asDouble(0) * machine.path("nproc").asDouble(0);
+            if (steal.isNumber() && cpuSeconds > 0) {
+                double share = 100.0 * steal.asDouble() / cpuSeconds;
+                md.append("- CPU the VM's host took away (steal in /proc/stat): ").append(fmt(steal.asDouble(), 1))
+                        .append(" s of the run's ").append(fmt(cpuSeconds, 0)).append(" CPU-seconds (")
+                        .append(fmt(share, 1)).append("%)\n");
+                if (share >= STEAL_WARN_PERCENT) {
+                    md.append("- **The host took CPU away during the run**: it comes in bursts, so single rounds ")
+                            .append("lose throughput for one target only; read the round-by-round ratios.\n");
+                }
+            }
             if (load.path("busy").asBoolean(false)) {
                 md.append("- **The machine was busy** (other work ran during the benchmark): the absolute figures ")
                         .append("are noisy; the interleaved rounds keep the ratios fairer than the absolutes.\n");

@@ -66,6 +66,23 @@ class ReportBuilderTest {
     }
 
     @Test
+    void saysHowMuchCpuTheVmHostTookAndWarnsWhenItMovesTheFigures() throws Exception {
+        ObjectNode meta = JSON.createObjectNode();
+        meta.putObject("machine").put("nproc", 2);
+        meta.putObject("config").put("wall_seconds", 800);
+        meta.putObject("load").put("before", "0.1").put("steal_cpu_seconds", 104.4);
+        assertThat(new ReportBuilder(meta).markdown())
+                .contains("- CPU the VM's host took away (steal in /proc/stat): 104.4 s of the run's "
+                        + "1,600 CPU-seconds (6.5%)")
+                .contains("**The host took CPU away during the run**");
+
+        meta.putObject("load").put("before", "0.1").put("steal_cpu_seconds", 3.2);
+        assertThat(new ReportBuilder(meta).markdown())
+                .contains("3.2 s of the run's 1,600 CPU-seconds (0.2%)")
+                .doesNotContain("The host took CPU away");
+    }
+
+    @Test
     void givesOurRatiosAgainstThePeersAndChecksTheGoals() throws Exception {
         ReportBuilder builder = builder(
                 wrk("small-keepalive", "balancer", 1, 1100, 1000, 3000),
