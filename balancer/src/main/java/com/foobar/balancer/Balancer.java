@@ -147,9 +147,7 @@ public final class Balancer implements AutoCloseable {
             // Issue 7's guards (TLS, ACLs, rate limits, limits) go into each client pipeline.
             b.guards = ListenerPipelines.create(config, b.metrics, System.out);
             for (ListenerConfig lc : config.listeners()) {
-                // Accepted on the worker loops, as HAProxy's threads do: a separate acceptor thread handed every new
-                // connection across threads (a task and a wake-up per accept, 17 µs of CPU each in bench/).
-                b.listeners.put(lc.name(), ProxyListener.start(lc, b.proxy, b.workers, b.workers, b.guards));
+                b.listeners.put(lc.name(), ProxyListener.start(lc, b.proxy, b.workers, b.guards));
             }
             b.admin = AdminServer.start(config.admin(), b.upstreams, b.metrics, b.workers);
             Balancer balancer = new Balancer(b);

@@ -47,7 +47,7 @@ public final class GuardedBalancer implements AutoCloseable {
         printed = out.toString(StandardCharsets.UTF_8);
         ProxyContext proxy = new ProxyContext(upstreams, metrics, AccessLog.OFF, transport, config.clientTimeouts());
         for (ListenerConfig lc : config.listeners()) {
-            listeners.put(lc.name(), ProxyListener.start(lc, proxy, group, group, pipelines));
+            listeners.put(lc.name(), ProxyListener.start(lc, proxy, group, pipelines));
         }
     }
 
