@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Turns the raw lines of one bench/run (one JSON object per wrk run, plus the idle-10k and stream-1g measurements)
@@ -34,6 +35,18 @@ public final class ReportBuilder {
     static final double IDLE_RSS_GOAL_MB = 300.0;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The parts of a request's CPU the report shows, by their JSON names. */
+    private static final Map<String, ToDoubleFunction<CpuUse>> CPU_PARTS = new LinkedHashMap<>();
+
+    static {
+        CPU_PARTS.put("proxy", CpuUse::proxyUs);
+        CPU_PARTS.put("proxy_user", CpuUse::proxyUserUs);
+        CPU_PARTS.put("proxy_sys", CpuUse::proxySysUs);
+        CPU_PARTS.put("backends", CpuUse::backendsUs);
+        CPU_PARTS.put("rest", CpuUse::restUs);
+        CPU_PARTS.put("machine", CpuUse::machineUs);
+        CPU_PARTS.put("steal", CpuUse::stealUs);
+    }
 
     private final JsonNode meta;
     /** Steal above this share of the run's CPU time gets a warning: 1% already moved single rounds by a third. */
@@ -99,6 +112,11 @@ public final class ReportBuilder {
                 n.put("errors", t.errors());
                 ArrayNode perRound = n.putArray("rps_per_round");
                 t.rpsPerRound().forEach(v -> perRound.add(Math.round(v)));
+                List<WrkRun> targetRuns = runs.get(scenario).get(target);
+                if (targetRuns.stream().anyMatch(r -> r.cpu() != null)) {
+                    ObjectNode cpu = n.putObject("cpu_us_per_request");
+                    CPU_PARTS.forEach((name, part) -> putNumber(cpu, name, cpuMedian(targetRuns, part)));
+                }
             });
             ObjectNode ratios = s.putObject("ratios");
             putNumber(ratios, "rps_ours_vs_haproxy", rpsRatio(summaries, HAPROXY));
@@ -188,6 +206,7 @@ public final class ReportBuilder {
                     .append(" | ").append(fmtSpread(pairedRpsRatios(scenario, NGINX)))
                     .append(" |\n");
         }
+        appendCpu(md);
         appendIdleAndStream(md);
         md.append("\n## Goals (issue 8)\n\n| Figure | Goal | Measured | Met |\n|---|---|---:|---|\n");
         for (ObjectNode goal : goals()) {
@@ -241,6 +260,74 @@ public final class ReportBuilder {
                         .append("are noisy; the interleaved rounds keep the ratios fairer than the absolutes.\n");
             }
         }
+    }
+
+    private void appendCpu(StringBuilder md) {
+        boolean any = runs.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream)
+                .anyMatch(r -> r.cpu() != null);
+        if (!any) {
+            return;
+        }
+        md.append("\n## CPU per request\n\n")
+                .append("CPU time spent while each run lasted, divided by its requests: medians over the rounds, in ")
+                .append("microseconds. `proxy` is the proxy's own processes (user + kernel), `backends` both ")
+                .append("backends, `rest` wrk and the kernel work charged to no process, `machine` all of it. When ")
+                .append("the load keeps every CPU busy, req/s is about CPUs / `machine`, so a proxy's throughput ")
+                .append("is decided by its share of that.\n\n")
+                .append("| Scenario | Target | proxy | proxy user | proxy kernel | backends | rest | machine | steal |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String scenario : orderedScenarios()) {
+            Map<String, List<WrkRun>> byTarget = runs.get(scenario);
+            for (String target : orderedTargets(byTarget.keySet())) {
+                List<WrkRun> targetRuns = byTarget.get(target);
+                if (targetRuns.stream().noneMatch(r -> r.cpu() != null)) {
+                    continue;
+                }
+                md.append("| ").append(scenario).append(" | ").append(label(target));
+                CPU_PARTS.values().forEach(part -> md.append(" | ").append(fmt(cpuMedian(targetRuns, part), 1)));
+                md.append(" |\n");
+            }
+        }
+        String budget = cpuBudget("small-keepalive", NGINX, 1.2);
+        if (budget != null) {
+            md.append('\n').append(budget).append('\n');
+        }
+        budget = cpuBudget("small-keepalive", HAPROXY, 1.0);
+        if (budget != null) {
+            md.append('\n').append(budget).append('\n');
+        }
+    }
+
+    /**
+     * What a throughput goal of {@code factor} x the peer asks of our proxy's CPU, read from the same run: the machine
+     * may spend at most the peer's machine CPU per request / factor; the backends and the rest cost what they cost
+     * under our balancer; what is left is our proxy's budget. Null when the figures are missing.
+     */
+    String cpuBudget(String scenario, String peer, double factor) {
+        Map<String, List<WrkRun>> byTarget = runs.getOrDefault(scenario, Map.of());
+        List<WrkRun> ours = byTarget.get(OURS);
+        List<WrkRun> other = byTarget.get(peer);
+        if (ours == null || other == null) {
+            return null;
+        }
+        double peerMachine = cpuMedian(other, CpuUse::machineUs);
+        double peerProxy = cpuMedian(other, CpuUse::proxyUs);
+        double oursProxy = cpuMedian(ours, CpuUse::proxyUs);
+        double oursAround = cpuMedian(ours, c -> c.backendsUs() + c.restUs());
+        if (Double.isNaN(peerMachine) || Double.isNaN(oursProxy) || Double.isNaN(oursAround)) {
+            return null;
+        }
+        double machineBudget = peerMachine / factor;
+        double proxyBudget = machineBudget - oursAround;
+        return "- " + scenario + ", " + fmtRatio(factor) + " " + label(peer) + "'s req/s: the machine may spend at most "
+                + fmt(peerMachine, 1) + " / " + fmt(factor, 1) + " = " + fmt(machineBudget, 1) + " µs per request. "
+                + "The backends and the rest took " + fmt(oursAround, 1) + " µs of it under our balancer, which "
+                + "leaves our balancer " + fmt(proxyBudget, 1) + " µs; it spent " + fmt(oursProxy, 1) + " µs ("
+                + label(peer) + " itself " + fmt(peerProxy, 1) + " µs).";
+    }
+
+    private static double cpuMedian(List<WrkRun> runs, ToDoubleFunction<CpuUse> part) {
+        return Stats.median(runs.stream().map(r -> r.cpuPerRequestUs(part)).filter(v -> !Double.isNaN(v)).toList());
     }
 
     private void appendIdleAndStream(StringBuilder md) {

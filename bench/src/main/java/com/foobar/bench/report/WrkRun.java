@@ -1,13 +1,15 @@
 package com.foobar.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One wrk run, as bench/lua/bench.lua's done() prints it: the scenario, the target, the round, and wrk's own
- * counters. Latencies are in microseconds, as wrk keeps them.
+ * counters. Latencies are in microseconds, as wrk keeps them. {@code cpu} is what bench/run read from /proc around
+ * the run, or null.
  */
 public record WrkRun(String scenario, String target, int round, int connections, long requests, long durationUs,
-                     long bytes, double p50Us, double p99Us, long errors) {
+                     long bytes, double p50Us, double p99Us, long errors, CpuUse cpu) {
 
     public static WrkRun fromJson(JsonNode line) {
         JsonNode errors = line.path("errors");
@@ -25,7 +27,13 @@ public record WrkRun(String scenario, String target, int round, int connections,
                 line.path("bytes").asLong(0),
                 required(line, "p50_us").asDouble(),
                 required(line, "p99_us").asDouble(),
-                errorCount);
+                errorCount,
+                CpuUse.fromJson(line.get("cpu")));
+    }
+
+    /** CPU microseconds per request of one part, from {@code part}; NaN when this run has no CPU figures. */
+    public double cpuPerRequestUs(ToDoubleFunction<CpuUse> part) {
+        return cpu == null || requests == 0 ? Double.NaN : part.applyAsDouble(cpu) / requests;
     }
 
     public double requestsPerSecond() {

@@ -82,6 +82,51 @@ class ReportBuilderTest {
                 .doesNotContain("The host took CPU away");
     }
 
+    /** A wrk line with the CPU ticks bench/run appends (hz 100: a tick is 10,000 us); null proxy ticks for direct. */
+    private static String wrkWithCpu(String target, int round, long requests, Integer proxyUser, Integer proxySys,
+            int backends, int machine) {
+        String line = wrk("small-keepalive", target, round, requests, 1000, 2000);
+        return line.substring(0, line.length() - 1) + ",\"cpu\":{\"hz\":100,\"proxy_user\":" + proxyUser
+                + ",\"proxy_sys\":" + proxySys + ",\"backends\":" + backends + ",\"machine\":" + machine
+                + ",\"steal\":0}}";
+    }
+
+    @Test
+    void givesEachPartsCpuPerRequestAndWhatAThroughputGoalLeavesOurProxy() throws Exception {
+        // 10,000 requests per run: a tick of 10,000 us is 1 us per request.
+        ReportBuilder builder = builder(
+                wrkWithCpu("balancer", 1, 10_000, 20, 10, 16, 56),
+                wrkWithCpu("balancer", 2, 10_000, 22, 10, 16, 58),
+                wrkWithCpu("nginx", 1, 10_000, 10, 14, 16, 50),
+                wrkWithCpu("nginx", 2, 10_000, 10, 14, 16, 50),
+                wrkWithCpu("direct", 1, 10_000, null, null, 9, 20));
+
+        JsonNode targets = builder.json().path("scenarios").get(0).path("targets");
+        JsonNode ours = targets.path("balancer").path("cpu_us_per_request");
+        assertThat(ours.path("proxy").asDouble()).isEqualTo(31.0);
+        assertThat(ours.path("proxy_user").asDouble()).isEqualTo(21.0);
+        assertThat(ours.path("backends").asDouble()).isEqualTo(16.0);
+        assertThat(ours.path("rest").asDouble()).isEqualTo(10.0);
+        assertThat(ours.path("machine").asDouble()).isEqualTo(57.0);
+        JsonNode direct = targets.path("direct").path("cpu_us_per_request");
+        assertThat(direct.path("proxy").isNull()).isTrue();
+        assertThat(direct.path("rest").asDouble()).isEqualTo(11.0);
+
+        // 1.2x nginx: the machine may spend 50 / 1.2 = 41.7 us; backends and rest took 26 under ours: 15.7 left.
+        assertThat(builder.markdown())
+                .contains("| small-keepalive | **ours** | 31.0 | 21.0 | 10.0 | 16.0 | 10.0 | 57.0 | 0.0 |")
+                .contains("| small-keepalive | direct | n/a | n/a | n/a | 9.0 | 11.0 | 20.0 | 0.0 |")
+                .contains("1.20x nginx's req/s: the machine may spend at most 50.0 / 1.2 = 41.7 µs per request. "
+                        + "The backends and the rest took 26.0 µs of it under our balancer, which leaves our "
+                        + "balancer 15.7 µs; it spent 31.0 µs (nginx itself 24.0 µs).");
+    }
+
+    @Test
+    void leavesOutTheCpuSectionWhenTheRunsCarryNoCpuFigures() throws Exception {
+        assertThat(builder(wrk("small-keepalive", "balancer", 1, 100, 1000, 5000)).markdown())
+                .doesNotContain("CPU per request");
+    }
+
     @Test
     void givesOurRatiosAgainstThePeersAndChecksTheGoals() throws Exception {
         ReportBuilder builder = builder(
