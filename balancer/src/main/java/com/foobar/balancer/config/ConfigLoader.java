@@ -773,11 +773,12 @@ public final class ConfigLoader {
         }
 
         private ClientTimeouts clientTimeouts(Node n) throws ConfigException {
-            n.only("header", "idle");
+            n.only("header", "idle", "send");
             Duration header = n.has("header") ? n.get("header").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_HEADER;
             Duration idle = n.has("idle") ? n.get("idle").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_IDLE;
+            Duration send = n.has("send") ? n.get("send").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_SEND;
             n.noOtherKeys();
-            return new ClientTimeouts(header, idle);
+            return new ClientTimeouts(header, idle, send);
         }
 
         private AccessLogConfig accessLog(Node n) throws ConfigException {

@@ -47,6 +47,7 @@ public final class BalancerMetrics {
     private final ConcurrentMap<String, Counter[]> refused = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> http2Streams = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, Counter>> clientTimeouts = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<Integer, Counter>> rejected = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter[]>> healthChecks = new ConcurrentHashMap<>();
 
@@ -215,6 +216,21 @@ public final class BalancerMetrics {
             c = byStatus.computeIfAbsent(status, k -> Counter.builder("balancer.requests.rejected")
                     .description("Requests refused before reaching a server (malformed, too large, not allowed)")
                     .tags("listener", listener, "status", Integer.toString(status)).register(registry));
+        }
+        c.increment();
+    }
+
+    /**
+     * A client connection was closed by a client timeout: {@code header} (request head too slow; it got 408),
+     * {@code idle} (keep-alive with nothing in flight) or {@code send} (took no response bytes for too long).
+     */
+    public void clientTimedOut(String listener, String phase) {
+        ConcurrentMap<String, Counter> byPhase = clientTimeouts.computeIfAbsent(listener, k -> new ConcurrentHashMap<>());
+        Counter c = byPhase.get(phase);
+        if (c == null) {
+            c = byPhase.computeIfAbsent(phase, k -> Counter.builder("balancer.client.timeouts")
+                    .description("Client connections closed by a client timeout, by phase (header, idle, send)")
+                    .tags("listener", listener, "phase", phase).register(registry));
         }
         c.increment();
     }

@@ -17,14 +17,23 @@ import java.util.concurrent.TimeUnit;
  * Client-side timeouts, placed in front of the HTTP codec so it sees raw bytes. A connection waiting for a request
  * head gets {@code header} time from its first byte (or from accept) to complete it; a slow client (slowloris) is
  * answered 408 and closed. A keep-alive connection with nothing in flight is closed after {@code idle}. While requests
- * are in flight no client timeout runs; the upstream's response timeout governs.
+ * are in flight the upstream's response timeout governs the server, and {@code send} the client: a client that
+ * takes none of the bytes waiting for it (the connection stays unwritable with no progress) for that long is closed,
+ * so a slow reader cannot hold its exchange and a server connection for as long as it likes.
  */
 final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
     private enum State { IDLE, READING_HEAD, BUSY }
 
+    /** The metric's phase label of each timeout. */
+    static final String HEADER = "header";
+    static final String IDLE = "idle";
+    static final String SEND = "send";
+
     private final long headerNanos;
     private final long idleNanos;
+    private final long sendNanos;
+    private final TimeoutListener timedOut;
     private State state = State.READING_HEAD;
     /** Request heads received minus responses completed: pipelined requests keep the connection busy. */
     private int outstanding;
@@ -34,11 +43,24 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
     private long deadline;
     /** Null once removed (ALPN chose h2): then the proxy's calls change nothing. */
     private ChannelHandlerContext ctx;
+    /** The send watch, running only while the connection is unwritable; 0 when it is writable. */
+    private ScheduledFuture<?> sendTimer;
+    private long sendDeadline;
+    /** {@link io.netty.channel.Channel#bytesBeforeWritable()} when the watch last saw progress. */
+    private long sendBacklog;
 
-    ClientTimeoutHandler(long headerNanos, long idleNanos, byte[] requestTimeoutResponse) {
+    /** Told each time a client timeout closes a connection, with the phase. */
+    interface TimeoutListener {
+        void timedOut(String phase);
+    }
+
+    ClientTimeoutHandler(long headerNanos, long idleNanos, long sendNanos, byte[] requestTimeoutResponse,
+            TimeoutListener timedOut) {
         this.headerNanos = headerNanos;
         this.idleNanos = idleNanos;
+        this.sendNanos = sendNanos;
         this.requestTimeout = requestTimeoutResponse;
+        this.timedOut = timedOut;
     }
 
     /** The raw 408 response, built once per listener: this handler sits below the codec and writes bytes. */
@@ -119,10 +141,52 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
             return;
         }
         if (state == State.READING_HEAD && !tlsHandshakePending(ctx)) {
+            timedOut.timedOut(HEADER);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(requestTimeout)).addListener(ChannelFutureListener.CLOSE);
         } else {
+            timedOut.timedOut(state == State.IDLE ? IDLE : HEADER);
             ctx.close();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            sendDeadline = 0; // the client drained enough; a watch still scheduled finds nothing to do
+        } else if (sendDeadline == 0) {
+            sendBacklog = ctx.channel().bytesBeforeWritable();
+            sendDeadline = System.nanoTime() + sendNanos;
+            if (sendTimer == null) {
+                sendTimer = ctx.executor().schedule(() -> watchSend(ctx), sendNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    /**
+     * The client has had bytes waiting: any it took since the last look restart the clock (as nginx's
+     * {@code send_timeout}, a slow reader is fine, a stopped one is not); none for {@code send} closes the connection,
+     * which ends its exchange and the server connection with it.
+     */
+    private void watchSend(ChannelHandlerContext ctx) {
+        sendTimer = null;
+        if (!ctx.channel().isActive() || sendDeadline == 0 || ctx.channel().isWritable()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long backlog = ctx.channel().bytesBeforeWritable();
+        if (backlog < sendBacklog) {
+            sendDeadline = now + sendNanos;
+        }
+        // Bytes the proxy queued since (one read's worth at most: it stops reading while unwritable) raise the mark.
+        sendBacklog = backlog;
+        long left = sendDeadline - now;
+        if (left > 0) {
+            sendTimer = ctx.executor().schedule(() -> watchSend(ctx), left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        timedOut.timedOut(SEND);
+        ctx.close();
     }
 
     /**
@@ -147,6 +211,11 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
             timer.cancel(false);
             timer = null;
         }
+        sendDeadline = 0;
+        if (sendTimer != null) {
+            sendTimer.cancel(false);
+            sendTimer = null;
+        }
     }
 
     @Override
@@ -154,6 +223,10 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+        if (sendTimer != null) {
+            sendTimer.cancel(false);
+            sendTimer = null;
         }
         super.channelInactive(ctx);
     }

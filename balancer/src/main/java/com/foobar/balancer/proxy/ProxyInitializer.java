@@ -39,6 +39,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     private final ListenerState listener;
     private final ListenerConfig config;
     private final ClientPipelineConfigurer configurer;
+    private final ClientTimeoutHandler.TimeoutListener timedOut;
 
     ProxyInitializer(ProxyContext proxy, ListenerState listener, ListenerConfig config,
             ClientPipelineConfigurer configurer) {
@@ -46,6 +47,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
         this.listener = listener;
         this.config = config;
         this.configurer = configurer;
+        this.timedOut = phase -> proxy.metrics().clientTimedOut(listener.name(), phase);
     }
 
     static HttpDecoderConfig decoderConfig() {
@@ -67,7 +69,8 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
         ch.attr(ProxyAttributes.CLIENT_TIMEOUTS).set(timeouts);
         ch.pipeline()
                 .addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(timeouts.header().toNanos(),
-                        timeouts.idle().toNanos(), listener.requestTimeoutResponse(timeouts.header())))
+                        timeouts.idle().toNanos(), timeouts.send().toNanos(),
+                        listener.requestTimeoutResponse(timeouts.header()), timedOut))
                 .addLast(HTTP_CODEC, new HttpServerCodec(decoderConfig()))
                 .addLast(PROXY, new FrontendHandler(proxy, listener));
         configurer.configure(ch.pipeline(), config);

@@ -78,7 +78,7 @@ class ConfigLoaderTest {
         assertThat(web.proxyHeaders()).isEqualTo(ProxyHeadersConfig.DEFAULT);
 
         assertThat(cfg.admin().bind()).isEqualTo(new HostPort("127.0.0.1", 9090));
-        assertThat(cfg.clientTimeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        assertThat(cfg.clientTimeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60)));
         assertThat(cfg.accessLog()).isEqualTo(AccessLogConfig.STDOUT);
     }
 
@@ -157,7 +157,7 @@ class ConfigLoaderTest {
                     slow_start: 1m30s
                     connect_timeout: 250ms
                     response_timeout: 2m
-                client_timeouts: { header: 1.5s, idle: 1h }
+                client_timeouts: { header: 1.5s, idle: 1h, send: 45s }
                 """;
         BalancerConfig cfg = ConfigLoader.parse(yaml);
         assertThat(cfg.pools().get("web").slowStart()).isEqualTo(Duration.ofSeconds(90));
@@ -165,6 +165,7 @@ class ConfigLoaderTest {
         assertThat(cfg.pools().get("web").responseTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(cfg.clientTimeouts().header()).isEqualTo(Duration.ofMillis(1500));
         assertThat(cfg.clientTimeouts().idle()).isEqualTo(Duration.ofHours(1));
+        assertThat(cfg.clientTimeouts().send()).isEqualTo(Duration.ofSeconds(45));
     }
 
     @Test
@@ -358,9 +359,12 @@ class ConfigLoaderTest {
                 Arguments.of("a proxy_headers switch that is no boolean",
                         BASE + "    proxy_headers: { via: maybe }\n",
                         "pools.web.proxy_headers.via: \"maybe\" is not true or false"),
+                Arguments.of("a send timeout that is no duration",
+                        BASE + "client_timeouts: { send: soon }\n",
+                        "client_timeouts.send: \"soon\" is not a duration like 500ms, 1s, 2m or 1h30m"),
                 Arguments.of("an unknown client_timeouts key",
                         BASE + "client_timeouts: { read: 5s }\n",
-                        "client_timeouts.read: is not a known key (known here: header, idle)"),
+                        "client_timeouts.read: is not a known key (known here: header, idle, send)"),
                 Arguments.of("a pool name with a space",
                         BASE.replace("  web:\n", "  \"my web\":\n").replace("pool: web }", "pool: \"my web\" }"),
                         "pools.my web: \"my web\" is not a valid pool name (letters, digits, '-', '_', '.')"),

@@ -14,10 +14,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class TimeoutsAndErrorsTest {
 
@@ -53,7 +57,7 @@ class TimeoutsAndErrorsTest {
                 .pool("blackhole", "    connect_timeout: 200ms\n    retries: 0\n",
                         "hole=127.0.0.1:" + blackhole.getLocalPort())
                 .pool("drained", null, drained)
-                .clientTimeouts("400ms", "600ms")
+                .clientTimeouts("400ms", "600ms", "500ms")
                 .build();
         balancer = Balancer.start(ConfigLoader.parse(yaml), null);
         address = balancer.listenerAddress("public");
@@ -81,6 +85,55 @@ class TimeoutsAndErrorsTest {
             assertThat(System.nanoTime() - start).isLessThan(3_000_000_000L);
             assertThat(raw.closedByPeer()).isTrue();
         }
+        assertThat(timeouts("header")).isPositive();
+    }
+
+    @Test
+    void closesAClientThatStopsReadingItsResponseAfterTheSendTimeoutAndCountsIt() throws Exception {
+        double before = timeouts("send");
+        long bytes = 256L * 1024 * 1024;
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096); // before connect, so the window the client offers stays small
+            s.connect(address, 2_000);
+            s.getOutputStream().write(("GET /stream?bytes=" + bytes + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // Reading nothing: the balancer's socket fills, the connection turns unwritable and stays so.
+            await().atMost(Duration.ofSeconds(10)).until(() -> timeouts("send") > before);
+            // What was already in flight still arrives, then the end: the connection is closed, the 256 MiB never.
+            s.setSoTimeout(5_000);
+            long got = 0;
+            byte[] buf = new byte[64 * 1024];
+            try {
+                for (int n; (n = s.getInputStream().read(buf)) > 0; ) {
+                    got += n;
+                }
+            } catch (SocketException reset) {
+                // a reset is a close too
+            }
+            assertThat(got).isLessThan(bytes / 2);
+        }
+    }
+
+    @Test
+    void keepsASlowReaderThatTakesBytesWithinTheSendTimeout() throws Exception {
+        double before = timeouts("send");
+        // Beyond what the kernel holds for the connection (up to 4 MiB of send buffer here), so that each pause
+        // leaves the balancer unwritable with bytes waiting, as a slow reader does.
+        int bytes = 12 * 1024 * 1024;
+        try (RawHttp raw = new RawHttp(address, 10_000, 4096)) {
+            raw.send("GET /stream?bytes=" + bytes + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            // Pauses half the 500 ms send timeout: the client keeps taking bytes, so it is never cut.
+            RawHttp.Response r = raw.readSlowly(1024 * 1024, Duration.ofMillis(250));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).hasSize(bytes);
+        }
+        assertThat(timeouts("send")).isEqualTo(before);
+    }
+
+    private static double timeouts(String phase) {
+        return balancer.metrics().registry().find("balancer.client.timeouts")
+                .tags("listener", "public", "phase", phase).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     @Test

@@ -37,6 +37,11 @@ public final class BalancerYaml {
         return this;
     }
 
+    public BalancerYaml clientTimeouts(String header, String idle, String send) {
+        this.clientTimeouts = "client_timeouts: { header: " + header + ", idle: " + idle + ", send: " + send + " }\n";
+        return this;
+    }
+
     public BalancerYaml accessLog(String target) {
         this.accessLog = target;
         return this;

@@ -29,11 +29,20 @@ public final class RawHttp implements AutoCloseable {
     }
 
     private final Socket socket;
-    private final InputStream in;
+    /** The socket's stream, or a slowed view of it while {@link #readSlowly} runs. */
+    private InputStream in;
     private final OutputStream out;
 
     public RawHttp(InetSocketAddress address, int readTimeoutMillis) throws IOException {
+        this(address, readTimeoutMillis, 0);
+    }
+
+    /** With {@code receiveBufferBytes} > 0, the socket's receive buffer is set before connecting (small: a slow reader). */
+    public RawHttp(InetSocketAddress address, int readTimeoutMillis, int receiveBufferBytes) throws IOException {
         socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.connect(address, 5_000);
         socket.setSoTimeout(readTimeoutMillis);
         socket.setTcpNoDelay(true);
@@ -110,6 +119,50 @@ public final class RawHttp implements AutoCloseable {
 
     public Response read() throws IOException {
         return read(false);
+    }
+
+    /** Reads one response as a slow client does: at most {@code piece} bytes, then a {@code pause}, and again. */
+    public Response readSlowly(int piece, java.time.Duration pause) throws IOException {
+        InputStream socketIn = in;
+        in = new java.io.FilterInputStream(socketIn) {
+            private int left = piece;
+
+            private void pauseWhenPieceTaken() throws IOException {
+                if (left > 0) {
+                    return;
+                }
+                try {
+                    Thread.sleep(pause.toMillis()); // the behaviour under test: a client that reads late
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException();
+                }
+                left = piece;
+            }
+
+            @Override
+            public int read() throws IOException {
+                pauseWhenPieceTaken();
+                int c = super.read();
+                left--;
+                return c;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                pauseWhenPieceTaken();
+                int n = super.read(b, off, Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+        };
+        try {
+            return read(false);
+        } finally {
+            in = socketIn;
+        }
     }
 
     /** True when the peer has closed: the next read sees end of stream (or a reset). */
