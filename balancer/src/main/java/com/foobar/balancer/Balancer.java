@@ -2,6 +2,7 @@ package com.foobar.balancer;
 
 import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.admin.AdminServer;
+import com.foobar.balancer.config.AccessLogConfig;
 import com.foobar.balancer.config.BalancerConfig;
 import com.foobar.balancer.config.ConfigException;
 import com.foobar.balancer.config.ConfigLoader;
@@ -48,6 +49,8 @@ public final class Balancer implements AutoCloseable {
     private final int workerThreads;
     private final BalancerMetrics metrics;
     private final AccessLog accessLog;
+    /** What {@link #accessLog} was opened from: changing it takes a restart, so a reload does not change this. */
+    private final AccessLogConfig accessLogConfig;
     private final Upstreams upstreams;
     private final ProxyContext proxy;
     private final Map<String, ProxyListener> listeners;
@@ -66,6 +69,7 @@ public final class Balancer implements AutoCloseable {
         this.workerThreads = b.workerThreads;
         this.metrics = b.metrics;
         this.accessLog = b.accessLog;
+        this.accessLogConfig = b.config.accessLog();
         this.upstreams = b.upstreams;
         this.proxy = b.proxy;
         this.listeners = b.listeners;
@@ -208,7 +212,20 @@ public final class Balancer implements AutoCloseable {
      * the access log target) are listed in the report and on stderr. An invalid file changes nothing; the report
      * carries its field-path error.
      */
-    public ReloadReport reload() {
+    /**
+     * Opens the access log file again by its name (after logrotate moved it); SIGHUP and SIGUSR1 ask for it.
+     * Returns what it did, for the console.
+     */
+    public String reopenAccessLog() {
+        AccessLogConfig log = accessLogConfig;
+        if (log.target() != AccessLogConfig.Target.FILE) {
+            return "the access log is " + describe(log) + ", nothing to reopen";
+        }
+        accessLog.reopen();
+        return "reopening the access log " + log.file();
+    }
+
+        public ReloadReport reload() {
         if (configFile == null) {
             return ReloadReport.rejected("no configuration file to reload");
         }
@@ -288,7 +305,7 @@ public final class Balancer implements AutoCloseable {
         }
     }
 
-    private static String describe(com.foobar.balancer.config.AccessLogConfig a) {
+    private static String describe(AccessLogConfig a) {
         return a.file() != null ? a.file().toString() : a.target().name().toLowerCase(java.util.Locale.ROOT);
     }
 

@@ -30,6 +30,7 @@ public final class Main {
             "  --help          print this text",
             "",
             "While running: SIGHUP or a change to FILE reloads pools, servers, weights and routes;",
+            "SIGHUP and SIGUSR1 reopen an access_log file (logrotate: move it, then kill -USR1);",
             "SIGTERM stops accepting and lets requests in flight finish (up to "
                     + Balancer.DEFAULT_GRACE.toSeconds() + "s).");
 
@@ -138,12 +139,14 @@ public final class Main {
             System.out.flush();
         }, "balancer-shutdown"));
         Signals.onHangup(() -> {
+            balancer.reopenAccessLog();
             ReloadReport report = balancer.reload();
             if (report.rejected()) {
                 return;
             }
             System.out.println("reload (SIGHUP): " + report.toString().replace("\n", "; "));
         }, err);
+        Signals.onUser1(() -> System.out.println("SIGUSR1: " + balancer.reopenAccessLog()), err);
         out.print(balancer.startupTable());
         out.flush();
         try {

@@ -145,4 +145,36 @@ class MainTest {
             }
         }
     }
+
+    @Test
+    void sigusr1ReopensTheAccessLogThatLogrotateMovedAway() throws Exception {
+        Path log = dir.resolve("access.log");
+        Path rotated = dir.resolve("access.log.1");
+        try (TestBackend backend = TestBackend.start("web-1")) {
+            Path f = config(BalancerYaml.create().accessLog(log.toString()).defaultPool("web")
+                    .pool("web", null, backend).build());
+            ForkedBalancer p = ForkedBalancer.start(List.of("-Xmx64m"), "--config", f.toString());
+            try {
+                InetSocketAddress a = p.awaitListener("public", Duration.ofSeconds(30));
+                HttpClient client = HttpClient.newHttpClient();
+                URI first = URI.create("http://127.0.0.1:" + a.getPort() + "/first");
+                assertThat(client.send(HttpRequest.newBuilder(first).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/first"));
+                Files.move(log, rotated);
+
+                new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(p.stdout())
+                        .contains("SIGUSR1: reopening the access log " + log));
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log));
+                URI second = URI.create("http://127.0.0.1:" + a.getPort() + "/second");
+                client.send(HttpRequest.newBuilder(second).build(), HttpResponse.BodyHandlers.discarding());
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/second"));
+                assertThat(Files.readString(rotated)).contains("/first").doesNotContain("/second");
+                assertThat(p.isAlive()).isTrue();
+            } finally {
+                p.close();
+            }
+        }
+    }
 }

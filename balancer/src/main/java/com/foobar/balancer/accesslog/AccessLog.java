@@ -4,8 +4,7 @@ import com.foobar.balancer.config.AccessLogConfig;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
 
 /**
  * Where proxied requests are recorded, one line each. {@link #log} is called on event loops and never blocks: lines
@@ -44,6 +43,14 @@ public interface AccessLog extends AutoCloseable {
     /** Lines lost because the writer fell behind. */
     long dropped();
 
+    /**
+     * Opens the log file again by its name, after a rotation (logrotate moved it away): what was written is flushed to
+     * the old file, the next lines go to the new one. The writer thread does it, so this returns at once. No-op for
+     * stdout.
+     */
+    default void reopen() {
+    }
+
     @Override
     void close();
 
@@ -59,12 +66,15 @@ public interface AccessLog extends AutoCloseable {
             case STDOUT:
                 return new AsyncAccessLogWriter(System.out, false, AsyncAccessLogWriter.DEFAULT_QUEUE_CAPACITY);
             case FILE:
-                OutputStream out = Files.newOutputStream(config.file(), StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-                return new AsyncAccessLogWriter(out, true, AsyncAccessLogWriter.DEFAULT_QUEUE_CAPACITY);
+                return AsyncAccessLogWriter.toFile(config.file(), AsyncAccessLogWriter.DEFAULT_QUEUE_CAPACITY);
             default:
                 throw new IllegalArgumentException("unknown access log target " + config.target());
         }
+    }
+
+    /** An access log appending to {@code file}, which {@link #reopen} opens again by its name. */
+    static AccessLog toFile(Path file, int queueCapacity) throws IOException {
+        return AsyncAccessLogWriter.toFile(file, queueCapacity);
     }
 
     /** An access log writing to {@code out}; the stream is closed with the log when {@code ownsStream}. */

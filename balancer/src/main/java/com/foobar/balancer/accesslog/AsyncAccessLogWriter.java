@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,19 +31,48 @@ final class AsyncAccessLogWriter implements AccessLog {
             .withZone(ZoneOffset.UTC);
 
     private final BlockingQueue<AccessLogEntry> queue;
-    private final Writer out;
+    /** The writer thread's alone once it runs. */
+    private Writer out;
     private final boolean ownsStream;
+    /** The file {@link #reopen} opens again; null for a stream (stdout). */
+    private final Path file;
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile boolean closed;
+    private volatile boolean reopenAsked;
 
     AsyncAccessLogWriter(OutputStream stream, boolean ownsStream, int capacity) {
+        this(stream, ownsStream, null, capacity);
+    }
+
+    private AsyncAccessLogWriter(OutputStream stream, boolean ownsStream, Path file, int capacity) {
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024);
+        this.out = writer(stream);
         this.ownsStream = ownsStream;
+        this.file = file;
         this.writer = new Thread(this::drain, "balancer-access-log");
         writer.setDaemon(true);
         writer.start();
+    }
+
+    static AsyncAccessLogWriter toFile(Path file, int capacity) throws IOException {
+        return new AsyncAccessLogWriter(append(file), true, file, capacity);
+    }
+
+    private static OutputStream append(Path file) throws IOException {
+        return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+    }
+
+    private static Writer writer(OutputStream stream) {
+        return new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024);
+    }
+
+    @Override
+    public void reopen() {
+        if (file != null) {
+            reopenAsked = true;
+        }
     }
 
     @Override
@@ -61,6 +93,10 @@ final class AsyncAccessLogWriter implements AccessLog {
         boolean failed = false;
         try {
             while (true) {
+                if (reopenAsked) {
+                    reopenAsked = false;
+                    failed = !reopenFile() && failed;
+                }
                 AccessLogEntry first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closed) {
@@ -102,6 +138,29 @@ final class AsyncAccessLogWriter implements AccessLog {
         } catch (IOException ignored) {
             // nothing left to report to
         }
+    }
+
+    /**
+     * What was written is flushed to the old file as it closes; lines still queued go to the new one. The new file is
+     * opened before the old one is closed, so a file that cannot be opened leaves the log where it was. True when done.
+     */
+    private boolean reopenFile() {
+        Writer next;
+        try {
+            next = writer(append(file));
+        } catch (IOException e) {
+            System.err.println("access log: cannot reopen " + file + ", still writing to the file open before: "
+                    + e.getMessage());
+            return false;
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the old file's last lines are lost with it; the new one takes the next
+            System.err.println("access log: closing the old " + file + " failed: " + e.getMessage());
+        }
+        out = next;
+        return true;
     }
 
     /**
