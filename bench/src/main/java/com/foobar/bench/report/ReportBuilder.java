@@ -116,6 +116,7 @@ public final class ReportBuilder {
                 if (targetRuns.stream().anyMatch(r -> r.cpu() != null)) {
                     ObjectNode cpu = n.putObject("cpu_us_per_request");
                     CPU_PARTS.forEach((name, part) -> putNumber(cpu, name, cpuMedian(targetRuns, part)));
+                    putNumber(n, "cpus_busy", busyMedian(targetRuns));
                 }
             });
             ObjectNode ratios = s.putObject("ratios");
@@ -271,11 +272,13 @@ public final class ReportBuilder {
         md.append("\n## CPU per request\n\n")
                 .append("CPU time spent while each run lasted, divided by its requests: medians over the rounds, in ")
                 .append("microseconds. `proxy` is the proxy's own processes (user + kernel), `backends` both ")
-                .append("backends, `rest` wrk and the kernel work charged to no process, `machine` all of it. When ")
-                .append("the load keeps every CPU busy, req/s is about CPUs / `machine`, so a proxy's throughput ")
-                .append("is decided by its share of that.\n\n")
-                .append("| Scenario | Target | proxy | proxy user | proxy kernel | backends | rest | machine | steal |\n")
-                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("backends, `rest` wrk and the kernel work charged to no process, `machine` all of it. ")
+                .append("`CPUs busy` is the machine's CPU time over the run's wall time: req/s is CPUs busy / ")
+                .append("`machine`, so a proxy wins either by costing less per request or by leaving fewer CPUs ")
+                .append("idle (a proxy that makes wrk and the backends wait leaves them idle).\n\n")
+                .append("| Scenario | Target | proxy | proxy user | proxy kernel | backends | rest | machine | steal ")
+                .append("| CPUs busy |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String scenario : orderedScenarios()) {
             Map<String, List<WrkRun>> byTarget = runs.get(scenario);
             for (String target : orderedTargets(byTarget.keySet())) {
@@ -285,7 +288,7 @@ public final class ReportBuilder {
                 }
                 md.append("| ").append(scenario).append(" | ").append(label(target));
                 CPU_PARTS.values().forEach(part -> md.append(" | ").append(fmt(cpuMedian(targetRuns, part), 1)));
-                md.append(" |\n");
+                md.append(" | ").append(fmt(busyMedian(targetRuns), 2)).append(" |\n");
             }
         }
         String budget = cpuBudget("small-keepalive", NGINX, 1.2);
@@ -319,11 +322,17 @@ public final class ReportBuilder {
         }
         double machineBudget = peerMachine / factor;
         double proxyBudget = machineBudget - oursAround;
-        return "- " + scenario + ", " + fmtRatio(factor) + " " + label(peer) + "'s req/s: the machine may spend at most "
-                + fmt(peerMachine, 1) + " / " + fmt(factor, 1) + " = " + fmt(machineBudget, 1) + " µs per request. "
-                + "The backends and the rest took " + fmt(oursAround, 1) + " µs of it under our balancer, which "
-                + "leaves our balancer " + fmt(proxyBudget, 1) + " µs; it spent " + fmt(oursProxy, 1) + " µs ("
-                + label(peer) + " itself " + fmt(peerProxy, 1) + " µs).";
+        return "- " + scenario + ", " + fmtRatio(factor) + " " + label(peer) + "'s req/s with the CPUs as busy as "
+                + label(peer) + " kept them: the machine may spend at most " + fmt(peerMachine, 1) + " / "
+                + fmt(factor, 1) + " = " + fmt(machineBudget, 1) + " µs per request. The backends and the rest took "
+                + fmt(oursAround, 1) + " µs of it under our balancer, which leaves our balancer "
+                + fmt(proxyBudget, 1) + " µs; it spent " + fmt(oursProxy, 1) + " µs (" + label(peer) + " itself "
+                + fmt(peerProxy, 1) + " µs). CPUs busy: ours " + fmt(busyMedian(ours), 2) + ", " + label(peer) + " "
+                + fmt(busyMedian(other), 2) + "; keeping more of them busy makes up for a higher cost per request.";
+    }
+
+    private static double busyMedian(List<WrkRun> runs) {
+        return Stats.median(runs.stream().map(WrkRun::cpusBusy).filter(v -> !Double.isNaN(v)).toList());
     }
 
     private static double cpuMedian(List<WrkRun> runs, ToDoubleFunction<CpuUse> part) {

@@ -31,6 +31,11 @@ public record WrkRun(String scenario, String target, int round, int connections,
                 CpuUse.fromJson(line.get("cpu")));
     }
 
+    /** CPUs the whole machine kept busy during the run (2.0 on a saturated two-CPU machine); NaN without figures. */
+    public double cpusBusy() {
+        return cpu == null || durationUs == 0 ? Double.NaN : cpu.machineUs() / durationUs;
+    }
+
     /** CPU microseconds per request of one part, from {@code part}; NaN when this run has no CPU figures. */
     public double cpuPerRequestUs(ToDoubleFunction<CpuUse> part) {
         return cpu == null || requests == 0 ? Double.NaN : part.applyAsDouble(cpu) / requests;

@@ -114,11 +114,13 @@ class ReportBuilderTest {
 
         // 1.2x nginx: the machine may spend 50 / 1.2 = 41.7 us; backends and rest took 26 under ours: 15.7 left.
         assertThat(builder.markdown())
-                .contains("| small-keepalive | **ours** | 31.0 | 21.0 | 10.0 | 16.0 | 10.0 | 57.0 | 0.0 |")
-                .contains("| small-keepalive | direct | n/a | n/a | n/a | 9.0 | 11.0 | 20.0 | 0.0 |")
-                .contains("1.20x nginx's req/s: the machine may spend at most 50.0 / 1.2 = 41.7 µs per request. "
-                        + "The backends and the rest took 26.0 µs of it under our balancer, which leaves our "
-                        + "balancer 15.7 µs; it spent 31.0 µs (nginx itself 24.0 µs).");
+                .contains("| small-keepalive | **ours** | 31.0 | 21.0 | 10.0 | 16.0 | 10.0 | 57.0 | 0.0 | 0.57 |")
+                .contains("| small-keepalive | direct | n/a | n/a | n/a | 9.0 | 11.0 | 20.0 | 0.0 | 0.20 |")
+                .contains("1.20x nginx's req/s with the CPUs as busy as nginx kept them: the machine may spend at "
+                        + "most 50.0 / 1.2 = 41.7 µs per request. The backends and the rest took 26.0 µs of it under "
+                        + "our balancer, which leaves our balancer 15.7 µs; it spent 31.0 µs (nginx itself 24.0 µs). "
+                        + "CPUs busy: ours 0.57, nginx 0.50;");
+        assertThat(targets.path("balancer").path("cpus_busy").asDouble()).isEqualTo(0.57);
     }
 
     @Test
