@@ -1,5 +1,6 @@
 package com.foobar.balancer.firewall;
 
+import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.config.AdminConfig;
 import com.foobar.balancer.config.FirewallConfig;
 import com.foobar.balancer.metrics.BalancerMetrics;
@@ -21,14 +22,21 @@ public final class Firewall {
     private final String listener;
     private final FirewallConfig config;
     private final BalancerMetrics metrics;
+    private final AccessLog log;
     private final ConnectionsPerIp perIp;
     private final TokenBuckets buckets;
     private final ForwardedHeadersHandler forwarded;
 
     public Firewall(String listener, FirewallConfig config, BalancerMetrics metrics) {
+        this(listener, config, metrics, AccessLog.OFF);
+    }
+
+    /** With {@code log}, the requests the rate limit answers 429 are written to the access log. */
+    public Firewall(String listener, FirewallConfig config, BalancerMetrics metrics, AccessLog log) {
         this.listener = listener;
         this.config = config;
         this.metrics = metrics;
+        this.log = log;
         this.perIp = config.maxConnectionsPerIp() == FirewallConfig.UNLIMITED ? null
                 : new ConnectionsPerIp(config.maxConnectionsPerIp());
         this.buckets = config.rateLimit() == null ? null : new TokenBuckets(config.rateLimit(), System::nanoTime);
@@ -53,7 +61,7 @@ public final class Firewall {
     public void installRequestGuards(ChannelPipeline pipeline, String codecName) {
         pipeline.addAfter(codecName, FORWARDED_HEADERS, forwarded);
         if (buckets != null) {
-            pipeline.addAfter(codecName, RATE_LIMIT, new RateLimitHandler(buckets, metrics, listener));
+            pipeline.addAfter(codecName, RATE_LIMIT, new RateLimitHandler(buckets, metrics, log, listener));
         }
     }
 

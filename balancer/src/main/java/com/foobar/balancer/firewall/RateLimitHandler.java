@@ -1,5 +1,7 @@
 package com.foobar.balancer.firewall;
 
+import com.foobar.balancer.accesslog.AccessLog;
+import com.foobar.balancer.accesslog.AccessLogEntry;
 import com.foobar.balancer.http.ErrorReplies;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,12 +24,14 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
     private final TokenBuckets buckets;
     private final BalancerMetrics metrics;
+    private final AccessLog log;
     private final String listener;
     private boolean refusing;
 
-    RateLimitHandler(TokenBuckets buckets, BalancerMetrics metrics, String listener) {
+    RateLimitHandler(TokenBuckets buckets, BalancerMetrics metrics, AccessLog log, String listener) {
         this.buckets = buckets;
         this.metrics = metrics;
+        this.log = log;
         this.listener = listener;
     }
 
@@ -37,17 +41,21 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof HttpRequest req) {
             InetAddress client = ConnectionRefusingHandler.client(ctx);
             long waitNanos = client == null ? 0 : buckets.tryTake(client);
             if (waitNanos > 0) {
                 refusing = true;
-                ReferenceCountUtil.release(msg);
                 metrics.rateLimited(listener);
                 long seconds = Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
                 FullHttpResponse r = ErrorReplies.response(HttpResponseStatus.TOO_MANY_REQUESTS,
                         "rate limit exceeded for " + client.getHostAddress() + "; retry in " + seconds + " s");
                 r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
+                if (log.enabled()) {
+                    log.log(AccessLogEntry.answeredByBalancer(ctx.channel(), listener, req.method().name(), req.uri(),
+                            HttpResponseStatus.TOO_MANY_REQUESTS.code(), r.content().readableBytes()));
+                }
+                ReferenceCountUtil.release(msg); // after the log line took the method and target from it
                 ErrorReplies.sendAndClose(ctx, r);
                 return;
             }

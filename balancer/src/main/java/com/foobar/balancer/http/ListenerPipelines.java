@@ -1,5 +1,7 @@
 package com.foobar.balancer.http;
 
+import com.foobar.balancer.accesslog.AccessLog;
+import com.foobar.balancer.accesslog.AccessLogEntry;
 import com.foobar.balancer.config.BalancerConfig;
 import com.foobar.balancer.config.ClientTimeouts;
 import com.foobar.balancer.config.HttpLimitsConfig;
@@ -64,6 +66,12 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
      * @throws com.foobar.balancer.tls.TlsSetupException when a certificate cannot be read or made
      */
     public static ListenerPipelines create(BalancerConfig config, BalancerMetrics metrics, PrintStream out) {
+        return create(config, metrics, AccessLog.OFF, out);
+    }
+
+    /** As {@link #create(BalancerConfig, BalancerMetrics, PrintStream)}, and refused requests go to {@code log}. */
+    public static ListenerPipelines create(BalancerConfig config, BalancerMetrics metrics, AccessLog log,
+            PrintStream out) {
         Map<String, Guards> m = new HashMap<>();
         try {
             for (ListenerConfig lc : config.listeners()) {
@@ -88,11 +96,17 @@ public final class ListenerPipelines implements ClientPipelineConfigurer, AutoCl
                     }
                 }
                 String name = lc.name();
-                m.put(name, new Guards(lc, new Firewall(name, lc.firewall(), metrics), tls,
+                m.put(name, new Guards(lc, new Firewall(name, lc.firewall(), metrics, log), tls,
                         lc.hsts() == null ? null : new HstsHandler(lc.hsts()),
                         lc.redirectToHttps() == ListenerConfig.NO_REDIRECT ? null
                                 : new RedirectToHttpsHandler(lc.redirectToHttps()),
-                        status -> metrics.requestRejected(name, status)));
+                        (ctx, method, uri, status, bytes) -> {
+                            metrics.requestRejected(name, status);
+                            if (log.enabled()) {
+                                log.log(AccessLogEntry.answeredByBalancer(ctx.channel(), name, method, uri, status,
+                                        bytes));
+                            }
+                        }));
             }
         } catch (RuntimeException e) {
             m.values().forEach(g -> {

@@ -1,5 +1,6 @@
 package com.foobar.balancer.http;
 
+import com.foobar.balancer.accesslog.AccessLogEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -90,7 +91,11 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
     private boolean pastRequestLine;
     private boolean lineEmpty = true;
     private boolean refusing;
+    /** The request line, kept when it came over several reads, or when the header section goes on in a later read. */
     private final StringBuilder requestLine = new StringBuilder(64);
+    /** Where the request line judged in place lies in the current read; -1 when not in it. */
+    private int lineFrom = -1;
+    private int lineTo;
     private String problem;
     /** Beyond this the codec answers 414 itself; no need to keep more of the line. */
     private static final int MAX_KEPT = 64 * 1024;
@@ -116,10 +121,13 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
         }
         if (inHeaders && msg instanceof ByteBuf buf && folded(buf)) {
             refusing = true;
+            String[] line = requestLineText(buf).split(" ", 3);
             ReferenceCountUtil.release(msg);
-            rejections.rejected(HttpResponseStatus.BAD_REQUEST.code());
             // This handler sits in front of the HTTP codec, so the answer is written as raw bytes.
             String reason = problem + "\n";
+            rejections.rejected(ctx, line.length == 3 ? line[0] : AccessLogEntry.NONE,
+                    line.length == 3 ? line[1] : AccessLogEntry.NONE, HttpResponseStatus.BAD_REQUEST.code(),
+                    reason.length());
             byte[] response = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
                     + "Content-Length: " + reason.length() + "\r\nConnection: close\r\n\r\n" + reason)
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -130,12 +138,30 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
+    /** The header section goes on in the next read: the request line judged in place is copied for the log. */
+    private void keepRequestLine(ByteBuf buf) {
+        if (lineFrom >= 0 && requestLine.length() == 0) {
+            requestLine.append(buf.toString(lineFrom, lineTo - lineFrom, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        lineFrom = -1;
+    }
+
+    /** The refused request's line, for the access log; empty when its start was never seen. */
+    private String requestLineText(ByteBuf buf) {
+        if (requestLine.length() > 0) {
+            return requestLine.toString();
+        }
+        return lineFrom >= 0 ? buf.toString(lineFrom, lineTo - lineFrom, java.nio.charset.StandardCharsets.ISO_8859_1)
+                : "";
+    }
+
     /**
      * Scans one read's bytes of the header section line by line: Netty's SWAR search finds each line feed, so only
      * the first bytes of a line and the request line are looked at one by one. Carriage returns are ignored
      * wherever they are, as the decoder does.
      */
     private boolean folded(ByteBuf buf) {
+        lineFrom = -1;
         int i = buf.readerIndex();
         int end = buf.writerIndex();
         while (i < end && inHeaders) {
@@ -159,6 +185,8 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
                         if (problem != null) {
                             return true;
                         }
+                        lineFrom = first;
+                        lineTo = cr < 0 ? lineEnd : cr;
                         pastRequestLine = true;
                         atLineStart = true;
                         lineEmpty = true;
@@ -178,6 +206,7 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
                 lineEmpty = false;
             }
             if (lf < 0) {
+                keepRequestLine(buf);
                 return false;
             }
             if (!pastRequestLine && !lineEmpty) {
@@ -194,6 +223,9 @@ final class ObsFoldDetector extends ChannelInboundHandlerAdapter {
             atLineStart = true;
             lineEmpty = true;
             i = lf + 1;
+        }
+        if (inHeaders) {
+            keepRequestLine(buf);
         }
         return false;
     }

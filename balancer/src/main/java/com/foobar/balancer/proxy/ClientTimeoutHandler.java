@@ -51,7 +51,10 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
     /** Told each time a client timeout closes a connection, with the phase. */
     interface TimeoutListener {
-        void timedOut(String phase);
+        /**
+         * @param answered the body bytes of the 408 sent before the close, or -1 when the connection was only closed
+         */
+        void timedOut(ChannelHandlerContext ctx, String phase, long answered);
     }
 
     ClientTimeoutHandler(long headerNanos, long idleNanos, long sendNanos, byte[] requestTimeoutResponse,
@@ -141,12 +144,22 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
             return;
         }
         if (state == State.READING_HEAD && !tlsHandshakePending(ctx)) {
-            timedOut.timedOut(HEADER);
+            timedOut.timedOut(ctx, HEADER, requestTimeoutBodyBytes());
             ctx.writeAndFlush(Unpooled.wrappedBuffer(requestTimeout)).addListener(ChannelFutureListener.CLOSE);
         } else {
-            timedOut.timedOut(state == State.IDLE ? IDLE : HEADER);
+            timedOut.timedOut(ctx, state == State.IDLE ? IDLE : HEADER, -1);
             ctx.close();
         }
+    }
+
+    /** The 408's body: what follows the blank line of the raw response. */
+    private long requestTimeoutBodyBytes() {
+        for (int i = 3; i < requestTimeout.length; i++) {
+            if (requestTimeout[i] == '\n' && requestTimeout[i - 1] == '\r' && requestTimeout[i - 2] == '\n') {
+                return requestTimeout.length - i - 1;
+            }
+        }
+        return 0;
     }
 
     @Override
@@ -185,7 +198,7 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
             sendTimer = ctx.executor().schedule(() -> watchSend(ctx), left, TimeUnit.NANOSECONDS);
             return;
         }
-        timedOut.timedOut(SEND);
+        timedOut.timedOut(ctx, SEND, -1);
         ctx.close();
     }
 

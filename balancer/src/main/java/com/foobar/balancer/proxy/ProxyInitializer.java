@@ -1,5 +1,6 @@
 package com.foobar.balancer.proxy;
 
+import com.foobar.balancer.accesslog.AccessLogEntry;
 import com.foobar.balancer.config.ClientTimeouts;
 import com.foobar.balancer.config.ListenerConfig;
 import io.netty.channel.Channel;
@@ -47,7 +48,14 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
         this.listener = listener;
         this.config = config;
         this.configurer = configurer;
-        this.timedOut = phase -> proxy.metrics().clientTimedOut(listener.name(), phase);
+        this.timedOut = (ctx, phase, answered) -> {
+            proxy.metrics().clientTimedOut(listener.name(), phase);
+            // A 408 is an answer, so it is logged as HAProxy logs its own; the other timeouts end a connection only.
+            if (answered >= 0 && proxy.accessLog().enabled()) {
+                proxy.accessLog().log(AccessLogEntry.answeredByBalancer(ctx.channel(), listener.name(),
+                        AccessLogEntry.NONE, AccessLogEntry.NONE, 408, answered));
+            }
+        };
     }
 
     static HttpDecoderConfig decoderConfig() {

@@ -20,7 +20,7 @@ class ObsFoldDetectorTest {
     /** Feeds {@code request} in two reads split at {@code at}; returns the statuses refused (empty when passed). */
     private static List<Integer> feedSplit(String request, int at) {
         List<Integer> refused = new ArrayList<>();
-        EmbeddedChannel ch = new EmbeddedChannel(new ObsFoldDetector(refused::add));
+        EmbeddedChannel ch = new EmbeddedChannel(new ObsFoldDetector((ctx, method, uri, status, bytes) -> refused.add(status)));
         byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
         ch.writeInbound(Unpooled.wrappedBuffer(bytes, 0, at));
         if (refused.isEmpty()) {
@@ -50,6 +50,22 @@ class ObsFoldDetectorTest {
     void refusesObsFoldWhereverTheReadsSplitIt() {
         for (int at = 0; at <= FOLDED.length(); at++) {
             assertThat(feedSplit(FOLDED, at)).as("split at %d", at).containsExactly(400);
+        }
+    }
+
+    @Test
+    void namesTheRefusedRequestLineForTheAccessLogWhereverTheReadsSplitIt() {
+        for (int at = 0; at <= FOLDED.length(); at++) {
+            List<String> refused = new ArrayList<>();
+            EmbeddedChannel ch = new EmbeddedChannel(new ObsFoldDetector(
+                    (ctx, method, uri, status, bytes) -> refused.add(method + " " + uri + " " + status)));
+            byte[] bytes = FOLDED.getBytes(StandardCharsets.US_ASCII);
+            ch.writeInbound(Unpooled.wrappedBuffer(bytes, 0, at));
+            if (refused.isEmpty()) {
+                ch.writeInbound(Unpooled.wrappedBuffer(bytes, at, bytes.length - at));
+            }
+            assertThat(refused).as("split at %d", at).containsExactly("GET /a 400");
+            ch.finishAndReleaseAll();
         }
     }
 
