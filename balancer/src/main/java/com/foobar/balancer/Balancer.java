@@ -207,12 +207,6 @@ public final class Balancer implements AutoCloseable {
     }
 
     /**
-     * Reloads the configuration file: pools, servers, weights, routes and client timeouts change in place and no
-     * connection is dropped. Changes that need a restart (listener binds, listeners added or removed, the admin bind,
-     * the access log target) are listed in the report and on stderr. An invalid file changes nothing; the report
-     * carries its field-path error.
-     */
-    /**
      * Opens the access log file again by its name (after logrotate moved it); SIGHUP and SIGUSR1 ask for it.
      * Returns what it did, for the console.
      */
@@ -225,7 +219,13 @@ public final class Balancer implements AutoCloseable {
         return "reopening the access log " + log.file();
     }
 
-        public ReloadReport reload() {
+    /**
+     * Reloads the configuration file: pools, servers, weights, routes and client timeouts change in place and no
+     * connection is dropped. Changes that need a restart (listener binds, listeners added or removed, the admin bind,
+     * the access log target) are listed in the report and on stderr. An invalid file changes nothing; the report
+     * carries its field-path error.
+     */
+    public ReloadReport reload() {
         if (configFile == null) {
             return ReloadReport.rejected("no configuration file to reload");
         }

@@ -66,7 +66,7 @@ public interface AccessLog extends AutoCloseable {
             case STDOUT:
                 return new AsyncAccessLogWriter(System.out, false, AsyncAccessLogWriter.DEFAULT_QUEUE_CAPACITY);
             case FILE:
-                return AsyncAccessLogWriter.toFile(config.file(), AsyncAccessLogWriter.DEFAULT_QUEUE_CAPACITY);
+                return toFile(config.file(), AsyncAccessLogWriter.DEFAULT_QUEUE_CAPACITY);
             default:
                 throw new IllegalArgumentException("unknown access log target " + config.target());
         }

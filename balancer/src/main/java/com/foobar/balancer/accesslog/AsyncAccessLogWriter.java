@@ -95,7 +95,9 @@ final class AsyncAccessLogWriter implements AccessLog {
             while (true) {
                 if (reopenAsked) {
                     reopenAsked = false;
-                    failed = !reopenFile() && failed;
+                    if (reopenFile()) {
+                        failed = false; // a new file: lines may be written again
+                    }
                 }
                 AccessLogEntry first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
