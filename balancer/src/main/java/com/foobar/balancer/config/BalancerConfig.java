@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /** The whole balancer configuration, validated by {@link ConfigLoader}. Pools keep their declaration order. */
 public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, AdminConfig admin,
-        ClientTimeouts clientTimeouts, AccessLogConfig accessLog, Path dataDir) {
+        ClientTimeouts clientTimeouts, AccessLogConfig accessLog, Path dataDir, DnsConfig dns) {
 
     /** Where generated state lives (the {@code tls.auto} CA and certificates), relative to the working directory. */
     public static final Path DEFAULT_DATA_DIR = Path.of("data", "balancer");
@@ -19,6 +19,11 @@ public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolCon
         this(listeners, pools, admin, clientTimeouts, accessLog, DEFAULT_DATA_DIR);
     }
 
+    public BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, AdminConfig admin,
+            ClientTimeouts clientTimeouts, AccessLogConfig accessLog, Path dataDir) {
+        this(listeners, pools, admin, clientTimeouts, accessLog, dataDir, DnsConfig.DEFAULT);
+    }
+
     public BalancerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         listeners = List.copyOf(listeners);
@@ -26,6 +31,7 @@ public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolCon
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(clientTimeouts, "clientTimeouts");
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(dns, "dns");
     }
 
     /** The listener of that name, or null. */

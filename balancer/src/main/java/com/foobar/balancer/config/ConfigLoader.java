@@ -277,10 +277,14 @@ public final class ConfigLoader {
     /** One walk over one document. */
     private static final class Walker {
         private static final int MAX_RETRIES = 10;
+        private static final Duration MAX_DNS_TIMEOUT = Duration.ofSeconds(30);
 
         BalancerConfig config(Node root) throws ConfigException {
-            root.only("listeners", "pools", "admin", "client_timeouts", "access_log", "data_dir", "trusted_proxies");
-            Map<String, PoolConfig> pools = pools(root.require("pools"));
+            root.only("listeners", "pools", "admin", "client_timeouts", "access_log", "data_dir", "trusted_proxies",
+                    "dns");
+            // First: each pool's resolve_interval is checked against the DNS floor.
+            DnsConfig dns = root.has("dns") ? dns(root.get("dns").object()) : DnsConfig.DEFAULT;
+            Map<String, PoolConfig> pools = pools(root.require("pools"), dns);
             List<Cidr> trusted = root.has("trusted_proxies") ? root.get("trusted_proxies").cidrs() : List.of();
             List<ListenerConfig> listeners = listeners(root.require("listeners"), pools, trusted);
             Path dataDir = BalancerConfig.DEFAULT_DATA_DIR;
@@ -299,10 +303,59 @@ public final class ConfigLoader {
             root.noOtherKeys();
             checkBindsDistinct(listeners, admin);
             checkRedirects(listeners);
-            return new BalancerConfig(listeners, pools, admin, timeouts, accessLog, dataDir);
+            return new BalancerConfig(listeners, pools, admin, timeouts, accessLog, dataDir, dns);
         }
 
-        private Map<String, PoolConfig> pools(Node node) throws ConfigException {
+        private DnsConfig dns(Node n) throws ConfigException {
+            n.only("nameservers", "min_ttl", "timeout");
+            List<HostPort> nameservers = new ArrayList<>();
+            if (n.has("nameservers")) {
+                Node list = n.get("nameservers");
+                for (Node item : list.json.isTextual() ? List.of(list) : list.list()) {
+                    nameservers.add(nameserver(item));
+                }
+                if (nameservers.isEmpty()) {
+                    throw new ConfigException(list.path, "must list at least one name server (leave it out to use"
+                            + " the system's, from /etc/resolv.conf)");
+                }
+            }
+            Duration minTtl = n.has("min_ttl") ? n.get("min_ttl").duration(DnsConfig.MIN_MIN_TTL) : DnsConfig.DEFAULT_MIN_TTL;
+            Duration timeout = DnsConfig.DEFAULT_TIMEOUT;
+            if (n.has("timeout")) {
+                Node t = n.get("timeout");
+                timeout = t.duration(Duration.ofMillis(10));
+                if (timeout.compareTo(MAX_DNS_TIMEOUT) > 0) {
+                    throw new ConfigException(t.path, quote(t.json) + " is longer than the maximum "
+                            + Durations.format(MAX_DNS_TIMEOUT));
+                }
+            }
+            n.noOtherKeys();
+            return new DnsConfig(nameservers, minTtl, timeout);
+        }
+
+        /** {@code 10.0.0.2}, {@code 10.0.0.2:5353}, {@code ::1} or {@code [::1]:5353}; port 53 when none is given. */
+        private HostPort nameserver(Node n) throws ConfigException {
+            String t = n.nonEmptyText();
+            HostPort hp = new HostPort(t, DnsConfig.DEFAULT_PORT);
+            if (!hp.isIpLiteral()) {
+                try {
+                    hp = HostPort.parse(t.indexOf(':') < 0 ? t + ":" + DnsConfig.DEFAULT_PORT : t);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(n.path, '"' + t + "\" is not a name server address like 10.0.0.2 or"
+                            + " 10.0.0.2:53");
+                }
+                if (!hp.isIpLiteral()) {
+                    throw new ConfigException(n.path, '"' + t + "\" is not an IP address (a name server cannot be"
+                            + " found by name)");
+                }
+                if (hp.port() == 0) {
+                    throw new ConfigException(n.path, '"' + t + "\" needs a port in 1-65535");
+                }
+            }
+            return hp;
+        }
+
+        private Map<String, PoolConfig> pools(Node node, DnsConfig dns) throws ConfigException {
             node.object();
             if (node.json.isEmpty()) {
                 throw new ConfigException(node.path, "must define at least one pool");
@@ -314,14 +367,14 @@ public final class ConfigLoader {
             for (String name : ordered) {
                 Node pool = node.get(name);
                 checkName(pool.path, name, "pool name");
-                pools.put(name, pool(name, pool.object()));
+                pools.put(name, pool(name, pool.object(), dns));
             }
             return pools;
         }
 
-        private PoolConfig pool(String name, Node n) throws ConfigException {
+        private PoolConfig pool(String name, Node n, DnsConfig dns) throws ConfigException {
             n.only("algorithm", "hash_key", "servers", "health_check", "outlier_detection", "slow_start", "retries",
-                    "connect_timeout", "response_timeout", "keepalive", "proxy_headers");
+                    "connect_timeout", "response_timeout", "keepalive", "proxy_headers", "resolve_interval");
             String algorithm = PoolConfig.DEFAULT_ALGORITHM;
             if (n.has("algorithm")) {
                 Node a = n.get("algorithm");
@@ -353,9 +406,21 @@ public final class ConfigLoader {
             KeepAliveConfig keepAlive = n.has("keepalive") ? keepAlive(n.get("keepalive").object()) : KeepAliveConfig.DEFAULT;
             ProxyHeadersConfig headers = n.has("proxy_headers")
                     ? proxyHeaders(n.get("proxy_headers").object()) : ProxyHeadersConfig.DEFAULT;
+            Duration resolveInterval = PoolConfig.DEFAULT_RESOLVE_INTERVAL;
+            if (n.has("resolve_interval")) {
+                Node r = n.get("resolve_interval");
+                resolveInterval = r.duration(Duration.ZERO);
+                // The floor is the soonest a name is asked again; an interval under it could never be kept.
+                if (!resolveInterval.isZero() && resolveInterval.compareTo(dns.minTtl()) < 0) {
+                    throw new ConfigException(r.path, quote(r.json) + " is shorter than dns.min_ttl ("
+                            + Durations.format(dns.minTtl()) + "); lower dns.min_ttl or use 0s to resolve once");
+                }
+            } else if (resolveInterval.compareTo(dns.minTtl()) < 0) {
+                resolveInterval = dns.minTtl(); // a floor raised above the default interval raises the interval too
+            }
             n.noOtherKeys();
             return new PoolConfig(name, algorithm, hashKey, servers, health, outlier, slowStart, retries, connect,
-                    response, keepAlive, headers);
+                    response, keepAlive, headers, resolveInterval);
         }
 
         private List<ServerConfig> servers(Node node) throws ConfigException {

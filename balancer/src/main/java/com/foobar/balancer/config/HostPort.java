@@ -1,5 +1,8 @@
 package com.foobar.balancer.config;
 
+import io.netty.util.NetUtil;
+
+import java.net.InetAddress;
 import java.util.Objects;
 
 /**
@@ -65,6 +68,16 @@ public record HostPort(String host, int port) {
             throw new IllegalArgumentException('"' + text + "\" has a port out of range 0-65535");
         }
         return new HostPort(host, port);
+    }
+
+    /** Whether the host is an IPv4 or IPv6 literal rather than a name that DNS has to answer for. */
+    public boolean isIpLiteral() {
+        return NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host);
+    }
+
+    /** The host as an address when it is an IP literal (no lookup is ever made), else null. */
+    public InetAddress ipLiteral() {
+        return isIpLiteral() ? NetUtil.createInetAddressFromIpAddressString(host) : null;
     }
 
     private static IllegalArgumentException notHostPort(String text) {

@@ -7,18 +7,28 @@ import java.util.Objects;
 /**
  * A pool of upstream servers and how to balance, check and talk to them. {@code hashKey} (nullable) is used by
  * consistent-hash only: {@code header:NAME | cookie:NAME | path | source-ip}. {@code healthCheck} null means no active
- * checks.
+ * checks. {@code resolveInterval} is the longest a server name's answer is used before DNS is asked again (nginx's
+ * {@code resolve valid=}, Envoy's {@code dns_refresh_rate}); zero resolves once.
  */
 public record PoolConfig(String name, String algorithm, String hashKey, List<ServerConfig> servers,
         HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection, Duration slowStart, int retries,
         Duration connectTimeout, Duration responseTimeout, KeepAliveConfig keepAlive,
-        ProxyHeadersConfig proxyHeaders) {
+        ProxyHeadersConfig proxyHeaders, Duration resolveInterval) {
     public static final String DEFAULT_ALGORITHM = "round-robin";
     public static final String DEFAULT_HASH_KEY = "source-ip";
     public static final Duration DEFAULT_SLOW_START = Duration.ZERO;
     public static final int DEFAULT_RETRIES = 2;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RESOLVE_INTERVAL = Duration.ofSeconds(5);
+
+    public PoolConfig(String name, String algorithm, String hashKey, List<ServerConfig> servers,
+            HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection, Duration slowStart, int retries,
+            Duration connectTimeout, Duration responseTimeout, KeepAliveConfig keepAlive,
+            ProxyHeadersConfig proxyHeaders) {
+        this(name, algorithm, hashKey, servers, healthCheck, outlierDetection, slowStart, retries, connectTimeout,
+                responseTimeout, keepAlive, proxyHeaders, DEFAULT_RESOLVE_INTERVAL);
+    }
 
     public PoolConfig {
         Objects.requireNonNull(name, "name");
@@ -30,6 +40,7 @@ public record PoolConfig(String name, String algorithm, String hashKey, List<Ser
         Objects.requireNonNull(responseTimeout, "responseTimeout");
         Objects.requireNonNull(keepAlive, "keepAlive");
         Objects.requireNonNull(proxyHeaders, "proxyHeaders");
+        Objects.requireNonNull(resolveInterval, "resolveInterval");
     }
 
     /** The server of that name, or null. */

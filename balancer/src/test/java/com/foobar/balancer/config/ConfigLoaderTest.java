@@ -208,15 +208,15 @@ class ConfigLoaderTest {
                         "listeners[0].bind: \"8080\" is not host:port"),
                 Arguments.of("a misspelt required key is named as unknown, not as missing",
                         BASE.replace("pools:", "pool:"),
-                        "pool: is not a known key (known here: access_log, admin, client_timeouts, data_dir, listeners, pools, trusted_proxies)"),
+                        "pool: is not a known key (known here: access_log, admin, client_timeouts, data_dir, dns, listeners, pools, trusted_proxies)"),
                 Arguments.of("an unknown top-level key",
                         BASE + "frontends: []\n",
-                        "frontends: is not a known key (known here: access_log, admin, client_timeouts, data_dir, listeners, pools, trusted_proxies)"),
+                        "frontends: is not a known key (known here: access_log, admin, client_timeouts, data_dir, dns, listeners, pools, trusted_proxies)"),
                 Arguments.of("an unknown pool key (a typo)",
                         BASE + "    retry: 3\n",
                         "pools.web.retry: is not a known key (known here: algorithm, connect_timeout, hash_key, "
-                                + "health_check, keepalive, outlier_detection, proxy_headers, response_timeout, retries, "
-                                + "servers, slow_start)"),
+                                + "health_check, keepalive, outlier_detection, proxy_headers, resolve_interval, "
+                                + "response_timeout, retries, servers, slow_start)"),
                 Arguments.of("an unknown server key",
                         BASE.replace("address: 127.0.0.1:8082", "address: 127.0.0.1:8082, wieght: 2"),
                         "pools.web.servers[1].wieght: is not a known key (known here: address, backup, name, weight)"),
