@@ -9,6 +9,7 @@ import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.config.PoolConfig;
 import com.foobar.balancer.config.ServerConfig;
+import com.foobar.balancer.discovery.ResolvedAddress;
 import com.foobar.balancer.http.ListenerPipelines;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.proxy.ListenerBindException;
@@ -20,6 +21,7 @@ import com.foobar.balancer.upstream.UpstreamPool;
 import com.foobar.balancer.upstream.UpstreamServer;
 import com.foobar.balancer.upstream.Upstreams;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.NetUtil;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -337,12 +339,24 @@ public final class Balancer implements AutoCloseable {
             PoolConfig pc = pool.config();
             for (UpstreamServer s : pool.servers()) {
                 ServerConfig sc = s.config();
-                rows.add(new String[] {pool.name(), pc.algorithm(), s.name(), s.address().toString(),
+                rows.add(new String[] {pool.name(), pc.algorithm(), s.name(), addressColumn(s),
                         Integer.toString(sc.weight()), s.backup() ? "backup" : "primary", s.stateName()});
             }
         }
         table(sb, rows);
         return sb.toString();
+    }
+
+    /** {@code 127.0.0.1:8081}; a name with what it resolved to: {@code web-1:8080 (172.18.0.3)}. */
+    private static String addressColumn(UpstreamServer s) {
+        ResolvedAddress r = s.resolved();
+        if (r.status() == ResolvedAddress.Status.STATIC) {
+            return s.address().toString();
+        }
+        if (r.address() == null) {
+            return s.address() + " (" + r.status().json() + (r.problem() == null ? "" : ": " + r.problem()) + ")";
+        }
+        return s.address() + " (" + NetUtil.toAddressString(r.address().getAddress()) + ")";
     }
 
     private static String hostPort(InetSocketAddress a) {

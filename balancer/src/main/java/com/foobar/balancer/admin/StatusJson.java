@@ -3,6 +3,7 @@ package com.foobar.balancer.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.foobar.balancer.discovery.ResolvedAddress;
 import com.foobar.balancer.upstream.UpstreamPool;
 import com.foobar.balancer.upstream.UpstreamServer;
 import com.foobar.balancer.upstream.Upstreams;
@@ -34,6 +35,11 @@ final class StatusJson {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("name", s.name());
         o.put("address", s.address().toString());
+        // Where the server is now: a host name is re-resolved and may move; null while it never resolved.
+        ResolvedAddress r = s.resolved();
+        o.put("resolved_address", r.address() == null ? null : r.addressText());
+        o.put("resolution", r.status().json());
+        o.put("resolution_error", r.problem());
         o.put("state", s.state().json());
         o.put("backup", s.backup());
         o.put("weight", s.weight());

@@ -12,8 +12,12 @@ public interface HealthCheckTarget {
 
     HostPort address();
 
-    /** Resolved once; the checker connects here. */
+    /** Where the checker connects now (a re-resolved name may move); null while the name never resolved. */
     InetSocketAddress socketAddress();
+
+    /** A check could not connect (refused or timed out): a re-resolved name is asked again soon. */
+    default void connectFailed() {
+    }
 
     /** Whether the checks currently consider the server healthy. */
     boolean healthy();

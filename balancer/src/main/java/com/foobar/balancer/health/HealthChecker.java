@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,6 +161,13 @@ public final class HealthChecker implements AutoCloseable {
             if (cancelled) {
                 return;
             }
+            InetSocketAddress to = target.socketAddress();
+            if (to == null) {
+                // A name that has not resolved yet: nothing to check, and no verdict. The server is down anyway while
+                // it has no address, and its first real check is still its first (init-state up).
+                next = loop.schedule(this::run, config.interval().toNanos(), TimeUnit.NANOSECONDS);
+                return;
+            }
             Attempt attempt = new Attempt();
             Bootstrap b = new Bootstrap()
                     .group(loop)
@@ -172,13 +180,14 @@ public final class HealthChecker implements AutoCloseable {
                             ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(attempt));
                         }
                     });
-            ChannelFuture cf = b.connect(target.socketAddress());
+            ChannelFuture cf = b.connect(to);
             channel = cf.channel();
             attempt.timeout = loop.schedule(() -> attempt.fail("no answer within " + Durations.format(config.timeout())),
                     config.timeout().toNanos(), TimeUnit.NANOSECONDS);
             cf.addListener(f -> {
                 if (!f.isSuccess()) {
                     Throwable c = f.cause();
+                    target.connectFailed();
                     attempt.fail(c instanceof ConnectTimeoutException ? "connect timed out"
                             : c instanceof ConnectException ? "connection refused" : "connect failed: " + c.getMessage());
                     return;

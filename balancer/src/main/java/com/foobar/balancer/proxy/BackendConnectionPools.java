@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Idle keep-alive connections to upstream servers, kept per event loop so a client and its upstream connection always
  * share a thread and the pools need no locks. Each server's idle list is bounded by {@code keepalive.max_idle} and
  * used LIFO (warm connections first); a sweep closes connections idle longer than {@code keepalive.idle_timeout}.
+ * A connection to an address the server's name no longer resolves to is never reused: {@link #acquire} closes it when
+ * it comes up, and the sweep closes the rest within a second of the move.
  */
 final class BackendConnectionPools {
 
@@ -101,7 +103,7 @@ final class BackendConnectionPools {
             while ((c = idle.connections.pollFirst()) != null) {
                 size--;
                 c.pooled(false);
-                if (c.channel().isActive() && now - c.idleSince() < maxIdle) {
+                if (c.channel().isActive() && now - c.idleSince() < maxIdle && !c.toOldAddress()) {
                     return c;
                 }
                 c.channel().close();
@@ -152,6 +154,16 @@ final class BackendConnectionPools {
                     size--;
                     oldest.pooled(false);
                     oldest.channel().close();
+                }
+                // The server's name moved: its idle connections to the old address go (requests on busy ones finish).
+                for (Iterator<BackendHandler> c = idle.connections.iterator(); c.hasNext(); ) {
+                    BackendHandler h = c.next();
+                    if (h.toOldAddress()) {
+                        c.remove();
+                        size--;
+                        h.pooled(false);
+                        h.channel().close();
+                    }
                 }
                 // Servers removed by a reload leave their pools here; drop them once empty.
                 if (idle.connections.isEmpty() && e.getKey().removed()) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private final BackendConnectionPools pools;
     private final UpstreamServer server;
+    /** The server's address when this connection was opened: the very instance, so identity tells a move. */
+    private final InetSocketAddress address;
     private Channel channel;
     private ProxyExchange exchange;
     private boolean pooled;
@@ -25,9 +28,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> watchdog;
     private long watchdogAt;
 
-    BackendHandler(BackendConnectionPools pools, UpstreamServer server) {
+    BackendHandler(BackendConnectionPools pools, UpstreamServer server, InetSocketAddress address) {
         this.pools = pools;
         this.server = server;
+        this.address = address;
+    }
+
+    /** Whether the server's name has since moved to another address: then the connection is not reused. */
+    boolean toOldAddress() {
+        return address != server.socketAddress();
     }
 
     Channel channel() {

@@ -41,6 +41,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -290,6 +291,9 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
             bind(pooled, now);
             return;
         }
+        // The one read of the server's current address (a re-resolved name may move); selection only picks servers
+        // that have one, and a server never loses its address once it has one.
+        InetSocketAddress to = s.socketAddress();
         Bootstrap b = new Bootstrap()
                 .group(clientChannel.eventLoop())
                 .channel(proxy.transport().channelType())
@@ -298,12 +302,15 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis()))
-                .handler(new BackendInitializer(proxy.connections(), s));
-        ChannelFuture f = b.connect(s.socketAddress());
+                .handler(new BackendInitializer(proxy.connections(), s, to));
+        ChannelFuture f = b.connect(to);
         f.addListener((ChannelFutureListener) future -> onConnected(future, s));
     }
 
     private void onConnected(ChannelFuture f, UpstreamServer s) {
+        if (!f.isSuccess()) {
+            s.connectFailed(); // a server named by DNS may have moved: ask again soon
+        }
         if (f.isSuccess()) {
             Channel ch = f.channel();
             String poolLabel = s.poolName();

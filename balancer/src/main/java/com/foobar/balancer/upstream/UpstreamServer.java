@@ -3,12 +3,16 @@ package com.foobar.balancer.upstream;
 import com.foobar.balancer.config.HostPort;
 import com.foobar.balancer.config.OutlierDetectionConfig;
 import com.foobar.balancer.config.ServerConfig;
+import com.foobar.balancer.discovery.NameWatch;
+import com.foobar.balancer.discovery.ResolveTarget;
+import com.foobar.balancer.discovery.ResolvedAddress;
 import com.foobar.balancer.health.HealthCheckTarget;
 import com.foobar.balancer.lb.Endpoint;
 import com.foobar.balancer.metrics.ServerGaugeSource;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -17,8 +21,13 @@ import java.util.function.LongSupplier;
  * The runtime state of one upstream server: health verdict, operator drain, outlier ejection, slow-start ramp, and
  * the load figures the algorithms read (in-flight, peak-EWMA latency). Every read on the request path is a volatile
  * read or an atomic; nothing here blocks an event loop.
+ *
+ * <p>Its configured address stays; where it connects may move: a server named by a host name is re-resolved by the
+ * {@link com.foobar.balancer.discovery.NameRefresher}, which hands each outcome to {@link #resolved(ResolvedAddress)}.
+ * A move changes nothing else (health, drain, ejection, counters and metrics are the server's, not its address's).
+ * A name that has never resolved leaves the server without an address, and so {@code down}.
  */
-public final class UpstreamServer implements Endpoint, HealthCheckTarget, ServerGaugeSource {
+public final class UpstreamServer implements Endpoint, HealthCheckTarget, ServerGaugeSource, ResolveTarget {
     /** A returning server gets at least this share of its weight, so weighted algorithms never divide by zero. */
     static final double MIN_SLOW_START_FRACTION = 0.01;
     /** How fast the peak-EWMA forgets (Finagle's default decay time). */
@@ -29,9 +38,12 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
     private final UpstreamPool pool;
     private final String name;
     private final HostPort address;
-    private final InetSocketAddress socketAddress;
     private final LongSupplier clock;
     private volatile ServerConfig config;
+    /** Where to connect now, and how the name stands. The request path reads it once per connect. */
+    private volatile ResolvedAddress resolved;
+    /** The re-resolution of the name; null for an IP literal (or when nothing resolves names, in tests). */
+    private volatile NameWatch nameWatch;
 
     private volatile boolean healthy = true;
     private volatile boolean draining;
@@ -56,7 +68,8 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         this.pool = pool;
         this.name = config.name();
         this.address = config.address();
-        this.socketAddress = new InetSocketAddress(address.host(), address.port());
+        // An IP literal is the address; a name has none until the refresher's first answer (never a blocking lookup).
+        this.resolved = ResolvedAddress.initial(address);
         this.clock = clock;
         this.config = config;
         long now = clock.getAsLong();
@@ -84,9 +97,63 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         return address;
     }
 
+    /** Where to connect now: the IP literal, or the name's current address; null while the name never resolved. */
     @Override
     public InetSocketAddress socketAddress() {
-        return socketAddress;
+        return resolved.address();
+    }
+
+    @Override
+    public ResolvedAddress resolved() {
+        return resolved;
+    }
+
+    /**
+     * Takes the outcome of a query for the server's name (on the resolver's event loop) and logs what changed, once
+     * per change of condition: the first address, a new address, a name that stopped resolving (the address is kept)
+     * or never did (the server takes no requests), a name that resolves again. Connections already open to an old
+     * address finish their requests; idle pooled ones are closed by the proxy, which compares addresses.
+     */
+    @Override
+    public void resolved(ResolvedAddress next) {
+        ResolvedAddress prev = resolved;
+        if (next == prev) {
+            return;
+        }
+        resolved = next;
+        InetSocketAddress was = prev.address();
+        InetSocketAddress now = next.address();
+        if (now != null && now != was) {
+            ServerEvents.log(pool.name(), name, was == null
+                    ? "address resolved: " + address + " is " + next.addressText()
+                    : "address changed: " + address + " " + ResolvedAddress.text(was) + " -> " + next.addressText());
+        } else if (next.problem() != null
+                && (prev.status() != next.status() || !Objects.equals(prev.problem(), next.problem()))) {
+            ServerEvents.log(pool.name(), name, now != null
+                    ? "address kept: " + address.host() + " does not resolve (" + next.problem() + "); still using "
+                            + next.addressText() + " and asking again"
+                    : "has no address: " + address.host() + " does not resolve (" + next.problem()
+                            + "); it takes no requests until it does");
+        } else if (prev.status() == ResolvedAddress.Status.HELD && next.status() == ResolvedAddress.Status.RESOLVED) {
+            ServerEvents.log(pool.name(), name, "address confirmed: " + address.host() + " resolves again to "
+                    + next.addressText());
+        }
+    }
+
+    /**
+     * A connect to the server failed (refused or timed out): when its name is re-resolved, it is asked again soon,
+     * as the server may have come back elsewhere. Cheap and safe from any event loop.
+     */
+    @Override
+    public void connectFailed() {
+        NameWatch w = nameWatch;
+        if (w != null) {
+            w.connectFailed();
+        }
+    }
+
+    void nameWatch(NameWatch watch) {
+        this.nameWatch = watch;
     }
 
     public ServerConfig config() {
@@ -106,7 +173,7 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         if (draining || removed) {
             return ServerState.DRAINING;
         }
-        if (!healthy) {
+        if (!healthy || resolved.address() == null) {
             return ServerState.DOWN;
         }
         if (ejected) {

@@ -1,9 +1,11 @@
 package com.foobar.balancer.upstream;
 
 import com.foobar.balancer.config.BalancerConfig;
+import com.foobar.balancer.config.DnsConfig;
 import com.foobar.balancer.config.Durations;
 import com.foobar.balancer.config.PoolConfig;
 import com.foobar.balancer.config.ServerConfig;
+import com.foobar.balancer.discovery.NameRefresher;
 import com.foobar.balancer.health.HealthChecker;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import io.netty.channel.EventLoopGroup;
@@ -18,13 +20,15 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * All pools at run time, and the active health checks that watch their servers. {@link #apply} reloads a new
- * configuration in place: servers that stay (same pool, name and address) keep their health, drain, ejection and load
- * state; servers that leave drain; pools and servers that arrive start up.
+ * All pools at run time, the active health checks that watch their servers, and the re-resolution of server names.
+ * {@link #apply} reloads a new configuration in place: servers that stay (same pool, name and address) keep their
+ * health, drain, ejection and load state and their resolved address; servers that leave drain; pools and servers that
+ * arrive start up.
  */
 public final class Upstreams implements AutoCloseable {
     private final BalancerMetrics metrics;
     private final HealthChecker healthChecker;
+    private final NameRefresher names;
     private final LongSupplier clock;
     private volatile Map<String, UpstreamPool> pools;
     private BalancerConfig config; // guarded by this
@@ -38,11 +42,20 @@ public final class Upstreams implements AutoCloseable {
             m.put(pc.name(), new UpstreamPool(pc, metrics, clock));
         }
         this.pools = Collections.unmodifiableMap(m);
+        this.names = group == null ? null : NameRefresher.start(group, cfg.dns());
+        // As when names were resolved at load: the start waits (briefly) for the first answers, so the servers have
+        // their addresses before traffic and the first health checks come.
+        List<UpstreamServer> all = new ArrayList<>();
+        m.values().forEach(p -> all.addAll(p.servers()));
+        awaitFirstAnswers(watchNames(all), cfg.dns());
         this.healthChecker = group == null ? null : new HealthChecker(group, metrics);
         syncHealthChecks(List.of());
     }
 
-    /** Builds the pools and starts active health checks on {@code group} (null: no active checks, for tests). */
+    /**
+     * Builds the pools, starts re-resolving server names and active health checks on {@code group} (null: neither,
+     * for tests; a server named by a host name then never gets an address).
+     */
     public static Upstreams start(BalancerConfig cfg, BalancerMetrics metrics, EventLoopGroup group) {
         return new Upstreams(cfg, metrics, group, System::nanoTime);
     }
@@ -72,18 +85,30 @@ public final class Upstreams implements AutoCloseable {
         List<String> applied = new ArrayList<>();
         List<String> restart = new ArrayList<>();
         List<UpstreamServer> gone = new ArrayList<>();
+        List<UpstreamServer> arriving = new ArrayList<>();
+        List<Runnable> installs = new ArrayList<>();
         Map<String, UpstreamPool> current = pools;
         Map<String, UpstreamPool> m = new LinkedHashMap<>();
         for (PoolConfig pc : next.pools().values()) {
             UpstreamPool existing = current.get(pc.name());
             if (existing == null) {
-                m.put(pc.name(), new UpstreamPool(pc, metrics, clock));
+                UpstreamPool added = new UpstreamPool(pc, metrics, clock);
+                arriving.addAll(added.servers());
+                m.put(pc.name(), added);
                 applied.add("pools." + pc.name() + ": added with " + pc.servers().size() + " server(s)");
             } else {
-                update(existing, pc, applied, gone);
+                installs.add(update(existing, pc, applied, gone, arriving));
                 m.put(pc.name(), existing);
             }
         }
+        describeDns(config.dns(), next.dns(), applied, restart);
+        // Arriving servers get their first answers before they join, so a reload that renames a server's host does
+        // not leave it without an address (down) for the moment of the query.
+        if (names != null) {
+            names.floor(next.dns().minTtl());
+        }
+        awaitFirstAnswers(watchNames(arriving), next.dns());
+        installs.forEach(Runnable::run);
         for (UpstreamPool old : current.values()) {
             if (!m.containsKey(old.name())) {
                 gone.addAll(old.servers());
@@ -98,11 +123,18 @@ public final class Upstreams implements AutoCloseable {
             s.markRemoved();
         }
         config = next;
+        unwatchNames(gone);
+        watchNames(allServers()); // a changed resolve_interval applies to the servers that stayed
         syncHealthChecks(gone);
         return new ReloadReport(applied, restart);
     }
 
-    private void update(UpstreamPool pool, PoolConfig pc, List<String> applied, List<UpstreamServer> gone) {
+    /**
+     * The server list {@code pc} gives {@code pool}, with its servers that stay; returns the swap that installs it.
+     * New servers are made (and listed in {@code arriving}) but join only when the swap runs.
+     */
+    private Runnable update(UpstreamPool pool, PoolConfig pc, List<String> applied, List<UpstreamServer> gone,
+            List<UpstreamServer> arriving) {
         String at = "pools." + pool.name();
         PoolConfig old = pool.config();
         describeSettings(at, old, pc, applied);
@@ -127,7 +159,9 @@ public final class Upstreams implements AutoCloseable {
                 } else {
                     applied.add(at + ".servers." + sc.name() + ": added at " + sc.address());
                 }
-                servers.add(pool.newServer(sc, true));
+                UpstreamServer fresh = pool.newServer(sc, true);
+                arriving.add(fresh);
+                servers.add(fresh);
             }
         }
         for (UpstreamServer s : pool.servers()) {
@@ -137,7 +171,65 @@ public final class Upstreams implements AutoCloseable {
             }
         }
         // One swap: a request sees the old server list or the new one, never an empty one in between.
-        pool.install(pc, servers);
+        return () -> pool.install(pc, servers);
+    }
+
+    private List<UpstreamServer> allServers() {
+        List<UpstreamServer> all = new ArrayList<>();
+        for (UpstreamPool p : pools.values()) {
+            all.addAll(p.servers());
+        }
+        return all;
+    }
+
+    /** Re-resolves the names among {@code servers} with their pool's interval; returns the servers with a name. */
+    private List<UpstreamServer> watchNames(List<UpstreamServer> servers) {
+        List<UpstreamServer> named = new ArrayList<>();
+        if (names == null) {
+            return named;
+        }
+        for (UpstreamServer s : servers) {
+            if (!s.address().isIpLiteral()) {
+                s.nameWatch(names.watch(s, s.pool().config().resolveInterval()));
+                named.add(s);
+            }
+        }
+        return named;
+    }
+
+    private void unwatchNames(List<UpstreamServer> servers) {
+        if (names == null) {
+            return;
+        }
+        for (UpstreamServer s : servers) {
+            names.unwatch(s);
+            s.nameWatch(null);
+        }
+    }
+
+    /**
+     * Waits, on the starting or reloading thread (never an event loop), for the first answers about {@code servers}'
+     * names: up to twice the query timeout, then the servers still waiting start without an address (down) and get one
+     * when their answer comes.
+     */
+    private void awaitFirstAnswers(List<UpstreamServer> servers, DnsConfig dns) {
+        if (names == null || servers.isEmpty()) {
+            return;
+        }
+        try {
+            names.awaitFirstAnswers(servers, dns.timeout().multipliedBy(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void describeDns(DnsConfig a, DnsConfig b, List<String> applied, List<String> restart) {
+        if (!a.minTtl().equals(b.minTtl())) {
+            applied.add("dns.min_ttl: " + Durations.format(a.minTtl()) + " -> " + Durations.format(b.minTtl()));
+        }
+        if (!a.nameservers().equals(b.nameservers()) || !a.timeout().equals(b.timeout())) {
+            restart.add("dns: nameservers and timeout changes need a restart");
+        }
     }
 
     private static void describeSettings(String at, PoolConfig a, PoolConfig b, List<String> out) {
@@ -170,6 +262,10 @@ public final class Upstreams implements AutoCloseable {
         if (!a.keepAlive().equals(b.keepAlive())) {
             out.add(at + ".keepalive: changed");
         }
+        if (!a.resolveInterval().equals(b.resolveInterval())) {
+            out.add(at + ".resolve_interval: " + Durations.format(a.resolveInterval()) + " -> "
+                    + Durations.format(b.resolveInterval()));
+        }
     }
 
     private void syncHealthChecks(List<UpstreamServer> gone) {
@@ -193,11 +289,17 @@ public final class Upstreams implements AutoCloseable {
         }
     }
 
-    /** Stops the health checks. Pools keep answering {@link UpstreamPool#select} for requests still in flight. */
+    /**
+     * Stops the health checks and the re-resolution (closing the DNS resolver). Pools keep answering
+     * {@link UpstreamPool#select} for requests still in flight, with the addresses they have.
+     */
     @Override
     public void close() {
         if (healthChecker != null) {
             healthChecker.close();
+        }
+        if (names != null) {
+            names.close();
         }
     }
 }

@@ -86,6 +86,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private final String name;
+    private final String host;
     private final EventLoopGroup group;
     private final Channel server;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -95,8 +96,9 @@ public final class TestBackend implements AutoCloseable {
     private volatile Mode mode = Mode.NORMAL;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private TestBackend(String name, int port) throws InterruptedException {
+    private TestBackend(String name, String host, int port) throws InterruptedException {
         this.name = name;
+        this.host = host;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("backend-" + name, true),
                 NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
@@ -111,17 +113,25 @@ public final class TestBackend implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new ChunkedWriteHandler(), new Handler());
                     }
                 });
-        this.server = b.bind("127.0.0.1", port).sync().channel();
+        this.server = b.bind(host, port).sync().channel();
     }
 
     /** Starts a backend on an ephemeral loopback port. */
     public static TestBackend start(String name) throws InterruptedException {
-        return new TestBackend(name, 0);
+        return new TestBackend(name, "127.0.0.1", 0);
     }
 
     /** Starts a backend on a given loopback port (to bring a killed server back). */
     public static TestBackend start(String name, int port) throws InterruptedException {
-        return new TestBackend(name, port);
+        return new TestBackend(name, "127.0.0.1", port);
+    }
+
+    /**
+     * Starts a backend on another loopback address (Linux answers on all of 127/8), e.g. {@code 127.0.0.2} and the
+     * port of a backend on {@code 127.0.0.1}: one server name that DNS moves between two machines.
+     */
+    public static TestBackend start(String name, String host, int port) throws InterruptedException {
+        return new TestBackend(name, host, port);
     }
 
     public String name() {
@@ -134,7 +144,12 @@ public final class TestBackend implements AutoCloseable {
 
     /** {@code 127.0.0.1:port}, as a balancer config wants it. */
     public String address() {
-        return "127.0.0.1:" + port();
+        return host + ":" + port();
+    }
+
+    /** The address it listens on, {@code 127.0.0.1} unless started elsewhere. */
+    public String host() {
+        return host;
     }
 
     public TestBackend mode(Mode mode) {
