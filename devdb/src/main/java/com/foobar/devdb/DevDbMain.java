@@ -16,7 +16,8 @@ public final class DevDbMain {
             "  --replica-port N     port of replica-1; repeat for replica-2... (default ephemeral)",
             "  --replicas N         number of replicas (default 1)",
             "  --data-dir DIR       keep data here between runs (default: throw-away)",
-            "  --engine E           mariadb | mysql | auto (default auto: env FOOBAR_DB, else Docker if present, else mariadb)",
+            "  --engine E           mariadb | mysql | auto (default auto: env FOOBAR_DB, else mysql where Docker has or can pull",
+            "                       mysql:8.4, else mariadb)",
             "  --database NAME      application database (default foobar)",
             "  --user NAME          application user (default foobar)",
             "  --password PW        application password (default foobar)");

@@ -19,7 +19,7 @@ import org.testcontainers.utility.DockerImageName;
 
 /** Primary and replicas as MySQL 8.4 containers on one Docker network; the replicas reach the primary by alias. */
 final class MySqlContainerCluster implements Cluster {
-    static final String IMAGE = "mysql:8.4";
+    static final String IMAGE = Engine.MYSQL_IMAGE;
     private static final int MYSQL_PORT = 3306;
 
     private final Network network;
@@ -32,26 +32,8 @@ final class MySqlContainerCluster implements Cluster {
         this.replicas = List.copyOf(replicas);
     }
 
-    static boolean dockerAvailable() {
-        // Asking Testcontainers where there is plainly no engine costs time and logs a wall of errors.
-        boolean hint = System.getenv("DOCKER_HOST") != null
-                || Files.exists(Path.of("/var/run/docker.sock"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
-        if (!hint) {
-            return false;
-        }
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
-    }
-
     static MySqlContainerCluster start(DevDbOptions options) {
-        if (!dockerAvailable()) {
-            throw new DevDbException("engine MYSQL_CONTAINER needs a Docker engine, and none answers (use FOOBAR_DB=mariadb)");
-        }
+        requireRunnable(IMAGE);
         Network network = Network.newNetwork();
         List<Node> all = new ArrayList<>();
         try {
@@ -73,6 +55,16 @@ final class MySqlContainerCluster implements Cluster {
             throw e;
         }
         return new MySqlContainerCluster(network, all.get(0), all.subList(1, all.size()));
+    }
+
+    /**
+     * Fails within seconds, in one line, where Testcontainers cannot start {@code image}: left to itself it would
+     * retry pulls for minutes before failing with a stack of causes.
+     */
+    static void requireRunnable(String image) {
+        DockerImages.unavailableReason(image).ifPresent(why -> {
+            throw new DevDbException("MySQL containers cannot start: " + why + " (use FOOBAR_DB=mariadb)");
+        });
     }
 
     private static Node node(String name, int serverId, boolean replica, int hostPort, Network network, DevDbOptions options) {

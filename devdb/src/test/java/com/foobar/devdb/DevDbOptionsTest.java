@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DevDbOptionsTest {
@@ -52,6 +53,15 @@ class DevDbOptionsTest {
         assertThat(Engine.EMBEDDED_MARIADB.resolve(Map.of("FOOBAR_DB", "mysql"))).isEqualTo(Engine.EMBEDDED_MARIADB);
         assertThatThrownBy(() -> Engine.AUTO.resolve(Map.of("FOOBAR_DB", "postgres")))
                 .hasMessage("FOOBAR_DB: \"postgres\" is not one of mysql, mariadb");
+    }
+
+    @Test
+    void autoPicksMySqlContainersOnlyWhenTheyCanRun() {
+        assertThat(Engine.AUTO.resolve(Map.of(), Optional::empty)).isEqualTo(Engine.MYSQL_CONTAINER);
+        assertThat(Engine.AUTO.resolve(Map.of(), () -> Optional.of("mysql:8.4 is not in the local Docker engine and cannot be pulled: no registry")))
+                .isEqualTo(Engine.EMBEDDED_MARIADB);
+        assertThat(Engine.AUTO.resolve(Map.of("FOOBAR_DB", "mysql"), () -> Optional.of("not asked")))
+                .isEqualTo(Engine.MYSQL_CONTAINER);
     }
 
     @Test
