@@ -1,7 +1,9 @@
 package com.foobar.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
@@ -44,10 +46,46 @@ final class ComposeFile {
 
     static ComposeFile parse(String yaml, Map<String, String> variables) {
         try {
-            return new ComposeFile(YAML.readTree(interpolate(yaml, variables)));
+            JsonNode root = YAML.readTree(interpolate(yaml, variables));
+            resolveExtends(root, variables);
+            return new ComposeFile(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Replaces each service's {@code extends: {file, service}} by the merge compose makes: the extended service
+     * (read from the file, relative to docker/, with the same variables) overlaid by the service's own keys; lists of
+     * volumes are joined, mappings merged key by key, anything else the service's own.
+     */
+    private static void resolveExtends(JsonNode root, Map<String, String> variables) {
+        root.path("services").fields().forEachRemaining(entry -> {
+            JsonNode ext = entry.getValue().path("extends");
+            if (ext.isMissingNode()) {
+                return;
+            }
+            String file = ext.path("file").asText();
+            String name = ext.path("service").asText();
+            JsonNode base = load(StackFiles.fromCompose(file), variables).root().path("services").path(name);
+            if (!base.isObject()) {
+                throw new IllegalArgumentException("service " + entry.getKey() + " extends " + name + " of " + file
+                        + ", which has no such service");
+            }
+            ObjectNode merged = ((ObjectNode) base).deepCopy();
+            entry.getValue().fields().forEachRemaining(own -> {
+                JsonNode inherited = merged.get(own.getKey());
+                if (own.getKey().equals("volumes") && inherited != null && inherited.isArray()) {
+                    ((ArrayNode) inherited).addAll((ArrayNode) own.getValue());
+                } else if (inherited != null && inherited.isObject() && own.getValue().isObject()) {
+                    ((ObjectNode) inherited).setAll((ObjectNode) own.getValue());
+                } else {
+                    merged.set(own.getKey(), own.getValue());
+                }
+            });
+            merged.remove("extends");
+            ((ObjectNode) root.path("services")).set(entry.getKey(), merged);
+        });
     }
 
     /** Replaces {@code ${VAR:-default}} by its default; a variable without one is an error here (no .env is used). */

@@ -142,19 +142,23 @@ class ComposeTopologyTest {
     }
 
     @Test
-    void usesTheOfficialMysql84ImageForBothNodes() {
+    void usesTheOfficialImageOfTheDatabaseFlavourForBothNodes() {
+        ComposeFile mariadb = ComposeFile.load(StackFiles.COMPOSE, Map.of("FOOBAR_DB_FLAVOR", "mariadb"));
         for (String db : MYSQL) {
-            assertThat(COMPOSE.service(db).path("image").asText()).as(db).isEqualTo("mysql:8.4");
+            assertThat(COMPOSE.service(db).path("image").asText()).as("%s by default", db).isEqualTo("mysql:8.4");
+            assertThat(mariadb.service(db).path("image").asText()).as("%s, mariadb flavour", db).isEqualTo("mariadb:11.4");
         }
     }
 
     @Test
     void ourServicesAreBuiltFromTheDockerfileTargets() {
         assertThat(COMPOSE.service("lb").path("build").path("target").asText()).isEqualTo("balancer");
-        for (String web : WEB) {
-            assertThat(COMPOSE.service(web).path("build").path("target").asText()).as(web).isEqualTo("webapp");
-        }
-        for (String service : List.of("lb", "web-1", "web-2")) {
+        assertThat(COMPOSE.service("web-1").path("build").path("target").asText()).isEqualTo("webapp");
+        // One builder per image tag: two services building foobar/webapp:latest race on Compose v2.
+        assertThat(COMPOSE.service("web-2").has("build")).as("web-2 builds nothing").isFalse();
+        assertThat(COMPOSE.service("web-2").path("image").asText())
+                .isEqualTo(COMPOSE.service("web-1").path("image").asText()).isEqualTo("foobar/webapp:latest");
+        for (String service : List.of("lb", "web-1")) {
             JsonNode build = COMPOSE.service(service).path("build");
             assertThat(StackFiles.fromCompose(build.path("context").asText())).as(service).isEqualTo(StackFiles.ROOT);
             assertThat(StackFiles.ROOT.resolve(build.path("dockerfile").asText()).normalize())
