@@ -49,8 +49,26 @@ class DockerfileContractTest {
         assertThat(StackFiles.read(StackFiles.ROOT.resolve("webapp/pom.xml")))
                 .contains("${project.build.directory}/webapp-slim.jar");
         assertThat(STAGES.get("build")).contains("balancer/target/balancer.jar").contains("webapp/target/webapp-slim.jar");
-        assertThat(STAGES.get("balancer")).contains("COPY --from=build /out/balancer.jar /app/balancer.jar");
-        assertThat(STAGES.get("webapp")).contains("COPY --from=build /out/webapp-slim.jar /app/webapp.jar");
+        assertThat(STAGES.get("balancer")).contains("COPY --from=jars /out/balancer.jar /app/balancer.jar");
+        assertThat(STAGES.get("webapp")).contains("COPY --from=jars /out/webapp-slim.jar /app/webapp.jar");
+    }
+
+    @Test
+    void takesTheJarsFromTheMavenStageByDefaultOrFromTheHostWithJarsHost() {
+        assertThat(StackFiles.read(StackFiles.DOCKERFILE)).contains("ARG JARS=build");
+        assertThat(STAGES.get("jars-build")).startsWith("FROM scratch AS jars-build").contains("COPY --from=build /out/ /out/");
+        assertThat(STAGES.get("jars-host")).startsWith("FROM scratch AS jars-host")
+                .contains("COPY balancer/target/balancer.jar webapp/target/webapp-slim.jar /out/");
+        assertThat(STAGES.get("jars")).startsWith("FROM jars-${JARS} AS jars");
+        // The context sends the two jars despite **/target/; the rest of target/ (webapp.jar is 200 MB) stays out.
+        assertThat(StackFiles.read(StackFiles.DOCKER.resolve("Dockerfile.dockerignore")).lines().toList())
+                .containsSubsequence("**/target/", "!balancer/target/balancer.jar", "!webapp/target/webapp-slim.jar");
+    }
+
+    @Test
+    void needsNoFrontendImageFromARegistry() {
+        // `# syntax=` makes BuildKit pull its Dockerfile frontend from Docker Hub before anything else.
+        assertThat(StackFiles.read(StackFiles.DOCKERFILE)).doesNotContainPattern("(?m)^#\\s*syntax\\s*=");
     }
 
     @Test
