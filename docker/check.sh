@@ -4,14 +4,14 @@
 #   promtool check config   the Prometheus configuration
 #   JSON parse              the Grafana dashboards and provisioning
 #   node --check            the k6 scripts
-#   sh -n / bash -n         the MySQL init and healthcheck scripts
+#   sh -n / bash -n         the database init and healthcheck scripts, the local stand-ins' scripts
 # Each validator is also shown a broken copy and must reject it, so that a validator that accepts anything cannot
 # pass for a check. Needs: docker-compose, promtool and node (Debian packages docker-compose, prometheus, nodejs).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 failures=0
-step() { printf '  %-60s' "$1"; }
+step() { printf '  %-66s' "$1"; }
 ok() { echo "ok"; }
 bad() { echo "FAILED"; [ -n "${1:-}" ] && sed 's/^/      /' <<<"$1"; failures=$((failures + 1)); }
 run() { local out; if out="$("$@" 2>&1)"; then ok; else bad "$out"; fi; }
@@ -26,6 +26,12 @@ echo "== docker/ static checks"
 
 step "compose: docker-compose config (docker/compose.yaml)"
 run docker-compose -f compose.yaml config -q
+for flavor in mysql mariadb; do
+  step "compose: FOOBAR_DB_FLAVOR=$flavor"
+  if out="$(FOOBAR_DB_FLAVOR=$flavor docker-compose -f compose.yaml config 2>&1)" && grep -q "image: $flavor:" <<<"$out"; then ok; else bad "$out"; fi
+done
+step "compose: compose.local.yaml overrides it (no-registry machines)"
+run env FOOBAR_DB_FLAVOR=mariadb docker-compose -f compose.yaml -f compose.local.yaml config -q
 step "compose: the load profile adds k6"
 if services="$(docker-compose -f compose.yaml --profile load config --services 2>&1)" && grep -qx k6 <<<"$services"; then ok; else bad "$services"; fi
 step "compose: FOOBAR_APP_NET moves subnet, fixed addresses, trust"
@@ -79,12 +85,12 @@ cp k6/package.json "$scratch/package.json"
 step "k6: node --check rejects a broken script"
 rejects node --check "$scratch/broken.js"
 
-for f in mysql/primary/*.sh mysql/replica/*.sh; do
-  step "mysql: bash -n $f"
+for f in db/*/primary/*.sh db/*/replica/*.sh local/mariadb/docker-entrypoint.sh local-images.sh; do
+  step "db: bash -n $f"
   run bash -n "$f"
 done
-step "mysql: sh -n mysql/healthcheck.sh"
-run sh -n mysql/healthcheck.sh
+step "db: sh -n db/healthcheck.sh"
+run sh -n db/healthcheck.sh
 
 if command -v hadolint >/dev/null 2>&1; then
   step "dockerfile: hadolint"
