@@ -20,10 +20,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code com.foobar.balancer.Main} in a JVM of its own (this test JVM's classpath), for what must be seen from the
  * outside: heap limits, exit codes, signals. Output lines are collected; the listener address is read off the startup
- * table.
+ * table. The child runs Netty's leak detector at this JVM's level ({@code paranoid} under Maven), and a {@code LEAK:}
+ * line in its output fails the test when the child is closed or has exited.
  */
 public final class ForkedBalancer implements AutoCloseable {
 
+    private static final String LEAK_LEVEL = "io.netty.leakDetection.level";
     private static final Pattern LISTENER_ROW = Pattern.compile("^\\s+(\\S+)\\s+(\\S+):(\\d+)\\s+https?://.*");
 
     private final Process process;
@@ -40,6 +42,10 @@ public final class ForkedBalancer implements AutoCloseable {
     public static ForkedBalancer start(List<String> jvmArgs, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        String leakLevel = System.getProperty(LEAK_LEVEL);
+        if (leakLevel != null && jvmArgs.stream().noneMatch(a -> a.startsWith("-D" + LEAK_LEVEL + "="))) {
+            cmd.add("-D" + LEAK_LEVEL + "=" + leakLevel);
+        }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -56,7 +62,17 @@ public final class ForkedBalancer implements AutoCloseable {
         }
         // Let the pumps drain what is left.
         await().atMost(Duration.ofSeconds(5)).until(() -> !pumpsRunning());
+        assertNoLeakReported();
         return process.exitValue();
+    }
+
+    /** Fails when the child's Netty reported a leak. */
+    private void assertNoLeakReported() {
+        List<String> leaks = stderr.stream().filter(l -> l.contains("LEAK:")).toList();
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("the forked balancer's Netty reported " + leaks.size() + " leak(s); the first: "
+                    + leaks.get(0) + "\n" + String.join("\n", stderr));
+        }
     }
 
     private final List<Thread> pumps = new ArrayList<>();
@@ -101,7 +117,7 @@ public final class ForkedBalancer implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** SIGTERM, then waits for a graceful exit. */
+    /** SIGTERM, then waits for a graceful exit; fails when the child reported a leak. */
     @Override
     public void close() {
         process.destroy();
@@ -109,10 +125,13 @@ public final class ForkedBalancer implements AutoCloseable {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+            await().atMost(Duration.ofSeconds(5)).until(() -> !pumpsRunning());
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+            return;
         }
+        assertNoLeakReported();
     }
 
     private void pump(java.io.InputStream in, ConcurrentLinkedQueue<String> sink, String name) {
