@@ -1,7 +1,6 @@
 package com.foobar.balancer.proxy;
 
 import com.foobar.balancer.config.KeepAliveConfig;
-import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.upstream.UpstreamServer;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -25,15 +24,6 @@ final class BackendConnectionPools {
     private static final long SWEEP_INTERVAL_MILLIS = 1_000;
 
     private final ConcurrentHashMap<EventLoop, LoopPools> loops = new ConcurrentHashMap<>();
-    private final BalancerMetrics metrics;
-
-    BackendConnectionPools(BalancerMetrics metrics) {
-        this.metrics = metrics;
-    }
-
-    BalancerMetrics metrics() {
-        return metrics;
-    }
 
     /**
      * An idle, open connection to {@code server} on {@code loop}, or null. Call on {@code loop}. {@code nowNanos} is
@@ -86,9 +76,11 @@ final class BackendConnectionPools {
 
     private static final class LoopPools {
         private final Map<UpstreamServer, Idle> byServer = new IdentityHashMap<>();
+        private final EventLoop loop;
         private volatile int size;
 
         LoopPools(EventLoop loop) {
+            this.loop = loop;
             loop.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
@@ -143,7 +135,7 @@ final class BackendConnectionPools {
         }
 
         private void sweep() {
-            long now = System.nanoTime();
+            long now = loop.ticker().nanoTime();
             for (Iterator<Map.Entry<UpstreamServer, Idle>> it = byServer.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<UpstreamServer, Idle> e = it.next();
                 Idle idle = e.getValue();

@@ -12,8 +12,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The proxy end of one upstream connection. While an exchange is attached it hands everything to it; while the
- * connection idles in the pool, any input or a close takes it out of service.
+ * The proxy end of one upstream connection. While an exchange is attached it hands everything to it (through
+ * {@link UpstreamEvents}); while the connection idles in the pool, any input or a close takes it out of service.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
@@ -22,7 +22,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     /** The server's address when this connection was opened: the very instance, so identity tells a move. */
     private final InetSocketAddress address;
     private Channel channel;
-    private ProxyExchange exchange;
+    private UpstreamEvents exchange;
     private boolean pooled;
     private long idleSince;
     private ScheduledFuture<?> watchdog;
@@ -47,7 +47,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         return server;
     }
 
-    void attach(ProxyExchange exchange) {
+    void attach(UpstreamEvents exchange) {
         this.exchange = exchange;
     }
 
@@ -56,13 +56,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Makes sure the attached exchange hears {@link ProxyExchange#onResponseTimer} no later than {@code delayNanos}
+     * Makes sure the attached exchange hears {@link UpstreamEvents#responseTimerFired} no later than {@code delayNanos}
      * from now. One timer serves every exchange the connection carries: it is scheduled only when none is pending
      * or the pending one would fire too late, and the exchange re-checks its own progress when it fires, so a busy
      * keep-alive connection costs one scheduled task per timeout period instead of one per request.
      */
     void watch(long delayNanos) {
-        long at = System.nanoTime() + delayNanos;
+        long at = channel.eventLoop().ticker().nanoTime() + delayNanos;
         if (watchdog != null) {
             if (at - watchdogAt >= 0) {
                 return;
@@ -75,9 +75,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private void onWatchdog() {
         watchdog = null;
-        ProxyExchange ex = exchange;
+        UpstreamEvents ex = exchange;
         if (ex != null) {
-            ex.onResponseTimer(this);
+            ex.responseTimerFired(this);
         }
     }
 
@@ -111,9 +111,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ProxyExchange ex = exchange;
+        UpstreamEvents ex = exchange;
         if (ex != null) {
-            ex.onBackendMessage(this, msg);
+            ex.upstreamMessage(this, msg);
         } else {
             // Bytes nobody asked for (after a response, or on an idle connection): the connection is out of sync.
             ReferenceCountUtil.release(msg);
@@ -123,26 +123,26 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ProxyExchange ex = exchange;
+        UpstreamEvents ex = exchange;
         if (ex != null) {
-            ex.onBackendReadComplete(this);
+            ex.upstreamReadComplete(this);
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ProxyExchange ex = exchange;
+        UpstreamEvents ex = exchange;
         if (ex != null) {
-            ex.onBackendWritabilityChanged(this);
+            ex.upstreamWritable(this);
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelWatchdog();
-        ProxyExchange ex = exchange;
+        UpstreamEvents ex = exchange;
         if (ex != null) {
-            ex.onBackendFailure(this, FailureKind.CONNECTION_RESET, "closed the connection");
+            ex.upstreamFailed(this, FailureKind.CONNECTION_RESET, "closed the connection");
         } else if (pooled) {
             pools.remove(this);
         }
@@ -150,9 +150,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ProxyExchange ex = exchange;
+        UpstreamEvents ex = exchange;
         if (ex != null) {
-            ex.onBackendFailure(this, FailureKind.CONNECTION_RESET, ProxyExchange.describe(cause));
+            ex.upstreamFailed(this, FailureKind.CONNECTION_RESET, UpstreamConnections.describe(cause));
         }
         ctx.close();
     }

@@ -1,5 +1,6 @@
 package com.foobar.balancer.proxy;
 
+import com.foobar.balancer.config.Durations;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -68,7 +69,7 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
     /** The raw 408 response, built once per listener: this handler sits below the codec and writes bytes. */
     static byte[] requestTimeoutResponse(java.time.Duration header) {
-        String body = "408 Request Timeout: request headers not received within " + ErrorResponses.format(header) + "\n";
+        String body = "408 Request Timeout: request headers not received within " + Durations.format(header) + "\n";
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         return ("HTTP/1.1 408 Request Timeout\r\n"
                 + "content-type: text/plain; charset=utf-8\r\n"

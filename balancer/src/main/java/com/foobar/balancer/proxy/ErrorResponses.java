@@ -9,8 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.time.Duration;
-
 /** The balancer's own responses: short plain text that says what went wrong, one line. */
 final class ErrorResponses {
 
@@ -35,14 +33,5 @@ final class ErrorResponses {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
-    }
-
-    /** {@code 1s}, {@code 500ms}: durations the way the configuration spells them. */
-    static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 1000 == 0) {
-            return (ms / 1000) + "s";
-        }
-        return ms + "ms";
     }
 }

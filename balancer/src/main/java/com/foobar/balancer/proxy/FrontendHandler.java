@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Ticker;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,6 +25,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ListenerState listener;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
+    /** The loop's clock: the exchanges read time from it, so their unit tests can move it. */
+    private Ticker ticker;
     /** The connection's client timeouts, told of each request directly; null on h2 streams. */
     private ClientTimeoutHandler timeouts;
     private ProxyExchange current;
@@ -74,6 +77,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.ticker = ctx.executor().ticker();
     }
 
     @Override
@@ -125,7 +129,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.onClientContent(msg);
         } else if (msg instanceof HttpRequest) {
-            current = new ProxyExchange(this, ctx, (HttpRequest) msg);
+            current = new ProxyExchange(this, ctx, (HttpRequest) msg, ticker);
             current.start();
         } else {
             // The end of a request already answered (an early error on a bodyless request).
@@ -223,7 +227,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and broken pipes are the client's business; anything else still ends only this connection.
         if (!(cause instanceof IOException)) {
-            ProxyExchange.LOG_UNEXPECTED.accept(cause);
+            System.err.println("balancer: unexpected " + cause.getClass().getName() + ": " + cause.getMessage());
         }
         ctx.close();
     }

@@ -1,5 +1,7 @@
 package com.foobar.balancer.proxy;
 
+import com.foobar.balancer.accesslog.AccessLogEntry;
+import com.foobar.balancer.config.ProxyHeadersConfig;
 import io.netty.handler.codec.DefaultHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -7,6 +9,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Header rules a proxy owes both hops: strip hop-by-hop headers, then add the forwarding headers. */
+/**
+ * Every header edit the proxy makes, in one place: a request on its way to a server ({@link #toUpstream}: origin-form
+ * target, hop-by-hop headers out, re-framing, the forwarding headers a pool asks for) and a response on its way back
+ * ({@link #toClient}: hop-by-hop headers out, the framing the client's connection needs, {@code Via}, the request id).
+ * The rules are RFC 9110 7.6 (hop-by-hop fields, {@code Via}) and RFC 9112 6-9 (framing, persistence).
+ */
 final class HeaderRewriter {
 
     /** Not a standard header name in Netty any more (deprecated there), but still sent by HTTP/1.0 clients. */
@@ -40,6 +51,96 @@ final class HeaderRewriter {
     static final HttpHeadersFactory HEADERS = headersFactory();
 
     private HeaderRewriter() {
+    }
+
+    /**
+     * Makes {@code head}'s request fit to send to a server: origin form (an absolute-form target's authority becomes
+     * the Host), no {@code Expect} (the balancer answers {@code 100 Continue} itself), no hop-by-hop headers,
+     * HTTP/1.1, and the forwarding headers {@code config} asks for.
+     *
+     * @return the request id forwarded, or {@link AccessLogEntry#NONE} when the pool sends none
+     */
+    static String toUpstream(RequestHead head, ProxyHeadersConfig config, String clientIp, String scheme,
+            String listenerPort) {
+        HttpRequest request = head.request();
+        HttpHeaders h = request.headers();
+        if (head.originTarget() != null) {
+            request.setUri(head.originTarget());
+            h.set(HttpHeaderNames.HOST, head.host());
+        }
+        if (head.expectation() == RequestHead.Expectation.CONTINUE) {
+            h.remove(HttpHeaderNames.EXPECT);
+        }
+        if (removeHopByHop(request)) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        String requestId = config.requestId() ? ensureRequestId(h) : AccessLogEntry.NONE;
+        if (config.forwardedFor()) {
+            appendForwardedFor(h, clientIp);
+        }
+        if (config.forwardedProto()) {
+            h.set(X_FORWARDED_PROTO, scheme);
+        }
+        if (config.forwardedHost() && head.host() != null) {
+            h.set(X_FORWARDED_HOST, head.host());
+        }
+        if (config.forwardedPort()) {
+            h.set(X_FORWARDED_PORT, listenerPort);
+        }
+        if (config.via()) {
+            appendVia(h, head.http10() ? "1.0" : "1.1");
+        }
+        return requestId;
+    }
+
+    /**
+     * Makes a server's response head fit for the client and decides what its framing leaves of both connections: a
+     * body the server delimits by closing is chunked for an HTTP/1.1 client (and ends an HTTP/1.0 client's connection),
+     * {@code Connection} says what happens to the client connection, {@code Via} and the request id are added.
+     *
+     * @param closeClient the client connection closes after this exchange whatever the response says (the client
+     *                    asked for it, or the balancer is draining)
+     */
+    static ResponseFraming toClient(HttpResponse r, RequestHead head, ProxyHeadersConfig config, String requestId,
+            boolean closeClient) {
+        int status = r.status().code();
+        boolean upstreamReusable = HttpUtil.isKeepAlive(r);
+        boolean bodyless = head.isHead() || status == 204 || status == 304;
+        boolean hasLength = HttpUtil.isContentLengthSet(r);
+        HttpHeaders h = r.headers();
+        boolean chunked = removeHopByHop(r);
+        boolean http10 = head.http10();
+        if (bodyless) {
+            if (chunked) {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        } else if (!hasLength) {
+            if (!chunked) {
+                // Delimited by the server closing: that connection cannot be reused.
+                upstreamReusable = false;
+            }
+            if (http10) {
+                closeClient = true;
+            } else {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (closeClient) {
+            if (!http10) {
+                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        if (config.via()) {
+            appendVia(h, r.protocolVersion().minorVersion() == 0 ? "1.0" : "1.1");
+        }
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (config.requestId() && !h.contains(X_REQUEST_ID)) {
+            h.set(X_REQUEST_ID, requestId);
+        }
+        return ResponseFraming.of(upstreamReusable, closeClient);
     }
 
     private static HttpHeadersFactory headersFactory() {

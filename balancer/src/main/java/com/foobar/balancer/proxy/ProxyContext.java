@@ -8,24 +8,31 @@ import com.foobar.balancer.upstream.Upstreams;
 
 import java.util.Objects;
 
-/** What every listener of one balancer shares: upstream state, metrics, the access log and the connection pools. */
+/** What every listener of one balancer shares: upstream state, metrics, the access log and the upstream connections. */
 public final class ProxyContext {
 
     private final Upstreams upstreams;
     private final BalancerMetrics metrics;
     private final AccessLog accessLog;
     private final Transport transport;
-    private final BackendConnectionPools connections;
+    private final UpstreamConnector connector;
     private volatile ClientTimeouts clientTimeouts;
 
     public ProxyContext(Upstreams upstreams, BalancerMetrics metrics, AccessLog accessLog, Transport transport,
             ClientTimeouts clientTimeouts) {
+        this(upstreams, metrics, accessLog, transport, clientTimeouts,
+                new UpstreamConnections(Objects.requireNonNull(transport, "transport"), metrics));
+    }
+
+    /** With connections made elsewhere: the exchange's unit tests hand it channels of their own. */
+    ProxyContext(Upstreams upstreams, BalancerMetrics metrics, AccessLog accessLog, Transport transport,
+            ClientTimeouts clientTimeouts, UpstreamConnector connector) {
         this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.clientTimeouts = Objects.requireNonNull(clientTimeouts, "clientTimeouts");
-        this.connections = new BackendConnectionPools(metrics);
+        this.connector = Objects.requireNonNull(connector, "connector");
     }
 
     public Upstreams upstreams() {
@@ -53,7 +60,7 @@ public final class ProxyContext {
         this.clientTimeouts = Objects.requireNonNull(timeouts, "timeouts");
     }
 
-    BackendConnectionPools connections() {
-        return connections;
+    UpstreamConnector connector() {
+        return connector;
     }
 }

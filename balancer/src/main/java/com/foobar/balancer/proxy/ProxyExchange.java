@@ -2,582 +2,415 @@ package com.foobar.balancer.proxy;
 
 import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.accesslog.AccessLogEntry;
+import com.foobar.balancer.config.Durations;
 import com.foobar.balancer.config.ProxyHeadersConfig;
-import com.foobar.balancer.lb.RequestContext;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.upstream.FailureKind;
 import com.foobar.balancer.upstream.UpstreamPool;
 import com.foobar.balancer.upstream.UpstreamServer;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.RecvByteBufAllocator;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Ticker;
 
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
- * One request from head to the end of its response, including its retries. Runs entirely on the client's event
- * loop, and so does every upstream connection it uses.
- *
- * <p>Retry rules: a request that failed before any of its bytes reached a server is retried on another server
- * (refused or timed-out connect, a pooled connection that died on the first write). An idempotent request is also
- * retried when the connection fails before the response starts, if its body is still held (up to
- * {@link #REPLAY_LIMIT}). A non-idempotent request whose bytes reached a server is never replayed.
+ * One request from head to the end of its response, including its retries: a state machine in {@link Phase}s, on the
+ * client's event loop, as is every upstream connection it uses. What the request says is {@link RequestHead}'s, the
+ * header edits {@link HeaderRewriter}'s, the body's buffering {@link RequestBody}'s and whether a failed attempt is
+ * tried again {@link RetryPolicy}'s; this class sequences them, and every way it can end goes through {@link #end}.
  */
-final class ProxyExchange implements RequestContext, ChannelFutureListener {
+final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
 
-    /** Request bodies up to this size are kept until the response starts, so an idempotent request can be replayed. */
-    static final int REPLAY_LIMIT = 64 * 1024;
+    /** Where an exchange stands. Phases only move forward, except a retry, which goes back to connecting. */
+    enum Phase {
+        /** The head is read and routed; no server yet. */
+        ROUTING,
+        /** A server is chosen; its connection is being made. */
+        CONNECTING,
+        /** Bound to an upstream connection: the request goes out, the response head has not come. */
+        FORWARDING,
+        /** The response head went to the client; its body streams. Nothing can be retried now. */
+        RESPONDING,
+        /** Over: every later event is ignored, everything it held is released. */
+        DONE
+    }
 
-    /**
-     * Reads from servers grow up to 256 KiB (Netty's default stops at 64 KiB): a large response then costs a quarter
-     * of the reads and writes. With io_uring, 1 MiB responses went from 0.85x to 0.95x HAProxy's throughput in
-     * bench/ (large-response, rounds interleaved). Small responses never grow the buffer, and each read's buffer is
-     * returned to the pool once written to the client.
-     */
-    static final RecvByteBufAllocator UPSTREAM_READS = new AdaptiveRecvByteBufAllocator(64, 2048, 256 * 1024);
+    /** How much of the request the current attempt's connection took. */
+    private enum Sent { NOTHING, HEAD, ALL }
 
-    static final Consumer<Throwable> LOG_UNEXPECTED = t ->
-            System.err.println("balancer: unexpected " + t.getClass().getName() + ": " + t.getMessage());
+    /** How an exchange ends; the steps are the same for all, in the same order ({@link #end}). */
+    private enum Ending {
+        /** The server's response went out whole. */
+        RESPONDED,
+        /** The balancer answered in the server's stead. */
+        ANSWERED,
+        /** Part of a response is out and the rest cannot come: the client connection is closed. */
+        CUT_OFF,
+        /** The client went away. */
+        CLIENT_GONE
+    }
 
     private final FrontendHandler frontend;
     private final ChannelHandlerContext client;
     private final ProxyContext proxy;
-    private final HttpRequest request;
-    private final long startNanos = System.nanoTime();
+    private final RequestHead head;
+    private final RequestBody body = new RequestBody();
+    private final Ticker ticker;
+    private final long startNanos;
     private final long startMillis = System.currentTimeMillis();
-    private final String method;
-    private final String uri;
 
-    private String path = "/";
-    private boolean http10;
-    private boolean clientKeepAlive;
-    private boolean idempotent;
-    private boolean declaredBodyless;
-    private boolean expectContinue;
+    private Phase phase = Phase.ROUTING;
     private String requestId = BalancerMetrics.NONE;
     private ProxyHeadersConfig headers = ProxyHeadersConfig.DEFAULT;
-
+    private boolean continuePending;
     private String poolName = BalancerMetrics.NONE;
     private UpstreamPool pool;
-    private int maxAttempts;
+    private RetryPolicy retries;
     private long responseTimeoutNanos;
-
-    private boolean requestReceived;
-    private boolean consumedBody;
-    private ArrayDeque<HttpContent> unsent;
-    private ArrayList<HttpContent> replay;
-    private int replayBytes;
-    private boolean replayable = true;
 
     private Set<UpstreamServer> tried = Collections.emptySet();
     private int attempts;
     private UpstreamServer server;
+    /** The server has been told the attempt started and not yet how it ended. */
     private boolean attemptOpen;
     private long attemptStart;
     private BackendHandler backend;
-    private boolean wroteHead;
-    private boolean requestSent;
-    private boolean everWroteHead;
-    private HttpResponseStatus lastFailureStatus;
-    private String lastFailureReason;
+    private Sent sent = Sent.NOTHING;
+    private Refusal lastFailure;
 
-    private boolean responseStarted;
+    private ResponseFraming framing;
     private boolean skipInterim;
-    private boolean upstreamReusable;
-    private boolean closeClientAfter;
     private int status;
     /** The server's 503 carried Retry-After: it says it cannot serve now, which is not a failure of the server. */
     private boolean declaredUnavailable;
     private long responseBytes;
     private long upstreamNanos = -1;
-
     private long lastActivity;
-    private boolean done;
 
-    ProxyExchange(FrontendHandler frontend, ChannelHandlerContext client, HttpRequest request) {
+    ProxyExchange(FrontendHandler frontend, ChannelHandlerContext client, HttpRequest request, Ticker ticker) {
         this.frontend = frontend;
         this.client = client;
         this.proxy = frontend.proxy();
-        this.request = request;
-        this.method = request.method().name();
-        this.uri = request.uri();
+        this.ticker = ticker;
+        this.startNanos = ticker.nanoTime();
+        this.head = new RequestHead(request, frontend.clientAddress());
+    }
+
+    Phase phase() {
+        return phase;
     }
 
     boolean requestReceived() {
-        return requestReceived;
+        return body.received();
     }
 
-    // ---- request head ------------------------------------------------------------------------------------------
+    // ---- routing ---------------------------------------------------------------------------------------------------
 
     void start() {
         frontend.requestHeadReceived();
-        DecoderResult decoded = request.decoderResult();
-        if (decoded.isFailure()) {
-            rejectMalformed(decoded.cause());
+        Refusal refusal = head.refusal();
+        if (refusal == null) {
+            refusal = route();
+        }
+        if (refusal != null) {
+            answer(refusal);
             return;
         }
-        HttpHeaders h = request.headers();
-        http10 = request.protocolVersion().minorVersion() == 0;
-        clientKeepAlive = HttpUtil.isKeepAlive(request);
-        idempotent = isIdempotent(request.method());
-        declaredBodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
-
-        String host = h.get(HttpHeaderNames.HOST);
-        if (!uri.isEmpty() && uri.charAt(0) == '/') {
-            int q = uri.indexOf('?');
-            path = q < 0 ? uri : uri.substring(0, q);
-        } else if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
-            // Absolute form: the authority in the target overrides Host (RFC 9112 3.2.2); servers get origin form.
-            int authority = uri.indexOf("//") + 2;
-            int slash = uri.indexOf('/', authority);
-            host = uri.substring(authority, slash < 0 ? uri.length() : slash);
-            String target = slash < 0 ? "/" : uri.substring(slash);
-            request.setUri(target);
-            h.set(HttpHeaderNames.HOST, host);
-            int q = target.indexOf('?');
-            path = q < 0 ? target : target.substring(0, q);
-        } else if (!"*".equals(uri)) {
-            respondError(HttpResponseStatus.BAD_REQUEST, "request target \"" + abbreviate(uri) + "\" is not a path",
-                    true);
-            return;
-        }
-        if (host == null && !http10) {
-            // Closed, as every malformed request: nothing after it on this connection can be trusted to be framed right.
-            respondError(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header", true);
-            return;
-        }
-
-        Router router = frontend.listener().router();
-        String name = router.route(host, path);
-        if (name == null) {
-            if (router.miss(host) == Router.Miss.UNKNOWN_HOST) {
-                respondError(HttpResponseStatus.MISDIRECTED_REQUEST,
-                        "no route for host \"" + abbreviate(host == null ? "" : host) + "\"", false);
-            } else {
-                respondError(HttpResponseStatus.NOT_FOUND, "no route for path \"" + abbreviate(path) + "\"", false);
-            }
-            return;
-        }
-        poolName = name;
-        pool = proxy.upstreams().pool(name);
-        if (pool == null) {
-            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "pool " + name + " is not configured", false);
-            return;
-        }
-        String expect = h.get(HttpHeaderNames.EXPECT);
-        if (expect != null) {
-            if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
-                respondError(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation \""
-                        + abbreviate(expect) + "\"", true);
-                return;
-            }
-            // The balancer answers 100 itself once a server is connected; the server sees a plain request.
-            expectContinue = true;
-            h.remove(HttpHeaderNames.EXPECT);
-        }
-
-        boolean chunked = HeaderRewriter.removeHopByHop(request);
-        if (chunked) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        headers = pool.config().proxyHeaders();
-        if (headers.requestId()) {
-            requestId = HeaderRewriter.ensureRequestId(h);
-        }
-        if (headers.forwardedFor()) {
-            HeaderRewriter.appendForwardedFor(h, frontend.clientIp());
-        }
-        if (headers.forwardedProto()) {
-            h.set(HeaderRewriter.X_FORWARDED_PROTO, frontend.scheme());
-        }
-        if (headers.forwardedHost() && host != null) {
-            h.set(HeaderRewriter.X_FORWARDED_HOST, host);
-        }
-        if (headers.forwardedPort()) {
-            h.set(HeaderRewriter.X_FORWARDED_PORT, frontend.listener().port());
-        }
-        if (headers.via()) {
-            HeaderRewriter.appendVia(h, http10 ? "1.0" : "1.1");
-        }
-
-        maxAttempts = 1 + Math.max(0, pool.config().retries());
+        requestId = HeaderRewriter.toUpstream(head, headers, frontend.clientIp(), frontend.scheme(),
+                frontend.listener().port());
+        retries = RetryPolicy.allowing(pool.config().retries());
         responseTimeoutNanos = pool.config().responseTimeout().toNanos();
         attempt();
     }
 
-    private void rejectMalformed(Throwable cause) {
-        HttpResponseStatus st;
-        String reason;
-        if (cause instanceof TooLongHttpLineException) {
-            st = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-            reason = "request line too long";
-        } else if (cause instanceof TooLongHttpHeaderException) {
-            st = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-            reason = "request headers too large";
-        } else if (cause instanceof TooLongFrameException) {
-            st = HttpResponseStatus.BAD_REQUEST;
-            reason = "request too large";
-        } else {
-            st = HttpResponseStatus.BAD_REQUEST;
-            reason = "malformed request: " + oneLine(cause.getMessage());
+    /** Picks the pool; null when the request can go on to a server, else the answer it gets instead. */
+    private Refusal route() {
+        Router router = frontend.listener().router();
+        String name = router.route(head.host(), head.path());
+        if (name == null) {
+            return router.refusal(head.host(), head.path());
         }
-        respondError(st, reason, true);
+        poolName = name;
+        pool = proxy.upstreams().pool(name);
+        if (pool == null) {
+            return Refusal.keepingAlive(HttpResponseStatus.SERVICE_UNAVAILABLE, "pool " + name + " is not configured");
+        }
+        RequestHead.Expectation expectation = head.expectation();
+        if (expectation == RequestHead.Expectation.UNSUPPORTED) {
+            return Refusal.closing(HttpResponseStatus.EXPECTATION_FAILED,
+                    "unsupported expectation \"" + Refusal.abbreviate(head.expectHeader()) + "\"");
+        }
+        // The balancer answers 100 itself once a server is connected; the server sees a plain request.
+        continuePending = expectation == RequestHead.Expectation.CONTINUE;
+        headers = pool.config().proxyHeaders();
+        return null;
     }
 
-    private static boolean isIdempotent(HttpMethod m) {
-        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.PUT || m == HttpMethod.DELETE
-                || m == HttpMethod.OPTIONS || m == HttpMethod.TRACE;
-    }
-
-    // ---- upstream attempts -------------------------------------------------------------------------------------
+    // ---- attempts --------------------------------------------------------------------------------------------------
 
     private void attempt() {
-        UpstreamServer s = pool.select(this, tried);
+        UpstreamServer s = pool.select(head, tried);
         if (s == null) {
             if (attempts == 0) {
                 proxy.metrics().noServer(frontend.listener().name(), poolName);
-                respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no usable server in pool " + poolName, false);
+                answer(Refusal.keepingAlive(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "no usable server in pool " + poolName));
             } else {
-                respondError(lastFailureStatus, lastFailureReason, false);
+                answer(lastFailure);
             }
             return;
         }
         attempts++;
         server = s;
-        wroteHead = false;
-        requestSent = false;
+        sent = Sent.NOTHING;
+        phase = Phase.CONNECTING;
         // One clock read serves the attempt's start, the pool's idle check and the response timer.
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         attemptStart = now;
         attemptOpen = true;
         s.requestStarted();
-        Channel clientChannel = client.channel();
-        BackendHandler pooled = proxy.connections().acquire(clientChannel.eventLoop(), s, now);
+        BackendHandler pooled = proxy.connector().acquire(client.channel().eventLoop(), s, now);
         if (pooled != null) {
             bind(pooled, now);
-            return;
+        } else {
+            proxy.connector().connect(client.channel().eventLoop(), s, pool.config(), this);
         }
-        // The one read of the server's current address (a re-resolved name may move); selection only picks servers
-        // that have one, and a server never loses its address once it has one.
-        InetSocketAddress to = s.socketAddress();
-        Bootstrap b = new Bootstrap()
-                .group(clientChannel.eventLoop())
-                .channel(proxy.transport().channelType())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis()))
-                .handler(new BackendInitializer(proxy.connections(), s, to));
-        ChannelFuture f = b.connect(to);
-        f.addListener((ChannelFutureListener) future -> onConnected(future, s));
     }
 
-    private void onConnected(ChannelFuture f, UpstreamServer s) {
-        if (!f.isSuccess()) {
-            s.connectFailed(); // a server named by DNS may have moved: ask again soon
+    @Override
+    public boolean connected(UpstreamServer s, BackendHandler connection) {
+        if (phase != Phase.CONNECTING || s != server) {
+            return false;
         }
-        if (f.isSuccess()) {
-            Channel ch = f.channel();
-            String poolLabel = s.poolName();
-            String serverLabel = s.name();
-            proxy.metrics().upstreamConnectionOpened(poolLabel, serverLabel);
-            ch.closeFuture().addListener(cf -> proxy.metrics().upstreamConnectionClosed(poolLabel, serverLabel));
+        bind(connection, ticker.nanoTime());
+        return true;
+    }
+
+    @Override
+    public void connectFailed(UpstreamServer s, FailureKind kind, String reason) {
+        if (phase == Phase.CONNECTING && s == server) {
+            attemptFailed(kind, reason);
         }
-        if (done || s != server || backend != null) {
-            // The client left while we connected: keep the fresh connection for someone else.
-            if (f.isSuccess()) {
-                proxy.connections().release(f.channel().pipeline().get(BackendHandler.class),
-                        pool.config().keepAlive(), System.nanoTime());
-            }
-            return;
-        }
-        if (!f.isSuccess()) {
-            Throwable cause = f.cause();
-            FailureKind kind = cause instanceof ConnectTimeoutException ? FailureKind.CONNECT_TIMEOUT
-                    : FailureKind.CONNECT_REFUSED;
-            attemptFailed(kind, kind == FailureKind.CONNECT_TIMEOUT
-                    ? "connect timed out after " + ErrorResponses.format(pool.config().connectTimeout())
-                    : "connect failed (" + describe(cause) + ")");
-            return;
-        }
-        bind(f.channel().pipeline().get(BackendHandler.class), System.nanoTime());
     }
 
     private void bind(BackendHandler h, long nowNanos) {
         backend = h;
+        phase = Phase.FORWARDING;
         h.attach(this);
         Channel ch = h.channel();
-        if (declaredBodyless) {
+        if (head.declaredBodyless()) {
             // Head and end go out in one flush: the end's promise tells for both, and a failed head write reaches
             // BackendHandler.exceptionCaught through the void promise. One promise per request instead of two.
-            ch.write(request, ch.voidPromise());
+            ch.write(head.request(), ch.voidPromise());
         } else {
             // With a body the head's own success matters: it decides whether a failed upload may be retried.
-            ch.write(request).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    if (backend == h) {
-                        wroteHead = true;
-                    }
-                } else {
-                    onBackendFailure(h, FailureKind.CONNECTION_RESET, "write failed (" + describe(f.cause()) + ")");
-                }
-            });
+            ch.write(head.request()).addListener((ChannelFutureListener) f -> headWritten(h, f));
         }
         if (backend != h) {
             return;
         }
-        if (consumedBody) {
-            // A retry: everything received so far is held in the replay buffer (else no retry would happen).
-            releaseAll(unsent);
-            for (HttpContent c : replay == null ? Collections.<HttpContent>emptyList() : replay) {
-                writeToBackend(ch, c.retainedDuplicate());
-            }
-        } else if (unsent != null) {
-            HttpContent c;
-            while ((c = unsent.poll()) != null) {
-                writeToBackend(ch, c);
-            }
-        }
+        body.sendPending(ch, this);
         if (!frontend.inReadBatch()) {
             // Otherwise the client's read-complete flushes, once, with the rest of the request.
             ch.flush();
         }
-        if (done || backend != h) {
+        if (backend != h) {
             return;
         }
-        if (expectContinue && !requestReceived) {
-            expectContinue = false;
+        if (continuePending && !body.received()) {
+            continuePending = false;
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), client.voidPromise());
         }
-        if (!requestReceived && ch.isWritable()) {
+        if (!body.received() && ch.isWritable()) {
             client.read();
         }
         ch.read();
-        armTimer(nowNanos);
-    }
-
-    private void writeToBackend(Channel ch, HttpContent c) {
-        consumedBody = true;
-        if (c instanceof LastHttpContent) {
-            ch.write(c).addListener(this);
-        } else {
-            ch.write(c, ch.voidPromise());
+        lastActivity = nowNanos;
+        if (responseTimeoutNanos > 0) {
+            h.watch(responseTimeoutNanos);
         }
     }
 
-    /** The end of the request reached the socket (listener of the last write; the exchange is its own listener). */
+    private void headWritten(BackendHandler h, ChannelFuture f) {
+        if (!f.isSuccess()) {
+            upstreamFailed(h, FailureKind.CONNECTION_RESET, "write failed ("
+                    + UpstreamConnections.describe(f.cause()) + ")");
+        } else if (backend == h && sent == Sent.NOTHING) {
+            sent = Sent.HEAD;
+        }
+    }
+
+    /** The end of the request reached the socket (the listener of the last write). */
     @Override
     public void operationComplete(ChannelFuture f) {
         if (f.isSuccess() && backend != null && backend.channel() == f.channel()) {
-            wroteHead = true;
-            requestSent = true;
+            sent = Sent.ALL;
         }
     }
 
-    // ---- request body ------------------------------------------------------------------------------------------
+    @Override
+    public void upstreamFailed(BackendHandler h, FailureKind kind, String reason) {
+        if (phase == Phase.DONE || h != backend) {
+            return; // a connection this exchange no longer uses
+        }
+        backend = null;
+        h.detach();
+        h.channel().close();
+        attemptFailed(kind, reason);
+    }
+
+    private void attemptFailed(FailureKind kind, String reason) {
+        long now = ticker.nanoTime();
+        attemptOpen = false;
+        server.requestFailed(kind, now - attemptStart);
+        if (phase == Phase.RESPONDING) {
+            end(Ending.CUT_OFF, null, true, 0, now);
+            return;
+        }
+        if (tried.isEmpty()) {
+            tried = new HashSet<>(4);
+        }
+        tried.add(server);
+        lastFailure = Refusal.keepingAlive(RetryPolicy.statusFor(kind),
+                "server " + server.name() + " (" + server.address() + ") " + reason);
+        RetryPolicy.Verdict verdict = retries.decide(attempts, kind, head.idempotent(), sent != Sent.NOTHING,
+                body.intact());
+        if (verdict == RetryPolicy.Verdict.RETRY) {
+            proxy.metrics().retried(poolName, server.name(), kind);
+            attempt();
+        } else {
+            answer(lastFailure);
+        }
+    }
+
+    // ---- request body ----------------------------------------------------------------------------------------------
 
     void onClientContent(Object msg) {
-        if (done || !(msg instanceof HttpContent)) {
+        if (phase == Phase.DONE || !(msg instanceof HttpContent c)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        HttpContent c = (HttpContent) msg;
         if (c.decoderResult().isFailure()) {
-            Throwable cause = c.decoderResult().cause();
+            String why = Refusal.oneLine(c.decoderResult().cause().getMessage());
             c.release();
-            requestReceived = true;
-            respondError(HttpResponseStatus.BAD_REQUEST, "malformed request body: " + oneLine(cause.getMessage()),
-                    true);
+            body.markReceived();
+            answer(Refusal.closing(HttpResponseStatus.BAD_REQUEST, "malformed request body: " + why));
             return;
         }
-        lastActivity = System.nanoTime();
-        if (c instanceof LastHttpContent) {
-            requestReceived = true;
-        }
-        if (replayable && !responseStarted) {
-            int n = c.content().readableBytes();
-            if (replayBytes + n <= REPLAY_LIMIT) {
-                if (replay == null) {
-                    replay = new ArrayList<>(2);
-                }
-                replay.add(c.retainedDuplicate());
-                replayBytes += n;
-            } else {
-                replayable = false;
-                releaseAll(replay);
-            }
-        }
+        lastActivity = ticker.nanoTime();
+        body.receive(c);
         if (backend != null) {
-            writeToBackend(backend.channel(), c);
+            body.send(backend.channel(), c, this);
         } else {
-            if (unsent == null) {
-                unsent = new ArrayDeque<>(2);
-            }
-            unsent.add(c);
+            body.queue(c);
         }
     }
 
     void onClientReadComplete() {
-        if (done || backend == null) {
+        if (phase == Phase.DONE || backend == null) {
             return;
         }
         Channel ch = backend.channel();
         ch.flush();
-        if (!requestReceived && ch.isWritable()) {
+        if (!body.received() && ch.isWritable()) {
             client.read();
         }
     }
 
-    void onBackendWritabilityChanged(BackendHandler h) {
-        if (h == backend && !done && !requestReceived && h.channel().isWritable()) {
+    @Override
+    public void upstreamWritable(BackendHandler h) {
+        if (h == backend && !body.received() && h.channel().isWritable()) {
             client.read();
         }
     }
 
-    // ---- response ----------------------------------------------------------------------------------------------
+    // ---- response --------------------------------------------------------------------------------------------------
 
-    void onBackendMessage(BackendHandler h, Object msg) {
-        if (h != backend || done) {
+    @Override
+    public void upstreamMessage(BackendHandler h, Object msg) {
+        if (h != backend || phase == Phase.DONE) {
             ReferenceCountUtil.release(msg);
             return;
         }
         // The one clock read for this message: the response head's latency and the exchange's end use it too.
-        lastActivity = System.nanoTime();
-        if (msg instanceof HttpResponse) {
-            HttpResponse r = (HttpResponse) msg;
+        lastActivity = ticker.nanoTime();
+        if (msg instanceof HttpResponse r) {
             if (r.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
-                onBackendFailure(h, FailureKind.PROTOCOL_ERROR,
-                        "sent an invalid response (" + oneLine(r.decoderResult().cause().getMessage()) + ")");
+                upstreamFailed(h, FailureKind.PROTOCOL_ERROR,
+                        "sent an invalid response (" + Refusal.oneLine(r.decoderResult().cause().getMessage()) + ")");
                 return;
             }
             int code = r.status().code();
+            if (code == 101) {
+                ReferenceCountUtil.release(msg);
+                upstreamFailed(h, FailureKind.PROTOCOL_ERROR, "switched protocols unasked");
+                return;
+            }
             if (code < 200) {
-                if (code == 101) {
-                    ReferenceCountUtil.release(msg);
-                    onBackendFailure(h, FailureKind.PROTOCOL_ERROR, "switched protocols unasked");
-                    return;
-                }
                 // Interim responses (100, 103) are the server's business; the balancer sent its own 100.
                 skipInterim = true;
-                if (!(msg instanceof LastHttpContent)) {
-                    ReferenceCountUtil.release(msg);
-                    return;
-                }
             } else {
-                onResponseHead(r);
+                responseHead(r);
             }
         }
-        if (msg instanceof HttpContent) {
-            HttpContent c = (HttpContent) msg;
-            if (skipInterim) {
-                if (c instanceof LastHttpContent) {
-                    skipInterim = false;
-                }
-                c.release();
-                return;
-            }
-            if (c.decoderResult().isFailure()) {
-                c.release();
-                onBackendFailure(h, FailureKind.CONNECTION_RESET,
-                        "broke off the response (" + oneLine(c.decoderResult().cause().getMessage()) + ")");
-                return;
-            }
+        if (msg instanceof HttpContent c) {
+            responseContent(h, c);
+        } else if (skipInterim) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void responseHead(HttpResponse r) {
+        phase = Phase.RESPONDING;
+        status = r.status().code();
+        declaredUnavailable = status == 503 && r.headers().contains(HttpHeaderNames.RETRY_AFTER);
+        upstreamNanos = lastActivity - attemptStart;
+        body.stopHolding();
+        framing = HeaderRewriter.toClient(r, head, headers, requestId, !head.keepAlive() || frontend.draining());
+        client.write(r, client.voidPromise());
+    }
+
+    private void responseContent(BackendHandler h, HttpContent c) {
+        if (skipInterim) {
+            skipInterim = !(c instanceof LastHttpContent);
+            c.release();
+        } else if (c.decoderResult().isFailure()) {
+            c.release();
+            upstreamFailed(h, FailureKind.CONNECTION_RESET,
+                    "broke off the response (" + Refusal.oneLine(c.decoderResult().cause().getMessage()) + ")");
+        } else {
             responseBytes += c.content().readableBytes();
             if (c instanceof LastHttpContent) {
-                finish(h, (LastHttpContent) c);
+                // The time this last piece arrived ends the exchange.
+                end(Ending.RESPONDED, c, framing.closesClient() || !body.received(), status, lastActivity);
             } else {
                 client.write(c, client.voidPromise());
             }
         }
     }
 
-    private void onResponseHead(HttpResponse r) {
-        responseStarted = true;
-        status = r.status().code();
-        declaredUnavailable = status == 503 && r.headers().contains(HttpHeaderNames.RETRY_AFTER);
-        upstreamNanos = lastActivity - attemptStart;
-        replayable = false;
-        releaseAll(replay);
-
-        upstreamReusable = HttpUtil.isKeepAlive(r);
-        boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304;
-        boolean hasLength = HttpUtil.isContentLengthSet(r);
-        HttpHeaders h = r.headers();
-        boolean chunked = HeaderRewriter.removeHopByHop(r);
-        closeClientAfter = !clientKeepAlive || frontend.draining();
-        if (bodyless) {
-            if (chunked) {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        } else if (!hasLength) {
-            if (!chunked) {
-                // Delimited by the server closing: that connection cannot be reused.
-                upstreamReusable = false;
-            }
-            if (http10) {
-                closeClientAfter = true;
-            } else {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        if (closeClientAfter) {
-            if (!http10) {
-                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            }
-        } else if (http10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        if (headers.via()) {
-            HeaderRewriter.appendVia(h, r.protocolVersion().minorVersion() == 0 ? "1.0" : "1.1");
-        }
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (headers.requestId() && !h.contains(HeaderRewriter.X_REQUEST_ID)) {
-            h.set(HeaderRewriter.X_REQUEST_ID, requestId);
-        }
-        client.write(r, client.voidPromise());
-    }
-
-    void onBackendReadComplete(BackendHandler h) {
-        if (h != backend || done) {
+    @Override
+    public void upstreamReadComplete(BackendHandler h) {
+        if (h != backend || phase == Phase.DONE) {
             return;
         }
         client.flush();
@@ -587,201 +420,118 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
     }
 
     void onClientWritabilityChanged() {
-        if (!done && backend != null && client.channel().isWritable()) {
-            lastActivity = System.nanoTime();
+        if (phase != Phase.DONE && backend != null && client.channel().isWritable()) {
+            lastActivity = ticker.nanoTime();
             backend.channel().read();
         }
     }
 
-    private void finish(BackendHandler h, LastHttpContent last) {
-        done = true;
-        backend = null;
-        h.detach();
-        long now = lastActivity; // read when this last piece of the response arrived
-        attemptOpen = false;
-        server.requestFinished(status, declaredUnavailable, upstreamNanos);
-        boolean closeClient = closeClientAfter || !requestReceived;
-        if (upstreamReusable && requestReceived && requestSent) {
-            proxy.connections().release(h, pool.config().keepAlive(), now);
+    /** The connection's watchdog fired: time out if the server made no progress for the whole response timeout. */
+    @Override
+    public void responseTimerFired(BackendHandler h) {
+        if (phase == Phase.DONE || h != backend) {
+            return;
+        }
+        long idle = ticker.nanoTime() - lastActivity;
+        if (!client.channel().isWritable() && phase == Phase.RESPONDING) {
+            // The client is the slow side; that is not the server's timeout.
+            h.watch(responseTimeoutNanos);
+        } else if (idle < responseTimeoutNanos) {
+            h.watch(responseTimeoutNanos - idle);
+        } else if (!body.received() && h.channel().isWritable()) {
+            // The server is waiting for the rest of the body and the client stopped sending it: the client's fault.
+            answer(Refusal.closing(HttpResponseStatus.REQUEST_TIMEOUT, phase == Phase.RESPONDING ? ""
+                    : "request body stalled for " + Durations.format(pool.config().responseTimeout())));
         } else {
-            h.channel().close();
+            upstreamFailed(h, FailureKind.RESPONSE_TIMEOUT,
+                    "did not respond within " + Durations.format(pool.config().responseTimeout()));
         }
-        releaseAll(unsent);
-        if (closeClient) {
-            client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            client.writeAndFlush(last, client.voidPromise());
-        }
-        record(now);
-        frontend.exchangeDone(this, closeClient);
     }
 
-    // ---- failures ----------------------------------------------------------------------------------------------
-
-    /** The upstream connection in use failed: reset, close, bad bytes or timeout. Stale connections are ignored. */
-    void onBackendFailure(BackendHandler h, FailureKind kind, String reason) {
-        if (done || h != backend) {
-            return;
-        }
-        backend = null;
-        h.detach();
-        h.channel().close();
-        attemptFailed(kind, reason);
-    }
-
-    private void attemptFailed(FailureKind kind, String reason) {
-        long latency = System.nanoTime() - attemptStart;
-        attemptOpen = false;
-        server.requestFailed(kind, latency);
-        String where = "server " + server.name() + " (" + server.address() + ") ";
-        if (responseStarted) {
-            // Part of the response is out: the only honest thing left is to cut the client off.
-            done = true;
-            releaseAll(unsent);
-            client.close();
-            record(System.nanoTime());
-            frontend.exchangeDone(this, true);
-            return;
-        }
-        if (tried.isEmpty()) {
-            tried = new HashSet<>(4);
-        }
-        tried.add(server);
-        boolean bodyIntact = !consumedBody || replayable;
-        boolean reachedServer = wroteHead || everWroteHead;
-        everWroteHead |= wroteHead;
-        boolean retryable = bodyIntact && kind != FailureKind.RESPONSE_TIMEOUT && kind != FailureKind.PROTOCOL_ERROR
-                && (!reachedServer || idempotent);
-        switch (kind) {
-            case CONNECT_REFUSED:
-            case CONNECT_TIMEOUT:
-                lastFailureStatus = HttpResponseStatus.SERVICE_UNAVAILABLE;
-                break;
-            case RESPONSE_TIMEOUT:
-                lastFailureStatus = HttpResponseStatus.GATEWAY_TIMEOUT;
-                break;
-            default:
-                lastFailureStatus = HttpResponseStatus.BAD_GATEWAY;
-        }
-        lastFailureReason = where + reason;
-        if (retryable && attempts < maxAttempts) {
-            proxy.metrics().retried(poolName, server.name(), kind);
-            attempt();
-            return;
-        }
-        respondError(lastFailureStatus, lastFailureReason, false);
-    }
+    // ---- endings ---------------------------------------------------------------------------------------------------
 
     /** The client went away. The server's attempt counts as finished: the server did nothing wrong. */
     void onClientClosed() {
-        if (done) {
+        if (phase == Phase.DONE) {
             return;
         }
-        done = true;
-        if (backend != null) {
-            BackendHandler h = backend;
-            backend = null;
-            h.detach();
-            h.channel().close();
-        }
-        if (attemptOpen) {
-            attemptOpen = false;
-            server.requestFinished(responseStarted ? status : 499, declaredUnavailable, System.nanoTime() - attemptStart);
-        }
-        releaseAll(unsent);
-        releaseAll(replay);
-        if (!responseStarted) {
+        if (phase != Phase.RESPONDING) {
             status = 499;
         }
-        record(System.nanoTime());
+        end(Ending.CLIENT_GONE, null, false, status, ticker.nanoTime());
     }
 
-    /** Answers the client with the balancer's own short error; closes when the request body cannot be skipped. */
-    private void respondError(HttpResponseStatus st, String reason, boolean forceClose) {
-        if (done) {
+    /**
+     * Answers the client with the balancer's own short error in the server's stead; closes when the request body
+     * cannot be skipped. With part of a response already out there is no answering any more: the client is cut off.
+     */
+    private void answer(Refusal r) {
+        if (phase == Phase.DONE) {
             return;
         }
-        done = true;
-        if (backend != null) {
-            BackendHandler h = backend;
-            backend = null;
-            h.detach();
-            h.channel().close();
-        }
-        if (attemptOpen) {
-            attemptOpen = false;
-            server.requestFinished(st.code(), false, System.nanoTime() - attemptStart);
-        }
-        releaseAll(unsent);
-        releaseAll(replay);
-        if (responseStarted) {
-            client.close();
-            record(System.nanoTime());
-            frontend.exchangeDone(this, true);
+        long now = ticker.nanoTime();
+        int code = r.status().code();
+        if (phase == Phase.RESPONDING) {
+            end(Ending.CUT_OFF, null, true, code, now);
             return;
         }
-        boolean close = forceClose || !clientKeepAlive || frontend.draining()
-                || !(requestReceived || declaredBodyless);
-        FullHttpResponse response = ErrorResponses.create(client.alloc(), st, reason, close);
+        boolean close = r.close() || !head.keepAlive() || frontend.draining()
+                || !(body.received() || head.declaredBodyless());
+        FullHttpResponse response = ErrorResponses.create(client.alloc(), r.status(), r.reason(), close);
         if (headers.requestId()) {
-            if (BalancerMetrics.NONE.equals(requestId) && request.decoderResult().isSuccess()) {
+            if (BalancerMetrics.NONE.equals(requestId) && head.request().decoderResult().isSuccess()) {
                 // Refused before a pool was chosen: the id still ties the answer to the access log line.
-                requestId = HeaderRewriter.ensureRequestId(request.headers());
+                requestId = HeaderRewriter.ensureRequestId(head.request().headers());
             }
             if (!BalancerMetrics.NONE.equals(requestId)) {
                 response.headers().set(HeaderRewriter.X_REQUEST_ID, requestId);
             }
         }
-        status = st.code();
+        status = code;
         responseBytes = response.content().readableBytes();
-        if (close) {
-            client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            client.writeAndFlush(response, client.voidPromise());
-        }
-        record(System.nanoTime());
-        frontend.exchangeDone(this, close);
+        end(Ending.ANSWERED, response, close, code, now);
     }
 
-    // ---- response timeout --------------------------------------------------------------------------------------
-
-    private void armTimer(long nowNanos) {
-        lastActivity = nowNanos;
-        if (responseTimeoutNanos > 0) {
-            backend.watch(responseTimeoutNanos);
-        }
-    }
-
-    /** The connection's watchdog fired: time out if the server made no progress for the whole response timeout. */
-    void onResponseTimer(BackendHandler h) {
-        if (done || h != backend) {
-            return;
-        }
-        long idle = System.nanoTime() - lastActivity;
-        if (!client.channel().isWritable() && responseStarted) {
-            // The client is the slow side; that is not the server's timeout.
-            h.watch(responseTimeoutNanos);
-            return;
-        }
-        if (idle < responseTimeoutNanos) {
-            h.watch(responseTimeoutNanos - idle);
-            return;
-        }
-        if (!requestReceived && h.channel().isWritable()) {
-            // The server is waiting for the rest of the body and the client stopped sending it: the client's fault.
-            if (responseStarted) {
-                respondError(HttpResponseStatus.REQUEST_TIMEOUT, "", true);
+    /**
+     * The one way out. Every ending takes the same steps in this order: let go of the upstream connection (back to
+     * its pool only after a clean, complete exchange), tell the server how its attempt ended (unless a failure
+     * already did), release what the body still holds, give the client its last bytes or close it, record the
+     * exchange, and hand the connection back to the frontend for its next request.
+     *
+     * @param last          what the client still gets: the response's end, or the balancer's answer; null for none
+     * @param closeClient   the client connection closes after {@code last}
+     * @param serverStatus  the status the server's attempt is counted with, when it is still open
+     */
+    private void end(Ending how, HttpObject last, boolean closeClient, int serverStatus, long now) {
+        phase = Phase.DONE;
+        BackendHandler h = backend;
+        backend = null;
+        if (h != null) {
+            h.detach();
+            if (how == Ending.RESPONDED && framing.upstreamReusable() && body.received() && sent == Sent.ALL) {
+                proxy.connector().release(h, pool.config().keepAlive(), now);
             } else {
-                respondError(HttpResponseStatus.REQUEST_TIMEOUT, "request body stalled for "
-                        + ErrorResponses.format(pool.config().responseTimeout()), true);
+                h.channel().close();
             }
-            return;
         }
-        onBackendFailure(h, FailureKind.RESPONSE_TIMEOUT,
-                "did not respond within " + ErrorResponses.format(pool.config().responseTimeout()));
+        if (attemptOpen) {
+            attemptOpen = false;
+            server.requestFinished(serverStatus, how != Ending.CUT_OFF && declaredUnavailable,
+                    how == Ending.RESPONDED ? upstreamNanos : now - attemptStart);
+        }
+        body.release();
+        if (how == Ending.CUT_OFF) {
+            client.close();
+        } else if (last != null && closeClient) {
+            client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        } else if (last != null) {
+            client.writeAndFlush(last, client.voidPromise());
+        }
+        record(now);
+        if (how != Ending.CLIENT_GONE) {
+            frontend.exchangeDone(this, closeClient);
+        }
     }
-
-    // ---- bookkeeping -------------------------------------------------------------------------------------------
 
     private void record(long now) {
         long total = now - startNanos;
@@ -791,79 +541,10 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
         proxy.metrics().requestCompleted(frontend.listener().name(), poolName, serverName, status, total,
                 upstreamTotal);
         AccessLog log = proxy.accessLog();
-        if (!log.enabled()) {
-            return;
+        if (log.enabled()) {
+            log.log(new AccessLogEntry(startMillis, frontend.client(), frontend.listener().name(), head.method(),
+                    head.uri(), status, responseBytes, total, poolName, serverName, upstreamNanos, attempts,
+                    requestId));
         }
-        log.log(new AccessLogEntry(startMillis, frontend.client(), frontend.listener().name(), method,
-                uri, status, responseBytes, total, poolName, serverName, upstreamNanos, attempts, requestId));
-    }
-
-    private static void releaseAll(java.util.Collection<? extends HttpContent> contents) {
-        if (contents == null) {
-            return;
-        }
-        for (HttpContent c : contents) {
-            c.release();
-        }
-        contents.clear();
-    }
-
-    static String describe(Throwable t) {
-        if (t instanceof ConnectException) {
-            return "connection refused";
-        }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : oneLine(m);
-    }
-
-    private static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        String line = s.replace('\r', ' ').replace('\n', ' ');
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
-    }
-
-    private static String abbreviate(String s) {
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), 100));
-        for (int i = 0; i < s.length() && i < 100; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f || c == '"' ? '?' : c);
-        }
-        if (s.length() > 100) {
-            sb.append("...");
-        }
-        return sb.toString();
-    }
-
-    // ---- RequestContext for the selector -----------------------------------------------------------------------
-
-    @Override
-    public InetAddress clientAddress() {
-        return frontend.clientAddress();
-    }
-
-    @Override
-    public String path() {
-        return path;
-    }
-
-    @Override
-    public String header(CharSequence name) {
-        return request.headers().get(name);
-    }
-
-    @Override
-    public String cookie(String name) {
-        String header = request.headers().get(HttpHeaderNames.COOKIE);
-        if (header == null) {
-            return null;
-        }
-        for (Cookie c : ServerCookieDecoder.LAX.decodeAll(header)) {
-            if (c.name().equals(name)) {
-                return c.value();
-            }
-        }
-        return null;
     }
 }

@@ -2,6 +2,7 @@ package com.foobar.balancer.proxy;
 
 import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.config.RouteConfig;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,16 @@ final class Router {
             }
         }
         return defaultPool;
+    }
+
+    /** The answer to a request {@link #route} found no pool for: 421 when no route knows its host, else 404. */
+    Refusal refusal(String host, String path) {
+        if (miss(host) == Miss.UNKNOWN_HOST) {
+            return Refusal.keepingAlive(HttpResponseStatus.MISDIRECTED_REQUEST,
+                    "no route for host \"" + Refusal.abbreviate(host == null ? "" : host) + "\"");
+        }
+        return Refusal.keepingAlive(HttpResponseStatus.NOT_FOUND,
+                "no route for path \"" + Refusal.abbreviate(path) + "\"");
     }
 
     /** Classifies a request {@link #route} found no pool for. */
