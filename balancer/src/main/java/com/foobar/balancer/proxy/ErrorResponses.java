@@ -1,5 +1,6 @@
 package com.foobar.balancer.proxy;
 
+import com.foobar.balancer.metrics.BalancerMetrics;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -18,7 +19,9 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    static FullHttpResponse create(ByteBufAllocator alloc, HttpResponseStatus status, String reason, boolean close) {
+    /** A short one-line answer, with the request's {@code X-Request-Id} unless that is {@link BalancerMetrics#NONE}. */
+    static FullHttpResponse create(ByteBufAllocator alloc, HttpResponseStatus status, String reason, boolean close,
+            String requestId) {
         String text = status.code() + " " + status.reasonPhrase() + ": " + reason + "\n";
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 ByteBufUtil.writeUtf8(alloc, text));
@@ -31,6 +34,9 @@ final class ErrorResponses {
         }
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (!BalancerMetrics.NONE.equals(requestId)) {
+            response.headers().set(HeaderRewriter.X_REQUEST_ID, requestId);
         }
         return response;
     }

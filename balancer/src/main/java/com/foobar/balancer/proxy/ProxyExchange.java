@@ -8,55 +8,28 @@ import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.upstream.FailureKind;
 import com.foobar.balancer.upstream.UpstreamPool;
 import com.foobar.balancer.upstream.UpstreamServer;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
 
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.Set;
-
 /**
- * One request from head to the end of its response, including its retries: a state machine in {@link Phase}s, on the
- * client's event loop, as is every upstream connection it uses. What the request says is {@link RequestHead}'s, the
- * header edits {@link HeaderRewriter}'s, the body's buffering {@link RequestBody}'s and whether a failed attempt is
- * tried again {@link RetryPolicy}'s; this class sequences them, and every way it can end goes through {@link #end}.
+ * One request from head to the end of its response, including its retries: a state machine in {@link ExchangePhase}s
+ * on the client's event loop, as is every upstream connection it uses. What the request says is {@link RequestHead}'s,
+ * the header edits {@link HeaderRewriter}'s, writing the request and holding its body {@link RequestForwarder}'s,
+ * relaying the response {@link ResponseRelay}'s, and the attempts and whether a failed one is tried again
+ * {@link Attempts}' and {@link RetryPolicy}'s (as Envoy's router keeps its retry state apart from the stream). This
+ * class sequences them, and every way it can end goes through one {@link #end}.
  */
-final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
-
-    /** Where an exchange stands. Phases only move forward, except a retry, which goes back to connecting. */
-    enum Phase {
-        /** The head is read and routed; no server yet. */
-        ROUTING,
-        /** A server is chosen; its connection is being made. */
-        CONNECTING,
-        /** Bound to an upstream connection: the request goes out, the response head has not come. */
-        FORWARDING,
-        /** The response head went to the client; its body streams. Nothing can be retried now. */
-        RESPONDING,
-        /** Over: every later event is ignored, everything it held is released. */
-        DONE
-    }
-
-    /** How much of the request the current attempt's connection took. */
-    private enum Sent { NOTHING, HEAD, ALL }
+final class ProxyExchange implements UpstreamEvents {
 
     /** How an exchange ends; the steps are the same for all, in the same order ({@link #end}). */
-    private enum Ending {
+    private enum Outcome {
         /** The server's response went out whole. */
         RESPONDED,
         /** The balancer answered in the server's stead. */
@@ -71,36 +44,26 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
     private final ChannelHandlerContext client;
     private final ProxyContext proxy;
     private final RequestHead head;
-    private final RequestBody body = new RequestBody();
+    private final RequestForwarder forward;
+    private final ResponseRelay response;
     private final Ticker ticker;
     private final long startNanos;
     private final long startMillis = System.currentTimeMillis();
 
-    private Phase phase = Phase.ROUTING;
+    private ExchangePhase phase = ExchangePhase.ROUTING;
     private String requestId = BalancerMetrics.NONE;
     private ProxyHeadersConfig headers = ProxyHeadersConfig.DEFAULT;
-    private boolean continuePending;
     private String poolName = BalancerMetrics.NONE;
     private UpstreamPool pool;
-    private RetryPolicy retries;
     private long responseTimeoutNanos;
-
-    private Set<UpstreamServer> tried = Collections.emptySet();
-    private int attempts;
-    private UpstreamServer server;
-    /** The server has been told the attempt started and not yet how it ended. */
-    private boolean attemptOpen;
-    private long attemptStart;
+    /** Null until the request is routed to a pool. */
+    private Attempts attempts;
     private BackendHandler backend;
-    private Sent sent = Sent.NOTHING;
-    private Refusal lastFailure;
 
-    private ResponseFraming framing;
-    private boolean skipInterim;
+    /** What the access log and metrics get: the server's status, 499, or the balancer's own answer's. */
     private int status;
-    /** The server's 503 carried Retry-After: it says it cannot serve now, which is not a failure of the server. */
-    private boolean declaredUnavailable;
-    private long responseBytes;
+    /** The balancer's own answer's length; a relayed response counts its own. */
+    private long answerBytes;
     private long upstreamNanos = -1;
     private long lastActivity;
 
@@ -111,14 +74,16 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
         this.ticker = ticker;
         this.startNanos = ticker.nanoTime();
         this.head = new RequestHead(request, frontend.clientAddress());
+        this.forward = new RequestForwarder(client, this);
+        this.response = new ResponseRelay(client, this.head);
     }
 
-    Phase phase() {
+    ExchangePhase phase() {
         return phase;
     }
 
     boolean requestReceived() {
-        return body.received();
+        return forward.received();
     }
 
     // ---- routing ---------------------------------------------------------------------------------------------------
@@ -135,7 +100,7 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
         }
         requestId = HeaderRewriter.toUpstream(head, headers, frontend.clientIp(), frontend.scheme(),
                 frontend.listener().port());
-        retries = RetryPolicy.allowing(pool.config().retries());
+        attempts = new Attempts(pool);
         responseTimeoutNanos = pool.config().responseTimeout().toNanos();
         attempt();
     }
@@ -157,8 +122,9 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
             return Refusal.closing(HttpResponseStatus.EXPECTATION_FAILED,
                     "unsupported expectation \"" + Refusal.abbreviate(head.expectHeader()) + "\"");
         }
-        // The balancer answers 100 itself once a server is connected; the server sees a plain request.
-        continuePending = expectation == RequestHead.Expectation.CONTINUE;
+        if (expectation == RequestHead.Expectation.CONTINUE) {
+            forward.expectContinue();
+        }
         headers = pool.config().proxyHeaders();
         return null;
     }
@@ -166,26 +132,21 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
     // ---- attempts --------------------------------------------------------------------------------------------------
 
     private void attempt() {
-        UpstreamServer s = pool.select(head, tried);
+        // One clock read serves the attempt's start, the pool's idle check and the response timer.
+        long now = ticker.nanoTime();
+        UpstreamServer s = attempts.next(head, now);
         if (s == null) {
-            if (attempts == 0) {
+            if (attempts.count() == 0) {
                 proxy.metrics().noServer(frontend.listener().name(), poolName);
                 answer(Refusal.keepingAlive(HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "no usable server in pool " + poolName));
             } else {
-                answer(lastFailure);
+                answer(attempts.lastFailure());
             }
             return;
         }
-        attempts++;
-        server = s;
-        sent = Sent.NOTHING;
-        phase = Phase.CONNECTING;
-        // One clock read serves the attempt's start, the pool's idle check and the response timer.
-        long now = ticker.nanoTime();
-        attemptStart = now;
-        attemptOpen = true;
-        s.requestStarted();
+        forward.beginAttempt();
+        phase = ExchangePhase.CONNECTING;
         BackendHandler pooled = proxy.connector().acquire(client.channel().eventLoop(), s, now);
         if (pooled != null) {
             bind(pooled, now);
@@ -196,7 +157,7 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
 
     @Override
     public boolean connected(UpstreamServer s, BackendHandler connection) {
-        if (phase != Phase.CONNECTING || s != server) {
+        if (phase != ExchangePhase.CONNECTING || s != attempts.server()) {
             return false;
         }
         bind(connection, ticker.nanoTime());
@@ -205,73 +166,34 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
 
     @Override
     public void connectFailed(UpstreamServer s, FailureKind kind, String reason) {
-        if (phase == Phase.CONNECTING && s == server) {
+        if (phase == ExchangePhase.CONNECTING && s == attempts.server()) {
             attemptFailed(kind, reason);
         }
     }
 
     private void bind(BackendHandler h, long nowNanos) {
         backend = h;
-        phase = Phase.FORWARDING;
+        phase = ExchangePhase.FORWARDING;
         h.attach(this);
-        Channel ch = h.channel();
-        if (head.declaredBodyless()) {
-            // Head and end go out in one flush: the end's promise tells for both, and a failed head write reaches
-            // BackendHandler.exceptionCaught through the void promise. One promise per request instead of two.
-            ch.write(head.request(), ch.voidPromise());
-        } else {
-            // With a body the head's own success matters: it decides whether a failed upload may be retried.
-            ch.write(head.request()).addListener((ChannelFutureListener) f -> headWritten(h, f));
-        }
+        forward.start(h, head, frontend.inReadBatch());
         if (backend != h) {
-            return;
+            return; // the head's write failed at once
         }
-        body.sendPending(ch, this);
-        if (!frontend.inReadBatch()) {
-            // Otherwise the client's read-complete flushes, once, with the rest of the request.
-            ch.flush();
-        }
-        if (backend != h) {
-            return;
-        }
-        if (continuePending && !body.received()) {
-            continuePending = false;
-            client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER), client.voidPromise());
-        }
-        if (!body.received() && ch.isWritable()) {
-            client.read();
-        }
-        ch.read();
+        forward.readMore();
+        h.channel().read();
         lastActivity = nowNanos;
         if (responseTimeoutNanos > 0) {
             h.watch(responseTimeoutNanos);
         }
     }
 
-    private void headWritten(BackendHandler h, ChannelFuture f) {
-        if (!f.isSuccess()) {
-            upstreamFailed(h, FailureKind.CONNECTION_RESET, "write failed ("
-                    + UpstreamConnections.describe(f.cause()) + ")");
-        } else if (backend == h && sent == Sent.NOTHING) {
-            sent = Sent.HEAD;
-        }
-    }
-
-    /** The end of the request reached the socket (the listener of the last write). */
-    @Override
-    public void operationComplete(ChannelFuture f) {
-        if (f.isSuccess() && backend != null && backend.channel() == f.channel()) {
-            sent = Sent.ALL;
-        }
-    }
-
     @Override
     public void upstreamFailed(BackendHandler h, FailureKind kind, String reason) {
-        if (phase == Phase.DONE || h != backend) {
+        if (phase == ExchangePhase.DONE || h != backend) {
             return; // a connection this exchange no longer uses
         }
         backend = null;
+        forward.stop();
         h.detach();
         h.channel().close();
         attemptFailed(kind, reason);
@@ -279,66 +201,45 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
 
     private void attemptFailed(FailureKind kind, String reason) {
         long now = ticker.nanoTime();
-        attemptOpen = false;
-        server.requestFailed(kind, now - attemptStart);
-        if (phase == Phase.RESPONDING) {
-            end(Ending.CUT_OFF, null, true, 0, now);
-            return;
-        }
-        if (tried.isEmpty()) {
-            tried = new HashSet<>(4);
-        }
-        tried.add(server);
-        lastFailure = Refusal.keepingAlive(RetryPolicy.statusFor(kind),
-                "server " + server.name() + " (" + server.address() + ") " + reason);
-        RetryPolicy.Verdict verdict = retries.decide(attempts, kind, head.idempotent(), sent != Sent.NOTHING,
-                body.intact());
-        if (verdict == RetryPolicy.Verdict.RETRY) {
-            proxy.metrics().retried(poolName, server.name(), kind);
+        attempts.failed(kind, now);
+        if (phase == ExchangePhase.RESPONDING) {
+            end(Outcome.CUT_OFF, null, true, 0, now);
+        } else if (attempts.retry(kind, reason, head.idempotent(), forward.reachedServer(), forward.intact())) {
+            proxy.metrics().retried(poolName, attempts.server().name(), kind);
             attempt();
         } else {
-            answer(lastFailure);
+            answer(attempts.lastFailure());
         }
     }
 
     // ---- request body ----------------------------------------------------------------------------------------------
 
     void onClientContent(Object msg) {
-        if (phase == Phase.DONE || !(msg instanceof HttpContent c)) {
+        if (phase == ExchangePhase.DONE || !(msg instanceof HttpContent c)) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (c.decoderResult().isFailure()) {
             String why = Refusal.oneLine(c.decoderResult().cause().getMessage());
             c.release();
-            body.markReceived();
+            forward.markReceived();
             answer(Refusal.closing(HttpResponseStatus.BAD_REQUEST, "malformed request body: " + why));
             return;
         }
         lastActivity = ticker.nanoTime();
-        body.receive(c);
-        if (backend != null) {
-            body.send(backend.channel(), c, this);
-        } else {
-            body.queue(c);
-        }
+        forward.receive(c);
     }
 
     void onClientReadComplete() {
-        if (phase == Phase.DONE || backend == null) {
-            return;
-        }
-        Channel ch = backend.channel();
-        ch.flush();
-        if (!body.received() && ch.isWritable()) {
-            client.read();
+        if (phase != ExchangePhase.DONE) {
+            forward.clientReadComplete();
         }
     }
 
     @Override
     public void upstreamWritable(BackendHandler h) {
-        if (h == backend && !body.received() && h.channel().isWritable()) {
-            client.read();
+        if (h == backend) {
+            forward.readMore();
         }
     }
 
@@ -346,71 +247,40 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
 
     @Override
     public void upstreamMessage(BackendHandler h, Object msg) {
-        if (h != backend || phase == Phase.DONE) {
+        if (h != backend || phase == ExchangePhase.DONE) {
             ReferenceCountUtil.release(msg);
             return;
         }
         // The one clock read for this message: the response head's latency and the exchange's end use it too.
         lastActivity = ticker.nanoTime();
-        if (msg instanceof HttpResponse r) {
-            if (r.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                upstreamFailed(h, FailureKind.PROTOCOL_ERROR,
-                        "sent an invalid response (" + Refusal.oneLine(r.decoderResult().cause().getMessage()) + ")");
-                return;
-            }
-            int code = r.status().code();
-            if (code == 101) {
-                ReferenceCountUtil.release(msg);
-                upstreamFailed(h, FailureKind.PROTOCOL_ERROR, "switched protocols unasked");
-                return;
-            }
-            if (code < 200) {
-                // Interim responses (100, 103) are the server's business; the balancer sent its own 100.
-                skipInterim = true;
-            } else {
-                responseHead(r);
-            }
-        }
-        if (msg instanceof HttpContent c) {
-            responseContent(h, c);
-        } else if (skipInterim) {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    private void responseHead(HttpResponse r) {
-        phase = Phase.RESPONDING;
-        status = r.status().code();
-        declaredUnavailable = status == 503 && r.headers().contains(HttpHeaderNames.RETRY_AFTER);
-        upstreamNanos = lastActivity - attemptStart;
-        body.stopHolding();
-        framing = HeaderRewriter.toClient(r, head, headers, requestId, !head.keepAlive() || frontend.draining());
-        client.write(r, client.voidPromise());
-    }
-
-    private void responseContent(BackendHandler h, HttpContent c) {
-        if (skipInterim) {
-            skipInterim = !(c instanceof LastHttpContent);
-            c.release();
-        } else if (c.decoderResult().isFailure()) {
-            c.release();
-            upstreamFailed(h, FailureKind.CONNECTION_RESET,
-                    "broke off the response (" + Refusal.oneLine(c.decoderResult().cause().getMessage()) + ")");
-        } else {
-            responseBytes += c.content().readableBytes();
-            if (c instanceof LastHttpContent) {
+        switch (response.relay(msg, headers, requestId, !head.keepAlive() || frontend.draining())) {
+            case RELAYED -> responding();
+            case LAST -> {
+                responding();
                 // The time this last piece arrived ends the exchange.
-                end(Ending.RESPONDED, c, framing.closesClient() || !body.received(), status, lastActivity);
-            } else {
-                client.write(c, client.voidPromise());
+                end(Outcome.RESPONDED, (HttpContent) msg, response.framing().closesClient() || !forward.received(),
+                        status, lastActivity);
             }
+            case INVALID -> upstreamFailed(h, FailureKind.PROTOCOL_ERROR, response.problem());
+            case BROKEN -> upstreamFailed(h, FailureKind.CONNECTION_RESET, response.problem());
+            case SKIPPED -> {
+            }
+        }
+    }
+
+    /** The response's head is out: nothing can be retried or answered instead, nothing is held for a replay. */
+    private void responding() {
+        if (phase != ExchangePhase.RESPONDING) {
+            phase = ExchangePhase.RESPONDING;
+            status = response.status();
+            upstreamNanos = lastActivity - attempts.startNanos();
+            forward.stopHolding();
         }
     }
 
     @Override
     public void upstreamReadComplete(BackendHandler h) {
-        if (h != backend || phase == Phase.DONE) {
+        if (h != backend || phase == ExchangePhase.DONE) {
             return;
         }
         client.flush();
@@ -420,7 +290,7 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
     }
 
     void onClientWritabilityChanged() {
-        if (phase != Phase.DONE && backend != null && client.channel().isWritable()) {
+        if (phase != ExchangePhase.DONE && backend != null && client.channel().isWritable()) {
             lastActivity = ticker.nanoTime();
             backend.channel().read();
         }
@@ -429,18 +299,18 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
     /** The connection's watchdog fired: time out if the server made no progress for the whole response timeout. */
     @Override
     public void responseTimerFired(BackendHandler h) {
-        if (phase == Phase.DONE || h != backend) {
+        if (phase == ExchangePhase.DONE || h != backend) {
             return;
         }
         long idle = ticker.nanoTime() - lastActivity;
-        if (!client.channel().isWritable() && phase == Phase.RESPONDING) {
+        if (!client.channel().isWritable() && phase == ExchangePhase.RESPONDING) {
             // The client is the slow side; that is not the server's timeout.
             h.watch(responseTimeoutNanos);
         } else if (idle < responseTimeoutNanos) {
             h.watch(responseTimeoutNanos - idle);
-        } else if (!body.received() && h.channel().isWritable()) {
+        } else if (!forward.received() && h.channel().isWritable()) {
             // The server is waiting for the rest of the body and the client stopped sending it: the client's fault.
-            answer(Refusal.closing(HttpResponseStatus.REQUEST_TIMEOUT, phase == Phase.RESPONDING ? ""
+            answer(Refusal.closing(HttpResponseStatus.REQUEST_TIMEOUT, phase == ExchangePhase.RESPONDING ? ""
                     : "request body stalled for " + Durations.format(pool.config().responseTimeout())));
         } else {
             upstreamFailed(h, FailureKind.RESPONSE_TIMEOUT,
@@ -452,13 +322,13 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
 
     /** The client went away. The server's attempt counts as finished: the server did nothing wrong. */
     void onClientClosed() {
-        if (phase == Phase.DONE) {
+        if (phase == ExchangePhase.DONE) {
             return;
         }
-        if (phase != Phase.RESPONDING) {
+        if (phase != ExchangePhase.RESPONDING) {
             status = 499;
         }
-        end(Ending.CLIENT_GONE, null, false, status, ticker.nanoTime());
+        end(Outcome.CLIENT_GONE, null, false, status, ticker.nanoTime());
     }
 
     /**
@@ -466,30 +336,27 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
      * cannot be skipped. With part of a response already out there is no answering any more: the client is cut off.
      */
     private void answer(Refusal r) {
-        if (phase == Phase.DONE) {
+        if (phase == ExchangePhase.DONE) {
             return;
         }
         long now = ticker.nanoTime();
         int code = r.status().code();
-        if (phase == Phase.RESPONDING) {
-            end(Ending.CUT_OFF, null, true, code, now);
+        if (phase == ExchangePhase.RESPONDING) {
+            end(Outcome.CUT_OFF, null, true, code, now);
             return;
         }
         boolean close = r.close() || !head.keepAlive() || frontend.draining()
-                || !(body.received() || head.declaredBodyless());
-        FullHttpResponse response = ErrorResponses.create(client.alloc(), r.status(), r.reason(), close);
-        if (headers.requestId()) {
-            if (BalancerMetrics.NONE.equals(requestId) && head.request().decoderResult().isSuccess()) {
-                // Refused before a pool was chosen: the id still ties the answer to the access log line.
-                requestId = HeaderRewriter.ensureRequestId(head.request().headers());
-            }
-            if (!BalancerMetrics.NONE.equals(requestId)) {
-                response.headers().set(HeaderRewriter.X_REQUEST_ID, requestId);
-            }
+                || !(forward.received() || head.declaredBodyless());
+        if (headers.requestId() && BalancerMetrics.NONE.equals(requestId)
+                && head.request().decoderResult().isSuccess()) {
+            // Refused before a pool was chosen: the id still ties the answer to the access log line.
+            requestId = HeaderRewriter.ensureRequestId(head.request().headers());
         }
+        FullHttpResponse answer = ErrorResponses.create(client.alloc(), r.status(), r.reason(), close,
+                headers.requestId() ? requestId : BalancerMetrics.NONE);
         status = code;
-        responseBytes = response.content().readableBytes();
-        end(Ending.ANSWERED, response, close, code, now);
+        answerBytes = answer.content().readableBytes();
+        end(Outcome.ANSWERED, answer, close, code, now);
     }
 
     /**
@@ -502,25 +369,25 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
      * @param closeClient   the client connection closes after {@code last}
      * @param serverStatus  the status the server's attempt is counted with, when it is still open
      */
-    private void end(Ending how, HttpObject last, boolean closeClient, int serverStatus, long now) {
-        phase = Phase.DONE;
+    private void end(Outcome how, HttpObject last, boolean closeClient, int serverStatus, long now) {
+        phase = ExchangePhase.DONE;
         BackendHandler h = backend;
         backend = null;
         if (h != null) {
             h.detach();
-            if (how == Ending.RESPONDED && framing.upstreamReusable() && body.received() && sent == Sent.ALL) {
+            if (how == Outcome.RESPONDED && response.framing().upstreamReusable() && forward.received()
+                    && forward.allSent()) {
                 proxy.connector().release(h, pool.config().keepAlive(), now);
             } else {
                 h.channel().close();
             }
         }
-        if (attemptOpen) {
-            attemptOpen = false;
-            server.requestFinished(serverStatus, how != Ending.CUT_OFF && declaredUnavailable,
-                    how == Ending.RESPONDED ? upstreamNanos : now - attemptStart);
+        if (attempts != null) {
+            attempts.finished(serverStatus, how != Outcome.CUT_OFF && response.declaredUnavailable(),
+                    how == Outcome.RESPONDED ? upstreamNanos : now - attempts.startNanos());
         }
-        body.release();
-        if (how == Ending.CUT_OFF) {
+        forward.release();
+        if (how == Outcome.CUT_OFF) {
             client.close();
         } else if (last != null && closeClient) {
             client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
@@ -528,23 +395,25 @@ final class ProxyExchange implements UpstreamEvents, ChannelFutureListener {
             client.writeAndFlush(last, client.voidPromise());
         }
         record(now);
-        if (how != Ending.CLIENT_GONE) {
+        if (how != Outcome.CLIENT_GONE) {
             frontend.exchangeDone(this, closeClient);
         }
     }
 
     private void record(long now) {
         long total = now - startNanos;
+        UpstreamServer server = attempts == null ? null : attempts.server();
         String serverName = server == null ? BalancerMetrics.NONE : server.name();
         // Metrics time the server to the end of its response; the access log shows time to its response head.
-        long upstreamTotal = upstreamNanos < 0 ? -1 : now - attemptStart;
+        long upstreamTotal = upstreamNanos < 0 ? -1 : now - attempts.startNanos();
         proxy.metrics().requestCompleted(frontend.listener().name(), poolName, serverName, status, total,
                 upstreamTotal);
         AccessLog log = proxy.accessLog();
         if (log.enabled()) {
+            long bytes = response.started() ? response.bytes() : answerBytes;
             log.log(new AccessLogEntry(startMillis, frontend.client(), frontend.listener().name(), head.method(),
-                    head.uri(), status, responseBytes, total, poolName, serverName, upstreamNanos, attempts,
-                    requestId));
+                    head.uri(), status, bytes, total, poolName, serverName, upstreamNanos,
+                    attempts == null ? 0 : attempts.count(), requestId));
         }
     }
 }

@@ -11,7 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  *   <li>A request none of whose bytes reached a server (connect refused or timed out, a pooled connection that died on
  *       the first write) is retried, whatever its method.</li>
  *   <li>An idempotent request is also retried when the connection broke before the response started, if the body it
- *       sent is still held for a replay (up to {@link RequestBody#REPLAY_LIMIT}).</li>
+ *       sent is still held for a replay (up to {@link RequestForwarder#REPLAY_LIMIT}).</li>
  *   <li>A non-idempotent request whose head reached a server is never replayed (RFC 9110 9.2.2): the server may have
  *       acted on it.</li>
  *   <li>A response timeout or a protocol error is never retried: a server that took that long, or answered nonsense,

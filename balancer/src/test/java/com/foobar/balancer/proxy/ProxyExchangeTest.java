@@ -23,7 +23,7 @@ import static com.foobar.balancer.proxy.ExchangeFixture.written;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The exchange's state machine without sockets: each failure it can meet, in each {@link ProxyExchange.Phase} it can
+ * The exchange's state machine without sockets: each failure it can meet, in each {@link ExchangePhase} it can
  * meet it in, and what the client, the upstream connection and the server's counters get. The same behaviours over
  * real sockets are in {@link RetriesTest}, {@link TimeoutsAndErrorsTest} and {@link StreamingAndPipeliningTest}.
  */
@@ -61,16 +61,16 @@ class ProxyExchangeTest {
         EmbeddedChannel client = f.client();
         client.writeInbound(get("/a"), LastHttpContent.EMPTY_LAST_CONTENT);
         ProxyExchange ex = f.exchange();
-        assertThat(ex.phase()).isEqualTo(ProxyExchange.Phase.CONNECTING);
+        assertThat(ex.phase()).isEqualTo(ExchangePhase.CONNECTING);
 
         EmbeddedChannel up = f.connect();
-        assertThat(ex.phase()).isEqualTo(ProxyExchange.Phase.FORWARDING);
+        assertThat(ex.phase()).isEqualTo(ExchangePhase.FORWARDING);
         assertThat(written(up)).containsExactly("GET /a", "end:");
 
         up.writeInbound(response(200, 2));
-        assertThat(ex.phase()).isEqualTo(ProxyExchange.Phase.RESPONDING);
+        assertThat(ex.phase()).isEqualTo(ExchangePhase.RESPONDING);
         up.writeInbound(last("ok"));
-        assertThat(ex.phase()).isEqualTo(ProxyExchange.Phase.DONE);
+        assertThat(ex.phase()).isEqualTo(ExchangePhase.DONE);
         assertThat(written(client)).containsExactly("200", "end:ok");
         assertThat(client.isOpen()).isTrue();
         assertThat(up.isOpen()).isTrue();
@@ -207,7 +207,7 @@ class ProxyExchangeTest {
         EmbeddedChannel client = f.client();
         client.writeInbound(post("/", 2), last("hi"));
         f.failConnect(FailureKind.CONNECT_REFUSED);
-        assertThat(f.exchange().phase()).isEqualTo(ProxyExchange.Phase.CONNECTING);
+        assertThat(f.exchange().phase()).isEqualTo(ExchangePhase.CONNECTING);
         EmbeddedChannel up = f.connect();
         assertThat(f.connector.servers()).containsExactlyInAnyOrder("web-1", "web-2");
         assertThat(written(up)).containsExactly("POST /", "end:hi");
@@ -233,7 +233,7 @@ class ProxyExchangeTest {
         assertThat(written(client)).singleElement().asString().startsWith("503 ")
                 .contains("server " + second.name() + " (" + second.address() + ") connect timed out after 1s");
         assertThat(client.isOpen()).isTrue();
-        assertThat(f.exchange().phase()).isEqualTo(ProxyExchange.Phase.DONE);
+        assertThat(f.exchange().phase()).isEqualTo(ExchangePhase.DONE);
         assertIdle(f.server("web-1"), f.server("web-2"));
     }
 
@@ -303,7 +303,7 @@ class ProxyExchangeTest {
     void aBodyPastTheReplayLimitIsNotRetriedAfterAReset() throws Exception {
         fixture("");
         EmbeddedChannel client = f.client();
-        String big = "x".repeat(RequestBody.REPLAY_LIMIT);
+        String big = "x".repeat(RequestForwarder.REPLAY_LIMIT);
         client.writeInbound(ExchangeFixture.put("/file", big.length() + 1));
         EmbeddedChannel up = f.connect();
         client.writeInbound(content(big), last("y"));
