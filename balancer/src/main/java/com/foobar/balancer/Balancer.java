@@ -150,7 +150,7 @@ public final class Balancer implements AutoCloseable {
             }
             b.upstreams = Upstreams.start(config, b.metrics, b.workers);
             b.proxy = new ProxyContext(b.upstreams, b.metrics, b.accessLog, b.transport, config.clientTimeouts());
-            // Issue 7's guards (TLS, ACLs, rate limits, limits) go into each client pipeline.
+            // The security guards (TLS, ACLs, rate limits, limits) go into each client pipeline.
             b.guards = ListenerPipelines.create(config, b.metrics, b.accessLog, System.out);
             for (ListenerConfig lc : config.listeners()) {
                 b.listeners.put(lc.name(), ProxyListener.start(lc, b.proxy, b.workers, b.guards));

@@ -46,7 +46,7 @@ public final class Main {
 
     /**
      * Two Netty settings the balancer's command line defaults differently from Netty, each still overridable with
-     * its {@code -D} property. Set before any buffer class loads. Measured by bench/ (issue 8) on small-keepalive,
+     * its {@code -D} property. Set before any buffer class loads. Measured by bench/ on small-keepalive,
      * upload and large-response, interleaved against HAProxy: sampled leak tracking cost ~10% of throughput, and
      * the pooled allocator's per-thread caches beat Netty 4.2's adaptive default by 5-10%.
      */

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Puts issue 7's guards into each client pipeline the proxy builds, in this order:
+ * Puts the security guards into each client pipeline the proxy builds, in this order:
  * <pre>
  *   firewall-acl  firewall-connection-limit  tls  client-timeouts  http-obs-fold  http  http-strict
  *   firewall-rate-limit  firewall-forwarded-headers  http-underscores  http-body-limit  [https-redirect]  proxy

@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.Locale;
 
 /**
- * The request checks of issue 7 that Netty's strict decoder leaves to us: several {@code Host} headers, a
+ * The request checks that Netty's strict decoder leaves to us: several {@code Host} headers, a
  * {@code Host} that disagrees with an absolute-form target, and control characters in the target. Each gets 400 and
  * a close, and nothing reaches a server. Decoder failures pass through untouched (the proxy answers those).
  */

@@ -16,12 +16,11 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * A client connection's pipeline, one concern per handler:
- * <pre>
- *   [issue 7 slots: tls, acl, rate-limit, ...]  client-timeouts  http (codec, strict)  proxy
- * </pre>
- * Handlers that must see raw bytes (TLS, connection ACLs, rate limits) go in front of {@link #CLIENT_TIMEOUTS};
- * handlers that judge requests go between {@link #HTTP_CODEC} and {@link #PROXY}.
+ * A client connection's pipeline, one concern per handler. This class puts in the proxy's own handlers,
+ * {@link #CLIENT_TIMEOUTS}, {@link #HTTP_CODEC} and {@link #PROXY}; the {@link ClientPipelineConfigurer} then adds the
+ * security guards around them, and its class comment ({@code http.ListenerPipelines}) shows the whole order. Handlers
+ * that must see raw bytes (TLS, connection ACLs) go in front of {@link #CLIENT_TIMEOUTS}; handlers that judge
+ * requests go between {@link #HTTP_CODEC} and {@link #PROXY}.
  */
 final class ProxyInitializer extends ChannelInitializer<Channel> {
 
