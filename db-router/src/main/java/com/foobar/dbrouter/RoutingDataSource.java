@@ -110,8 +110,13 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     }
 
     private void refreshTopology() {
-        tracker.refresh();
+        WriterState before = tracker.current().state();
+        Topology t = tracker.refresh();
         selector.refresh();
+        if (t.state() == WriterState.SPLIT_BRAIN && before != WriterState.SPLIT_BRAIN) {
+            // Maybe only checks taken at different moments (a promotion seen before the fencing): look again now.
+            monitor.checkAllSoon();
+        }
     }
 
     // ---------------------------------------------------------------- read / write API

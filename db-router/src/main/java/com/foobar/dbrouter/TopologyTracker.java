@@ -19,14 +19,20 @@ final class TopologyTracker {
     private final TopologyJudge judge;
     private final RouterConfig config;
     private final RouterMetrics metrics;
+    private final long confirmNanos;
     private volatile Topology current;
+    private long splitBrainSince;
     private long splitBrainLoggedAt;
+    private boolean splitBrainConfirmed;
 
     TopologyTracker(List<NodePool> nodes, RouterConfig config, RouterMetrics metrics, String initialWriterGuess) {
         this.nodes = List.copyOf(nodes);
         this.judge = new TopologyJudge(config.maxReplicationLag());
         this.config = config;
         this.metrics = metrics;
+        // Each node is polled on its own schedule, so one check can see the new writer writable before the next
+        // check sees the old one fenced: a split brain is announced only once it outlived two poll intervals.
+        this.confirmNanos = 2 * config.monitorInterval().toNanos();
         this.current = judge.judge(inputs(), initialWriterGuess);
     }
 
@@ -43,9 +49,17 @@ final class TopologyTracker {
         }
         if (!next.sameRoles(previous)) {
             changed(previous, next);
-        } else if (next.state() == WriterState.SPLIT_BRAIN && System.nanoTime() - splitBrainLoggedAt > SPLIT_BRAIN_REMINDER_NANOS) {
-            splitBrainLoggedAt = System.nanoTime();
-            LOG.error("db-router '{}': {} (still)", config.name(), next.refusalMessage());
+        }
+        if (next.state() == WriterState.SPLIT_BRAIN) {
+            long now = System.nanoTime();
+            if (!splitBrainConfirmed && now - splitBrainSince >= confirmNanos) {
+                splitBrainConfirmed = true;
+                splitBrainLoggedAt = now;
+                LOG.error("db-router '{}': {}", config.name(), next.refusalMessage());
+            } else if (splitBrainConfirmed && now - splitBrainLoggedAt > SPLIT_BRAIN_REMINDER_NANOS) {
+                splitBrainLoggedAt = now;
+                LOG.error("db-router '{}': {} (still)", config.name(), next.refusalMessage());
+            }
         }
         current = next;
         notifyAll();
@@ -65,8 +79,12 @@ final class TopologyTracker {
                 LOG.info("db-router '{}': topology: writer {} ({})", config.name(), next.writer(), roles);
                 break;
             case SPLIT_BRAIN:
-                splitBrainLoggedAt = System.nanoTime();
-                LOG.error("db-router '{}': {}", config.name(), next.refusalMessage());
+                if (previous.state() != WriterState.SPLIT_BRAIN) {
+                    splitBrainSince = System.nanoTime();
+                    splitBrainConfirmed = false;
+                }
+                LOG.warn("db-router '{}': topology: {} writable nodes ({}), writes are refused; re-checking them",
+                        config.name(), next.writable().size(), roles);
                 break;
             default:
                 LOG.warn("db-router '{}': topology: no writer, writes are refused ({})", config.name(), roles);
