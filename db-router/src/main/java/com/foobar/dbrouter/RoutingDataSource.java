@@ -461,11 +461,12 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             throw new NoReadableNodeException("no usable replica, and primaryAcceptsReads is false");
         }
         Topology t = tracker.current();
-        if (t.writer() == null) {
+        String fallback = t.readFallback();
+        if (fallback == null) {
             throw new NoReadableNodeException((causal ? "no replica provably holds the token's write, and "
                     : "no usable replica, and ") + t.refusalMessage());
         }
-        NodePool writer = byName.get(t.writer());
+        NodePool writer = byName.get(fallback);
         try {
             Lease l = new Lease(writer, writer.borrow());
             writer.meters().connections(true).increment();

@@ -39,6 +39,17 @@ record Topology(WriterState state, String writer, List<String> writable, Map<Str
         return Optional.ofNullable(writer);
     }
 
+    /**
+     * Where reads go when no replica can take them: the writer; in split brain, the last writer if it is one of
+     * the writable nodes (it holds everything written through the router, which writes to neither any more).
+     */
+    String readFallback() {
+        if (writer != null) {
+            return writer;
+        }
+        return state == WriterState.SPLIT_BRAIN && writable.contains(lastWriter) ? lastWriter : null;
+    }
+
     Verdict verdict(String node) {
         return verdicts.get(node);
     }

@@ -72,6 +72,7 @@ class TopologyJudgeTest {
         assertThat(t.refusalMessage()).isEqualTo("a is down: Connection refused; no other node is writable (b replica, c replica)");
         assertThat(t.verdict("b").readable()).isTrue();
         assertThat(t.verdict("c").readable()).isTrue();
+        assertThat(t.readFallback()).isNull();
     }
 
     @Test
@@ -82,6 +83,8 @@ class TopologyJudgeTest {
         assertThat(t.writable()).containsExactly("a", "b");
         assertThat(t.refusal()).isEqualTo(WriteRefusal.SPLIT_BRAIN);
         assertThat(t.refusalMessage()).startsWith("split brain: 2 nodes are writable and replicate from no one (a, b)");
+        // Reads with no replica go to the last writer, never writes.
+        assertThat(t.readFallback()).isEqualTo("a");
     }
 
     @Test
