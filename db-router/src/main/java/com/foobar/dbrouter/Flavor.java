@@ -198,7 +198,7 @@ enum Flavor {
      */
     abstract boolean holds(String applied, String token);
 
-    /** {@code read_only} values: 0/1, OFF/ON, and the enum values newer MariaDB versions use (any non-OFF is on). */
+    /** {@code read_only} values: 0/1 or OFF/ON; anything else, or nothing, is taken as on: not writable is the safe side. */
     static boolean isOn(String value) {
         if (value == null) {
             return true;
