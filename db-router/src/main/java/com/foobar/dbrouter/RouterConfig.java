@@ -26,11 +26,12 @@ public final class RouterConfig {
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * How long a write waits for a writer when there is none (or several). One second covers a planned switchover
-     * (fence the old writer, promote the new one: a few statements) plus the router noticing it (it re-checks every
-     * node every 100 ms while writes wait), so such a switch costs writers latency, not errors. It is far shorter
-     * than an unplanned failover (db-failover waits 5 s before promoting), where holding requests longer would only
-     * pile up threads behind an outage the client had better hear about, with a Retry-After.
+     * How long a write waits for a writer while a switch is under way (every node read-only, or two writable). One
+     * second covers a planned switchover (fence the old writer, promote the new one: a few statements, in either
+     * order) plus the router noticing it (it re-checks every node every 100 ms while writes wait), so such a switch
+     * costs writers latency, not errors. A writer that is down is not waited for at all: it ends by a failover,
+     * seconds away (db-failover waits 5 s before promoting), and holding requests through it would only pile up
+     * threads behind an outage the client had better hear about, with a Retry-After.
      */
     public static final Duration DEFAULT_WRITER_WAIT_TIMEOUT = Duration.ofSeconds(1);
     /** Longer waits would hold request threads through a whole failover: answer and let the client retry instead. */
@@ -124,7 +125,7 @@ public final class RouterConfig {
     public record Node(String name, String url) {
     }
 
-    /** How long a write waits for a single writer before it is refused. */
+    /** How long a write waits for a single writer while a switch is under way before it is refused. */
     public Duration writerWaitTimeout() {
         return writerWaitTimeout;
     }
@@ -228,7 +229,10 @@ public final class RouterConfig {
             return this;
         }
 
-        /** How long a write waits for a single writer when there is none or several; 0 refuses at once. */
+        /**
+         * How long a write waits for a single writer while every node is read-only or several are writable; 0
+         * refuses at once. A write finding the writer down is refused at once anyway.
+         */
         public Builder writerWaitTimeout(Duration timeout) {
             this.writerWaitTimeout = timeout;
             return this;

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Routing is explicit, never guessed from SQL text. To replicas: {@link #read} and connections marked
  * {@code setReadOnly(true)} (as a read-only transaction does). To the writer: {@link #write} and everything else,
  * including all of a read-write transaction. With no writer, or with several (split brain), writes are refused with
- * a {@link PrimaryUnavailableException} naming the state, after waiting at most {@code writerWaitTimeout}; a write
+ * a {@link PrimaryUnavailableException} naming the state, at once when the writer is down, else after waiting at
+ * most {@code writerWaitTimeout} for the switch under way to end; a write
  * that a role change raced (the node turned read-only under it) is refused the same way, and the node re-checked at
  * once.
  *
@@ -204,8 +205,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * Runs {@code work} in one transaction on the writer, commits, and returns its value with the token of the
      * writer's position after the commit. Rolls back if {@code work} throws.
      *
-     * @throws PrimaryUnavailableException when there is no single writer after waiting up to
-     *         {@code writerWaitTimeout} ({@link NoWriterException}, {@link SplitBrainException}), when the writer
+     * @throws PrimaryUnavailableException when the writer is down, when there is no single writer after waiting up
+     *         to {@code writerWaitTimeout} ({@link NoWriterException}, {@link SplitBrainException}), when the writer
      *         cannot be reached, or when it turned read-only under the write; nothing is committed then, except that
      *         a connection lost during the commit itself leaves the outcome unknown, as with any database
      */
@@ -367,15 +368,18 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     Lease leaseForWrite() throws SQLException {
         Topology t = tracker.current();
         if (t.state() != WriterState.ONE_WRITER) {
+            // Wait only while a switch is visibly under way (every node read-only, or two writable): it ends in a
+            // few statements. A writer that is down ends by a failover, seconds away: refuse at once.
             long t0 = System.nanoTime();
+            boolean wait = t.refusal() != WriteRefusal.WRITER_DOWN;
             try {
-                t = tracker.awaitWriter(t0 + config.writerWaitTimeout().toNanos(), monitor::checkAllSoon);
+                t = tracker.awaitWriter(wait ? t0 + config.writerWaitTimeout().toNanos() : t0, monitor::checkAllSoon);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw refused(tracker.current(), System.nanoTime() - t0);
+                throw refused(tracker.current(), wait ? System.nanoTime() - t0 : 0);
             }
             if (t.state() != WriterState.ONE_WRITER) {
-                throw refused(t, System.nanoTime() - t0);
+                throw refused(t, wait ? System.nanoTime() - t0 : 0);
             }
         }
         NodePool writer = byName.get(t.writer());

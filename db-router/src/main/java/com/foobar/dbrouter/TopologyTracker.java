@@ -104,14 +104,16 @@ final class TopologyTracker {
      * wake-up, and returns the topology then.
      */
     synchronized Topology awaitWriter(long deadlineNanos, Runnable poke) throws InterruptedException {
+        // Even a write that may not wait asks for a look now, so the next one finds the new writer sooner.
+        poke.run();
         while (current.state() != WriterState.ONE_WRITER) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 break;
             }
-            poke.run();
             long slice = Math.min(left, NodeMonitor.MAX_URGENT_RATE.toNanos());
             TimeUnit.NANOSECONDS.timedWait(this, slice);
+            poke.run();
         }
         return current;
     }
