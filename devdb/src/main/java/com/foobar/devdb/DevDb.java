@@ -31,19 +31,35 @@ public final class DevDb implements AutoCloseable {
     /** Starts the servers, sets up users and replication, and verifies it; prints progress on stdout. */
     public static DevDb start(DevDbOptions options) throws DevDbException {
         long t0 = System.nanoTime();
-        Engine engine = options.engine().resolve(System.getenv());
+        boolean external = options.replicaOfHost().isPresent();
+        // A bind address or an external primary exist for embedded MariaDB only; AUTO then means that engine.
+        Engine engine = options.engine() == Engine.AUTO && (external || options.bindAddress().isPresent())
+                ? Engine.EMBEDDED_MARIADB
+                : options.engine().resolve(System.getenv());
+        if (engine != Engine.EMBEDDED_MARIADB && (external || options.bindAddress().isPresent())) {
+            throw new DevDbException((external ? "replicaOf" : "bindAddress") + ": only with embedded MariaDB (FOOBAR_DB says mysql)");
+        }
         DevDbConsole.progress("starting " + (engine == Engine.EMBEDDED_MARIADB ? "embedded MariaDB" : "MySQL 8.4 containers")
-                + ": 1 primary + " + options.replicas() + " replica(s)"
+                + (external
+                    ? ": 1 replica of the primary at " + options.replicaOfHost().get() + ":" + options.replicaOfPort()
+                    : ": 1 primary + " + options.replicas() + " replica(s)")
+                + options.bindAddress().map(a -> ", listening on 127.0.0.1 and " + a).orElse("")
                 + options.dataDir().map(d -> ", data in " + d).orElse(", throw-away data"));
         Cluster cluster = engine == Engine.EMBEDDED_MARIADB
                 ? EmbeddedMariaDbCluster.start(options)
                 : MySqlContainerCluster.start(options);
         try {
-            ReplicationSetup.configurePrimary(cluster.primary(), options);
+            if (!external) {
+                ReplicationSetup.configurePrimary(cluster.primary(), options);
+            }
             for (Node replica : cluster.replicas()) {
                 ReplicationSetup.configureReplica(replica, cluster.primary(), engine == Engine.MYSQL_CONTAINER);
             }
-            ReplicationSetup.verify(cluster.primary(), cluster.replicas());
+            if (external) {
+                ReplicationSetup.verifyAgainstExternal(cluster.primary(), cluster.replicas(), Duration.ofSeconds(60));
+            } else {
+                ReplicationSetup.verify(cluster.primary(), cluster.replicas());
+            }
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -93,6 +109,10 @@ public final class DevDb implements AutoCloseable {
      * {@code timeout}. Tests use it to start from a known state after fault injection.
      */
     public void awaitReplicasCaughtUp(Duration timeout) {
+        if (options.replicaOfHost().isPresent()) {
+            ReplicationSetup.verifyAgainstExternal(cluster.primary(), runningReplicas(), timeout);
+            return;
+        }
         ReplicationSetup.verify(cluster.primary(), runningReplicas(), timeout);
     }
 

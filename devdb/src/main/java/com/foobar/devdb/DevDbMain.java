@@ -14,7 +14,9 @@ public final class DevDbMain {
             "usage: DevDbMain [options]",
             "  --primary-port N     primary port (default 0 = ephemeral)",
             "  --replica-port N     port of replica-1; repeat for replica-2... (default ephemeral)",
-            "  --replicas N         number of replicas (default 1)",
+            "  --replicas N         number of replicas (default 1; 0: a lone primary)",
+            "  --bind ADDRESS       also listen on this IP address (besides 127.0.0.1); the node URLs name it (mariadb only)",
+            "  --replica-of H:P     run one replica of the primary another devdb runs at H:P, no primary (mariadb only)",
             "  --data-dir DIR       keep data here between runs (default: throw-away)",
             "  --engine E           mariadb | mysql | auto (default auto: env FOOBAR_DB, else mysql where Docker has or can pull",
             "                       mysql:8.4, else mariadb)",
@@ -96,6 +98,16 @@ public final class DevDbMain {
                 case "--data-dir":
                     Path dir = Paths.get(value);
                     b.dataDir(dir);
+                    break;
+                case "--bind":
+                    b.bindAddress(value);
+                    break;
+                case "--replica-of":
+                    int colon = value.lastIndexOf(':');
+                    if (colon <= 0) {
+                        throw new DevDbException("--replica-of: \"" + value + "\" is not host:port");
+                    }
+                    b.replicaOf(value.substring(0, colon), intValue(flag, value.substring(colon + 1)));
                     break;
                 case "--engine":
                     b.engine(engine(value));

@@ -26,6 +26,9 @@ public final class DevDbOptions {
     private final String database;
     private final String user;
     private final String password;
+    private final String bindAddress;
+    private final String replicaOfHost;
+    private final int replicaOfPort;
 
     private DevDbOptions(Builder b) {
         this.replicas = b.replicas;
@@ -36,6 +39,9 @@ public final class DevDbOptions {
         this.database = b.database;
         this.user = b.user;
         this.password = b.password;
+        this.bindAddress = b.bindAddress;
+        this.replicaOfHost = b.replicaOfHost;
+        this.replicaOfPort = b.replicaOfPort;
     }
 
     public static Builder builder() {
@@ -84,11 +90,33 @@ public final class DevDbOptions {
         return password;
     }
 
+    /**
+     * The address, besides 127.0.0.1, that embedded MariaDB also listens on (an IP literal), and that the node URLs
+     * name; empty: loopback only. For a node other machines (or network namespaces) reach.
+     */
+    public Optional<String> bindAddress() {
+        return Optional.ofNullable(bindAddress);
+    }
+
+    /**
+     * Set: this devdb runs no primary of its own but one replica, {@code replica-1}, of the primary another devdb runs
+     * there (started with the same user, password and database). Its host is an IP literal or a name.
+     */
+    public Optional<String> replicaOfHost() {
+        return Optional.ofNullable(replicaOfHost);
+    }
+
+    /** The port of {@link #replicaOfHost()}; 0 when that is empty. */
+    public int replicaOfPort() {
+        return replicaOfPort;
+    }
+
     @Override
     public String toString() {
         return "DevDbOptions{replicas=" + replicas + ", primaryPort=" + primaryPort + ", replicaPorts="
                 + Arrays.toString(replicaPorts) + ", dataDir=" + dataDir + ", engine=" + engine + ", database="
-                + database + ", user=" + user + "}";
+                + database + ", user=" + user + (bindAddress == null ? "" : ", bindAddress=" + bindAddress)
+                + (replicaOfHost == null ? "" : ", replicaOf=" + replicaOfHost + ":" + replicaOfPort) + "}";
     }
 
     public static final class Builder {
@@ -101,6 +129,9 @@ public final class DevDbOptions {
         private String database = DEFAULT_DATABASE;
         private String user = DEFAULT_USER;
         private String password = DEFAULT_PASSWORD;
+        private String bindAddress;
+        private String replicaOfHost;
+        private int replicaOfPort;
 
         private Builder() {
         }
@@ -156,10 +187,44 @@ public final class DevDbOptions {
             return this;
         }
 
+        /** Embedded MariaDB also listens on this IP address (besides 127.0.0.1), and the node URLs name it. */
+        public Builder bindAddress(String address) {
+            this.bindAddress = address;
+            return this;
+        }
+
+        /** Runs one local replica of the primary at {@code host:port} (another devdb's) instead of a pair. */
+        public Builder replicaOf(String host, int port) {
+            this.replicaOfHost = host;
+            this.replicaOfPort = port;
+            return this;
+        }
+
         /** Validates everything once; a {@link DevDbException} names the offending field. */
         public DevDbOptions build() {
-            if (replicas < 1 || replicas > MAX_REPLICAS) {
-                throw new DevDbException("replicas: " + replicas + " is not in 1.." + MAX_REPLICAS);
+            // 0: a lone primary, for replicas that other devdbs run elsewhere (replicaOf).
+            if (replicas < 0 || replicas > MAX_REPLICAS) {
+                throw new DevDbException("replicas: " + replicas + " is not in 0.." + MAX_REPLICAS);
+            }
+            if (bindAddress != null && !isIpLiteral(bindAddress)) {
+                throw new DevDbException("bindAddress: \"" + bindAddress + "\" is not an IP address");
+            }
+            if (replicaOfHost != null) {
+                if (replicaOfHost.isBlank() || !replicaOfHost.matches("[A-Za-z0-9.:_-]+")) {
+                    throw new DevDbException("replicaOf: \"" + replicaOfHost + "\" is not a host name or IP address");
+                }
+                if (replicaOfPort < 1 || replicaOfPort > 65535) {
+                    throw new DevDbException("replicaOf: port " + replicaOfPort + " is not in 1..65535");
+                }
+                if (replicas != 1) {
+                    throw new DevDbException("replicas: " + replicas + " with replicaOf; it runs exactly one local replica");
+                }
+                if (engine == Engine.MYSQL_CONTAINER) {
+                    throw new DevDbException("replicaOf: only with embedded MariaDB");
+                }
+            }
+            if (bindAddress != null && engine == Engine.MYSQL_CONTAINER) {
+                throw new DevDbException("bindAddress: only with embedded MariaDB");
             }
             if (basePort != -1) {
                 checkPort("basePort", basePort);
@@ -205,6 +270,18 @@ public final class DevDbOptions {
                 dataDir = dataDir.toAbsolutePath().normalize();
             }
             return new DevDbOptions(this);
+        }
+
+        private static boolean isIpLiteral(String value) {
+            if (value.isEmpty() || !value.matches("[0-9A-Fa-f.:]+")) {
+                return false;
+            }
+            try {
+                java.net.InetAddress.getByName(value);   // a literal of these characters is parsed, never looked up
+                return true;
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
 
         private static void checkPort(String field, int port) {

