@@ -30,7 +30,7 @@ public final class NetnsMain {
             shop = Shop.start(topology, Path.of(args[0]), Path.of(args[1]), runDir, System.out);
         } catch (RuntimeException e) {
             topology.close();
-            System.err.println("netns: " + e.getMessage());
+            System.err.println("netns: " + e.getMessage() + " (logs kept in " + runDir.resolve("logs") + ")");
             System.exit(1);
             return;
         }
@@ -38,11 +38,12 @@ public final class NetnsMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shop.close();
             topology.close();
+            Shop.deleteRunDir(runDir);
             done.countDown();
         }, "netns-stop"));
         String c = "ip netns exec " + plan.namespace("client") + " ";
         System.out.println();
-        System.out.println("Foobar Stack in network namespaces is up (Ctrl-C removes it). Run dir: " + runDir);
+        System.out.println("Foobar Stack in network namespaces is up (Ctrl-C removes it, and its run dir " + runDir + ")");
         System.out.println("  virtual IP " + plan.vip() + " held by " + topology.vipHolder()
                 + "; lb1 " + plan.address("lb1") + ", lb2 " + plan.address("lb2") + ", web1 " + plan.address("web1")
                 + ", web2 " + plan.address("web2") + ", db1 " + plan.address("db1") + ", db2 " + plan.address("db2")

@@ -227,6 +227,20 @@ public final class Shop implements AutoCloseable {
         return all;
     }
 
+    /** Deletes a run directory (the database data dirs make it ~300 MB), once everything in it has stopped. */
+    public static void deleteRunDir(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.out.println("[netns] warning: cannot delete " + dir + ": " + e.getMessage());
+        }
+    }
+
     /** Stops keepalived, the balancers, the web servers, then the database (SIGTERM: each shuts down cleanly). */
     @Override
     public void close() {

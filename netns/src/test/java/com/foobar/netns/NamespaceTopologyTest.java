@@ -34,6 +34,7 @@ class NamespaceTopologyTest {
     private static Topology topology;
     private static Shop shop;
     private static Plan plan;
+    private static Path runDir;
 
     @BeforeAll
     static void buildTopologyAndStartTheShop() throws Exception {
@@ -41,7 +42,7 @@ class NamespaceTopologyTest {
         assertThat(reason).as("requirements (" + RequiresNetns.REQUIRED_ENV + "=1 makes them mandatory)").isNull();
         plan = Plan.forThisProcess();
         topology = Topology.create(plan, System.out);
-        Path runDir = Files.createTempDirectory("foobar-netns-test-");
+        runDir = Files.createTempDirectory("foobar-netns-test-");
         shop = Shop.start(topology, Path.of(System.getProperty("foobar.balancer.jar")),
                 Path.of(System.getProperty("foobar.webapp.jar")), runDir, System.out);
     }
@@ -54,6 +55,7 @@ class NamespaceTopologyTest {
         if (topology != null) {
             topology.close();
         }
+        Shop.deleteRunDir(runDir);
     }
 
     @Test
