@@ -16,11 +16,11 @@ import com.foobar.chaos.scenario.Scenario;
 import com.foobar.chaos.scenario.ScenarioContext;
 import com.foobar.chaos.scenario.ScenarioResult;
 import com.foobar.chaos.scenario.Verdict;
-import com.foobar.chaos.target.BalancerAdmin;
-import com.foobar.chaos.target.ComposeTarget;
-import com.foobar.chaos.target.LocalStack;
-import com.foobar.chaos.target.StackControl;
-import com.foobar.chaos.target.Target;
+import com.foobar.chaos.stacks.BalancerAdmin;
+import com.foobar.chaos.stacks.ComposeTarget;
+import com.foobar.chaos.stacks.LocalStack;
+import com.foobar.chaos.stacks.StackControl;
+import com.foobar.chaos.stacks.Target;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -64,6 +64,9 @@ public final class ChaosMain {
         } catch (IllegalArgumentException e) {
             System.err.println("chaos: " + e.getMessage());
             System.exit(2);
+        } catch (IOException e) {
+            System.err.println("chaos: " + e.getMessage());
+            System.exit(1);
         }
     }
 

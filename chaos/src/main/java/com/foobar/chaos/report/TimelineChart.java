@@ -86,11 +86,14 @@ public final class TimelineChart {
     private static void addMarkers(XYPlot plot, List<Mark> marks) {
         int i = 0;
         for (Mark m : marks) {
+            if (m.kind() == Mark.Kind.DETAIL) {
+                continue;
+            }
             ValueMarker marker = new ValueMarker(m.ms() / 1000.0);
             Color colour = switch (m.kind()) {
                 case FAULT -> new Color(0xc6, 0x28, 0x28);
                 case RECOVERY -> new Color(0x15, 0x65, 0xc0);
-                case ACTION -> new Color(0x75, 0x75, 0x75);
+                case ACTION, DETAIL -> new Color(0x75, 0x75, 0x75);
             };
             marker.setPaint(colour);
             marker.setStroke(m.kind() == Mark.Kind.FAULT ? new BasicStroke(2.5f)
@@ -102,7 +105,7 @@ public final class TimelineChart {
             // Labels step down the plot so that marks close in time stay readable.
             marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
             marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-            marker.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(6 + 14 * (i % 8), 2, 2, 2));
+            marker.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(6 + 18 * (i % 6), 2, 2, 2));
             plot.addDomainMarker(marker, Layer.FOREGROUND);
             i++;
         }

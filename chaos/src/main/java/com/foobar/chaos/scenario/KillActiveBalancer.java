@@ -2,9 +2,9 @@ package com.foobar.chaos.scenario;
 
 import com.foobar.chaos.load.LoadSummary;
 import com.foobar.chaos.load.RequestRecord;
-import com.foobar.chaos.target.BalancerPair;
-import com.foobar.chaos.target.Capability;
-import com.foobar.chaos.target.Target;
+import com.foobar.chaos.stacks.BalancerPair;
+import com.foobar.chaos.stacks.Capability;
+import com.foobar.chaos.stacks.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

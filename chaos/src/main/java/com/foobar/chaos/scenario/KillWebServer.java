@@ -3,7 +3,7 @@ package com.foobar.chaos.scenario;
 import com.foobar.chaos.load.LoadSummary;
 import com.foobar.chaos.load.Operation;
 import com.foobar.chaos.load.RequestRecord;
-import com.foobar.chaos.target.Target;
+import com.foobar.chaos.stacks.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

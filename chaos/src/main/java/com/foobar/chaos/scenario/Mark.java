@@ -12,6 +12,8 @@ public record Mark(double ms, String label, Kind kind) {
     public enum Kind {
         FAULT,
         ACTION,
-        RECOVERY
+        RECOVERY,
+        /** Listed in the report's time line, not drawn: too close to another mark to be read on the plot. */
+        DETAIL
     }
 }

@@ -1,9 +1,9 @@
 package com.foobar.chaos.scenario;
 
 import com.foobar.chaos.load.LoadSummary;
-import com.foobar.chaos.target.Capability;
-import com.foobar.chaos.target.Database;
-import com.foobar.chaos.target.Target;
+import com.foobar.chaos.stacks.Capability;
+import com.foobar.chaos.stacks.Database;
+import com.foobar.chaos.stacks.Target;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

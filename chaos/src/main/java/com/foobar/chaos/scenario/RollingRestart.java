@@ -1,7 +1,7 @@
 package com.foobar.chaos.scenario;
 
 import com.foobar.chaos.load.LoadSummary;
-import com.foobar.chaos.target.Target;
+import com.foobar.chaos.stacks.Target;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,8 +54,12 @@ public final class RollingRestart implements Scenario {
                             target.start(server);
                         }
                     }, Duration.ofSeconds(30), ctx.phases().recovery(),
-                    (server, step) -> run.mark(step + " " + server, step.equals("stopped") ? Mark.Kind.FAULT
-                            : step.equals("up") ? Mark.Kind.RECOVERY : Mark.Kind.ACTION));
+                    (server, step) -> run.mark(step + " " + server, switch (step) {
+                        case "stopped" -> Mark.Kind.FAULT;
+                        case "up" -> Mark.Kind.RECOVERY;
+                        case "drain", "started" -> Mark.Kind.ACTION;
+                        default -> Mark.Kind.DETAIL;
+                    }));
             try {
                 procedure.restart(target.webServers());
             } catch (IOException e) {

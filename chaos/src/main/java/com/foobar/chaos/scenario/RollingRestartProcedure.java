@@ -1,6 +1,6 @@
 package com.foobar.chaos.scenario;
 
-import com.foobar.chaos.target.BalancerAdmin;
+import com.foobar.chaos.stacks.BalancerAdmin;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package com.foobar.chaos.scenario;
 
-import com.foobar.chaos.target.Target;
+import com.foobar.chaos.stacks.Target;
 import java.util.Optional;
 
 /** One way of breaking the stack under load, and the goal it must meet. */

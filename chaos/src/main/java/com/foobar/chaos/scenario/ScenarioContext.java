@@ -1,7 +1,7 @@
 package com.foobar.chaos.scenario;
 
 import com.foobar.chaos.load.LoadProfile;
-import com.foobar.chaos.target.Target;
+import com.foobar.chaos.stacks.Target;
 import java.util.function.Consumer;
 
 /**

@@ -1,7 +1,7 @@
 package com.foobar.chaos.scenario;
 
 import com.foobar.chaos.load.Clock;
-import com.foobar.chaos.target.BalancerAdmin;
+import com.foobar.chaos.stacks.BalancerAdmin;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

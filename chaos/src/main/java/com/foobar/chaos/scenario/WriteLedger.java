@@ -1,7 +1,7 @@
 package com.foobar.chaos.scenario;
 
 import com.foobar.chaos.load.LoadSummary;
-import com.foobar.chaos.target.Database;
+import com.foobar.chaos.stacks.Database;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -2,7 +2,7 @@ package com.foobar.chaos.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.foobar.chaos.target.Database;
+import com.foobar.chaos.stacks.Database;
 import org.junit.jupiter.api.Test;
 
 class OldPrimaryReturnsTest {

@@ -3,7 +3,7 @@ package com.foobar.chaos.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.foobar.chaos.target.BalancerAdmin;
+import com.foobar.chaos.stacks.BalancerAdmin;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
