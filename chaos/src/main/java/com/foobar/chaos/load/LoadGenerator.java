@@ -41,6 +41,12 @@ public final class LoadGenerator implements AutoCloseable {
     /** The scheduler's step: requests owed since the last step are issued together. */
     private static final long TICK_MS = 5;
     private static final int MAX_BODY = 4 * 1024 * 1024;
+    /** The shop's HTML error pages say what went wrong in their title. */
+    private static final java.util.regex.Pattern HTML_TITLE =
+            java.util.regex.Pattern.compile("<title>([^<]{1,200})</title>", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern HTML_PARAGRAPH =
+            java.util.regex.Pattern.compile("<p[^>]*>(.{1,400}?)</p>", java.util.regex.Pattern.CASE_INSENSITIVE
+                    | java.util.regex.Pattern.DOTALL);
 
     private final ShopEndpoint endpoint;
     private final LoadProfile profile;
@@ -171,6 +177,13 @@ public final class LoadGenerator implements AutoCloseable {
             }
         } catch (java.io.IOException e) {
             // Not JSON: the balancer's own answers are plain text.
+        }
+        java.util.regex.Matcher title = HTML_TITLE.matcher(body);
+        if (title.find()) {
+            java.util.regex.Matcher p = HTML_PARAGRAPH.matcher(body);
+            String text = p.find() ? ": " + p.group(1).replaceAll("<[^>]*>", "").strip() : "";
+            String line = title.group(1).strip() + text;
+            return line.length() > 200 ? line.substring(0, 200) + "..." : line;
         }
         String line = body.strip().lines().findFirst().orElse("");
         return line.length() > 160 ? line.substring(0, 160) + "..." : line;

@@ -170,5 +170,8 @@ class LoadGeneratorTest {
         assertThat(LoadGenerator.orderId(null)).isZero();
         assertThat(LoadGenerator.reason("502 Bad Gateway: server web-1 closed the connection\n"))
                 .isEqualTo("502 Bad Gateway: server web-1 closed the connection");
+        assertThat(LoadGenerator.reason("<!DOCTYPE html>\n<html><head><title>503 Service Unavailable · foobar.com"
+                + "</title></head><body><p class=\"error\">the database is <b>unavailable</b></p></body>"))
+                .isEqualTo("503 Service Unavailable · foobar.com: the database is unavailable");
     }
 }
