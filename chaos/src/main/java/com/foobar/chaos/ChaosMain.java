@@ -173,8 +173,28 @@ public final class ChaosMain {
                         "could not be carried out: " + e, List.of(), List.of(), List.of());
             }
         }
+        result = withSteadiness(result);
         progress(String.format(Locale.ROOT, "%s: %s: %s", scenario.name(), result.verdict(), result.measured()));
         return result;
+    }
+
+    /**
+     * Failures before the first fault mean the stack was not steady when it was broken (a loaded machine, typically):
+     * the result stands, and says so, so that nobody reads the fault's effect into them.
+     */
+    static ScenarioResult withSteadiness(ScenarioResult r) {
+        java.util.Optional<Double> fault = r.marks().stream().filter(m -> m.kind() == com.foobar.chaos.scenario.Mark
+                .Kind.FAULT).map(com.foobar.chaos.scenario.Mark::ms).min(Double::compare);
+        if (fault.isEmpty()) {
+            return r;
+        }
+        long before = r.records().stream().filter(x -> !x.ok() && x.startMs() < fault.get()).count();
+        if (before == 0) {
+            return r;
+        }
+        return new ScenarioResult(r.name(), r.goal(), r.verdict(), r.measured() + "; " + before + " requests failed "
+                + "BEFORE the fault: the stack was not steady (see the machine's load)", r.details(), r.records(),
+                r.marks());
     }
 
     /** Every web server up in the balancer before a scenario starts, so it begins from a steady state. */

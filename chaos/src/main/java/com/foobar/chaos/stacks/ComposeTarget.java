@@ -27,6 +27,8 @@ public final class ComposeTarget implements Target {
     static final String PROJECT = "foobar-chaos";
     /** Not compose's default 10.213.7 nor ComposeStackTest's 10.213.8: a developer's stack is not disturbed. */
     static final String APP_NET = "10.213.9";
+    /** The front network, where the balancer pair's virtual IP lives (its .10), once compose has the pair. */
+    static final String FRONT_NET = "10.213.10";
     static final String LOCAL_BASE_IMAGE = "foobar-local/debian:bookworm";
     private static final Duration QUICK = Duration.ofSeconds(30);
     private static final Duration UP = Duration.ofMinutes(20);
@@ -88,7 +90,8 @@ public final class ComposeTarget implements Target {
                 "LB_ADMIN_PORT", Integer.toString(base + 2),
                 "PROMETHEUS_PORT", Integer.toString(base + 3),
                 "GRAFANA_PORT", Integer.toString(base + 4),
-                "FOOBAR_APP_NET", APP_NET));
+                "FOOBAR_APP_NET", APP_NET,
+                "FOOBAR_FRONT_NET", FRONT_NET));
         String mode = bare.run(QUICK, "docker", "image", "inspect", LOCAL_BASE_IMAGE).ok() ? "local" : "registry";
         if (mode.equals("local")) {
             for (String jar : List.of("balancer/target/balancer.jar", "webapp/target/webapp-slim.jar")) {
@@ -269,7 +272,7 @@ public final class ComposeTarget implements Target {
         if (lacks(Capability.BALANCER_PAIR).isPresent()) {
             return Optional.empty();
         }
-        return Optional.of(new ComposeBalancerPair(this, List.of("lb-1", "lb-2")));
+        return Optional.of(new ComposeBalancerPair(this, List.of("lb-1", "lb-2"), FRONT_NET + ".10"));
     }
 
     /** The IPv4 addresses in a service's network namespace (read from the host with nsenter: no tool needed inside). */
@@ -286,12 +289,6 @@ public final class ComposeTarget implements Target {
             }
         }
         return addresses;
-    }
-
-    /** The addresses Docker gave a service's container. */
-    List<String> dockerAddresses(String service) throws IOException {
-        return List.of(inspect(service, "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}").trim()
-                .split("\\s+"));
     }
 
     @Override
