@@ -121,6 +121,7 @@ public final class ChaosMain {
             }
             progress("load: " + describe(profile) + "; orders are placed for products " + productIds);
             ScenarioContext context = new ScenarioContext(target, profile, phases, productIds, ChaosMain::progress);
+            warmUp(context);
             for (Scenario scenario : suite()) {
                 if (!options.wants(scenario.name())) {
                     continue;
@@ -195,6 +196,26 @@ public final class ChaosMain {
         return new ScenarioResult(r.name(), r.goal(), r.verdict(), r.measured() + "; " + before + " requests failed "
                 + "BEFORE the fault: the stack was not steady (see the machine's load)", r.details(), r.records(),
                 r.marks());
+    }
+
+    /**
+     * The same load, unrecorded by any scenario, before the first one: freshly started JVMs (the balancer, the web
+     * servers, their pools) answer slowly until their hot paths are compiled, and the first scenario would measure
+     * that instead of its fault. Its failures are told, not judged.
+     */
+    private static void warmUp(ScenarioContext context) {
+        Duration length = context.phases().warmup().multipliedBy(3);
+        progress("warm-up: " + length.toSeconds() + " s of the load before the first scenario (not judged)");
+        com.foobar.chaos.load.LoadGenerator load = com.foobar.chaos.load.LoadGenerator.start(context.target().shop(),
+                context.profile(), new com.foobar.chaos.load.Clock(), context.productIds());
+        try {
+            Thread.sleep(length.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        com.foobar.chaos.load.LoadSummary summary = new com.foobar.chaos.load.LoadSummary(load.stop());
+        progress("warm-up: " + summary.records().size() + " requests, " + summary.failed() + " failed"
+                + (summary.failed() == 0 ? "" : " (" + summary.describeFailures(r -> true) + ")"));
     }
 
     /** Every web server up in the balancer before a scenario starts, so it begins from a steady state. */
