@@ -92,6 +92,12 @@ class ComposeStackTest {
     private static int prometheusPort;
     private static HttpClient client;
     private static Path work;
+    /**
+     * keepalived-1 and keepalived-2's container ids, resolved once: `docker-compose ps` takes a second or more here,
+     * and a VIP poll that ran it twice measured the compose CLI, not the failover (the VIP seemed to move after 10 s
+     * when it had moved in under 2). The sidecars are never recreated by the tests, so the ids hold.
+     */
+    private static final Map<Integer, String> KEEPALIVED = new HashMap<>();
 
     @BeforeAll
     static void up() throws IOException {
@@ -141,8 +147,18 @@ class ComposeStackTest {
         String subnet = stack.docker(STEP, "network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}",
                 stack.network("front")).orFail();
         assertThat(subnet).as("the project's front network").isEqualTo(FRONT_NET + ".0/24");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> vipHolders().size() == 1);
+        KEEPALIVED.put(1, stack.container("keepalived-1"));
+        KEEPALIVED.put(2, stack.container("keepalived-2"));
+        // Settled: one node holds the VIP and says MASTER, the other says BACKUP.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            Set<Integer> holders = vipHolders();
+            if (holders.size() != 1) {
+                return false;
+            }
+            int holder = holders.iterator().next();
+            return keepalivedStatus(holder).startsWith("MASTER: holds")
+                    && keepalivedStatus(3 - holder).startsWith("BACKUP: ready");
+        });
         progress("VIP " + VIP + " held by " + vipHolders() + "; lb-1 " + keepalivedStatus(1) + "; lb-2 "
                 + keepalivedStatus(2));
     }
@@ -345,8 +361,9 @@ class ComposeStackTest {
             assertThat(load.failures()).as("failed GETs to the VIP before anything was killed: %s",
                     load.failureSamples()).isZero();
 
+            String victim = stack.container("lb-" + active);
             long killedAt = System.nanoTime();
-            stack.docker(STEP, "kill", stack.container("lb-" + active)).orFail();
+            stack.docker(STEP, "kill", victim).orFail();
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
                     .until(() -> vipHolders().equals(Set.of(standby)));
             double movedAfter = (System.nanoTime() - killedAt) / 1e9;
@@ -398,8 +415,9 @@ class ComposeStackTest {
         assertThat(keepalivedStatus(standby)).as("the other node").startsWith("BACKUP");
         try (VipLoad load = new VipLoad(4, Duration.ofMinutes(2), 200_000)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.successes() >= 200);
+            String victim = stack.container("lb-" + active + "-netns");
             long killedAt = System.nanoTime();
-            stack.docker(STEP, "kill", stack.container("lb-" + active + "-netns")).orFail();
+            stack.docker(STEP, "kill", victim).orFail();
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
                     .until(() -> vipHolders().equals(Set.of(standby)));
             double movedAfter = (System.nanoTime() - killedAt) / 1e9;
@@ -629,7 +647,7 @@ class ComposeStackTest {
     private static Set<Integer> vipHolders() {
         Set<Integer> out = new java.util.TreeSet<>();
         for (int n = 1; n <= 2; n++) {
-            Cli.Result addresses = stack.docker(STEP, "exec", stack.container("keepalived-" + n),
+            Cli.Result addresses = stack.docker(STEP, "exec", KEEPALIVED.get(n),
                     "ip", "-4", "-o", "addr", "show");
             if (addresses.ok() && addresses.output().contains(" inet " + VIP + "/")) {
                 out.add(n);
@@ -640,7 +658,7 @@ class ComposeStackTest {
 
     /** What keepalived-N says of itself: MASTER, BACKUP or FAULT, and why (the healthcheck's command). */
     private static String keepalivedStatus(int n) {
-        return stack.docker(STEP, "exec", stack.container("keepalived-" + n), "foobar-keepalived", "status")
+        return stack.docker(STEP, "exec", KEEPALIVED.get(n), "foobar-keepalived", "status")
                 .output().strip();
     }
 
