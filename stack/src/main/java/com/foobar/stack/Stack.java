@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.foobar.stack.config.BalancerConfigWriter;
+import com.foobar.stack.control.ControlServer;
 import com.foobar.stack.db.DatabaseEndpoints;
 import com.foobar.stack.process.ChildSpec;
 import com.foobar.stack.process.ChildStartException;
@@ -66,6 +67,7 @@ final class Stack implements AutoCloseable {
     private DatabaseEndpoints endpoints;
     private final List<SupervisedProcess> webs = new ArrayList<>();
     private SupervisedProcess balancer;
+    private ControlServer control;
     private Path balancerConfig;
     private String publicBind;
     private String adminBind;
@@ -109,7 +111,48 @@ final class Stack implements AutoCloseable {
             throw new StackStartException(e.getMessage(), e);
         }
         printSummary();
+        startControl();
         up = true;
+    }
+
+    /**
+     * The control API ({@code --control-port}): stop, start and restart one web server or the balancer on purpose,
+     * e.g. for a rolling restart behind the balancer's drain. Off unless asked for.
+     */
+    private void startControl() throws StackStartException {
+        if (options.controlPort().isEmpty()) {
+            return;
+        }
+        StackComponents components = new StackComponents(supervisor, () -> {
+            synchronized (lifecycle) {
+                List<SupervisedProcess> all = new ArrayList<>();
+                all.add(db);
+                all.addAll(webs);
+                all.add(balancer);
+                return all;
+            }
+        }, () -> {
+            List<String[]> nodes = new ArrayList<>();
+            nodes.add(new String[] {"db-primary", Integer.toString(endpoints.primary().port())});
+            for (DatabaseEndpoints.Node replica : endpoints.replicas()) {
+                nodes.add(new String[] {"db-" + replica.name(), Integer.toString(replica.port())});
+            }
+            return nodes;
+        }, () -> closing);
+        String where = hostPort(StackOptions.LOOPBACK, options.controlPort().getAsInt());
+        try {
+            ControlServer started = ControlServer.start(new java.net.InetSocketAddress(StackOptions.LOOPBACK,
+                    options.controlPort().getAsInt()), components, console::progress);
+            synchronized (lifecycle) {
+                control = started;
+            }
+        } catch (IOException e) {
+            throw new StackStartException("the control API cannot listen on " + where + " (--control-port): "
+                    + e.getMessage(), e);
+        }
+        console.line("Control API: http://" + where + "/api/components  (restart one web server: curl -X POST http://"
+                + where + "/api/components/web-1/restart)");
+        console.line("");
     }
 
     private void prepareDataDirectory() throws StackStartException {
@@ -137,6 +180,10 @@ final class Stack implements AutoCloseable {
             PortChecker.requireFree(StackOptions.LOOPBACK, options.webPort(i), options.webName(i), "--web-port");
         }
         PortChecker.requireFree(StackOptions.LOOPBACK, options.dbPort(), "db-primary", "--db-port");
+        if (options.controlPort().isPresent()) {
+            PortChecker.requireFree(StackOptions.LOOPBACK, options.controlPort().getAsInt(), "the stack's control API",
+                    "--control-port");
+        }
         for (int i = 1; i <= options.dbReplicas(); i++) {
             PortChecker.requireFree(StackOptions.LOOPBACK, options.replicaPort(i), "db-replica-" + i, "--db-port");
         }
@@ -431,16 +478,21 @@ final class Stack implements AutoCloseable {
         List<SupervisedProcess> websNow;
         SupervisedProcess dbNow;
         DataDirectory dataNow;
+        ControlServer controlNow;
         synchronized (lifecycle) {
             if (closed) {
                 return;
             }
             closed = true;
             closing = true;
+            controlNow = control;
             balancerNow = balancer;
             websNow = new ArrayList<>(webs);
             dbNow = db;
             dataNow = data;
+        }
+        if (controlNow != null) {
+            controlNow.close();
         }
         boolean any = balancerNow != null || !websNow.isEmpty() || dbNow != null;
         if (any) {

@@ -51,6 +51,9 @@ public final class StackOptions {
             "  --fresh               wipe the data directory first (otherwise a start reuses the data)",
             "  --restart-crashed     restart a web server or the balancer when it exits on its own",
             "  --balancer-config F   run the balancer with this file instead of generating DATA_DIR/balancer.yml",
+            "  --control-port N      a control API on " + LOOPBACK + ":N to stop, start and restart one web server or the",
+            "                        balancer on purpose (GET /api/components, POST /api/components/NAME/restart);",
+            "                        off unless given",
             "  -h, --help            show this help",
             "");
 
@@ -65,6 +68,7 @@ public final class StackOptions {
     private final boolean fresh;
     private final boolean restartCrashed;
     private final Path balancerConfig;
+    private final int controlPort;
     private final boolean help;
 
     private StackOptions(Builder b) {
@@ -79,6 +83,7 @@ public final class StackOptions {
         this.fresh = b.fresh;
         this.restartCrashed = b.restartCrashed;
         this.balancerConfig = b.balancerConfig == null ? null : b.balancerConfig.toAbsolutePath().normalize();
+        this.controlPort = b.controlPort;
         this.help = b.help;
     }
 
@@ -146,6 +151,7 @@ public final class StackOptions {
             case "--db-replicas":
             case "--data-dir":
             case "--balancer-config":
+            case "--control-port":
                 return true;
             default:
                 return false;
@@ -173,6 +179,9 @@ public final class StackOptions {
         claim(taken, dbPort, "--db-port", "db-primary");
         for (int i = 1; i <= dbReplicas; i++) {
             claim(taken, replicaPort(i), "--db-port", "db-replica-" + i);
+        }
+        if (controlPort != 0) {
+            claim(taken, controlPort, "--control-port", "the stack's control API");
         }
         if (balancerConfig != null && !Files.isReadable(balancerConfig)) {
             throw new InvalidOptionException("--balancer-config: \"" + balancerConfig + "\" is not a readable file");
@@ -262,6 +271,11 @@ public final class StackOptions {
         return Optional.ofNullable(balancerConfig);
     }
 
+    /** The port of the stack's control API on loopback; empty when it is off (the default). */
+    public java.util.OptionalInt controlPort() {
+        return controlPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(controlPort);
+    }
+
     public boolean help() {
         return help;
     }
@@ -281,7 +295,7 @@ public final class StackOptions {
         return "StackOptions{bind=" + bindAddress + ", port=" + port + ", adminPort=" + adminPort + ", webPort="
                 + webPort + ", webInstances=" + webInstances + ", dbPort=" + dbPort + ", dbReplicas=" + dbReplicas
                 + ", dataDir=" + dataDir + ", fresh=" + fresh + ", restartCrashed=" + restartCrashed
-                + ", balancerConfig=" + balancerConfig + "}";
+                + ", balancerConfig=" + balancerConfig + ", controlPort=" + controlPort + "}";
     }
 
     private static final class Builder {
@@ -296,6 +310,7 @@ public final class StackOptions {
         boolean fresh;
         boolean restartCrashed;
         Path balancerConfig;
+        int controlPort;
         boolean help;
 
         void set(String flag, String value) throws InvalidOptionException {
@@ -326,6 +341,9 @@ public final class StackOptions {
                     break;
                 case "--balancer-config":
                     balancerConfig = path(flag, value);
+                    break;
+                case "--control-port":
+                    controlPort = port(flag, value);
                     break;
                 default:
                     throw new InvalidOptionException(unknown(flag));

@@ -101,6 +101,18 @@ class EndToEndTest {
         replica().setReplicationDelay(Duration.ZERO);
     }
 
+    /** Each web server's state as the balancer's admin API reports it. */
+    private static Map<String, String> balancerServerStates() throws Exception {
+        TestClient admin = new TestClient(URI.create("http://127.0.0.1:" + balancer.adminAddress().getPort() + "/"));
+        Map<String, String> states = new HashMap<>();
+        for (JsonNode pool : JSON.readTree(admin.get("/api/status").body()).path("pools")) {
+            for (JsonNode server : pool.path("servers")) {
+                states.put(server.path("name").asText(), server.path("state").asText());
+            }
+        }
+        return states;
+    }
+
     private static ReplicaNode replica() {
         return SharedDevDb.get().replicas().get(0);
     }
@@ -186,17 +198,29 @@ class EndToEndTest {
             JsonNode why = JSON.readTree(direct1.get("/ready").body());
             assertThat(why.get("reason").asText()).isNotBlank();
 
-            for (int i = 0; i < 4; i++) {
+            // Writes in a row, more than outlier detection's 5 per server: each web server answers them honestly with
+            // 503 and Retry-After. That is not a failure of the web server, so neither is ejected (they were, before
+            // the balancer told the two apart) and both keep serving reads.
+            for (int i = 0; i < 12; i++) {
                 HttpResponse<String> write = shopper.postJson("/api/orders", "{\"product_id\":1,\"quantity\":1}");
                 assertThat(write.statusCode()).isEqualTo(503);
                 assertThat(JSON.readTree(write.body()).get("error").asText()).contains("primary");
                 assertThat(write.headers().firstValue("Retry-After")).isPresent();
+            }
+            assertThat(balancerServerStates()).containsOnly(Map.entry("web-1", "up"), Map.entry("web-2", "up"));
 
+            Map<String, Integer> readsServedBy = new HashMap<>();
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> write = shopper.postJson("/api/orders", "{\"product_id\":1,\"quantity\":1}");
+                assertThat(write.statusCode()).isEqualTo(503);
                 HttpResponse<String> read = shopper.get("/api/products");
                 assertThat(read.statusCode()).isEqualTo(200);
                 assertThat(read.headers().firstValue("X-Db-Node")).contains("replica-1");
+                readsServedBy.merge(read.headers().firstValue("X-Served-By").orElse("?"), 1, Integer::sum);
                 assertThat(shopper.get("/").statusCode()).isEqualTo(200);
             }
+            assertThat(readsServedBy).containsOnlyKeys("web-1", "web-2");
+            assertThat(balancerServerStates()).containsOnly(Map.entry("web-1", "up"), Map.entry("web-2", "up"));
         } finally {
             db.primary().start();
         }

@@ -507,9 +507,12 @@ public final class ConfigLoader {
         }
 
         private OutlierDetectionConfig outlierDetection(Node n) throws ConfigException {
-            n.only("consecutive_failures", "base_ejection_time", "max_ejection_percent", "max_ejection_time");
+            n.only("consecutive_failures", "consecutive_5xx", "base_ejection_time", "max_ejection_percent",
+                    "max_ejection_time");
             int failures = n.has("consecutive_failures")
                     ? n.get("consecutive_failures").integer(0, 1000) : OutlierDetectionConfig.DEFAULT_CONSECUTIVE_FAILURES;
+            int fiveXx = n.has("consecutive_5xx")
+                    ? n.get("consecutive_5xx").integer(0, 1000) : OutlierDetectionConfig.DEFAULT_CONSECUTIVE_5XX;
             Duration base = n.has("base_ejection_time")
                     ? n.get("base_ejection_time").duration(Duration.ofMillis(1)) : OutlierDetectionConfig.DEFAULT_BASE_EJECTION_TIME;
             int percent = n.has("max_ejection_percent")
@@ -525,7 +528,7 @@ public final class ConfigLoader {
                 max = base;
             }
             n.noOtherKeys();
-            return new OutlierDetectionConfig(failures, base, percent, max);
+            return new OutlierDetectionConfig(failures, fiveXx, base, percent, max);
         }
 
         private ProxyHeadersConfig proxyHeaders(Node n) throws ConfigException {

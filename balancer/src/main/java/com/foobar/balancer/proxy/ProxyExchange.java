@@ -121,6 +121,8 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
     private boolean upstreamReusable;
     private boolean closeClientAfter;
     private int status;
+    /** The server's 503 carried Retry-After: it says it cannot serve now, which is not a failure of the server. */
+    private boolean declaredUnavailable;
     private long responseBytes;
     private long upstreamNanos = -1;
 
@@ -531,6 +533,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
     private void onResponseHead(HttpResponse r) {
         responseStarted = true;
         status = r.status().code();
+        declaredUnavailable = status == 503 && r.headers().contains(HttpHeaderNames.RETRY_AFTER);
         upstreamNanos = lastActivity - attemptStart;
         replayable = false;
         releaseAll(replay);
@@ -596,7 +599,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
         h.detach();
         long now = lastActivity; // read when this last piece of the response arrived
         attemptOpen = false;
-        server.requestFinished(status, upstreamNanos);
+        server.requestFinished(status, declaredUnavailable, upstreamNanos);
         boolean closeClient = closeClientAfter || !requestReceived;
         if (upstreamReusable && requestReceived && requestSent) {
             proxy.connections().release(h, pool.config().keepAlive(), now);
@@ -683,7 +686,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
         }
         if (attemptOpen) {
             attemptOpen = false;
-            server.requestFinished(responseStarted ? status : 499, System.nanoTime() - attemptStart);
+            server.requestFinished(responseStarted ? status : 499, declaredUnavailable, System.nanoTime() - attemptStart);
         }
         releaseAll(unsent);
         releaseAll(replay);
@@ -707,7 +710,7 @@ final class ProxyExchange implements RequestContext, ChannelFutureListener {
         }
         if (attemptOpen) {
             attemptOpen = false;
-            server.requestFinished(st.code(), System.nanoTime() - attemptStart);
+            server.requestFinished(st.code(), false, System.nanoTime() - attemptStart);
         }
         releaseAll(unsent);
         releaseAll(replay);

@@ -109,8 +109,11 @@ public final class UpstreamPool {
         return chosen;
     }
 
-    /** Ejects {@code server} unless that would put more than max_ejection_percent of the pool out (one always may). */
-    void tryEject(UpstreamServer server) {
+    /**
+     * Ejects {@code server} unless that would put more than max_ejection_percent of the pool out (one always may);
+     * {@code why} is the streak that asked for it, for the event log.
+     */
+    void tryEject(UpstreamServer server, String why) {
         OutlierDetectionConfig od = config().outlierDetection();
         boolean done;
         synchronized (this) {
@@ -129,7 +132,7 @@ public final class UpstreamPool {
             if (ejectedCount >= limit) {
                 return;
             }
-            done = server.ejectUntilLocked(now, od);
+            done = server.ejectUntilLocked(now, od, why);
         }
         if (done) {
             metrics.ejected(name, server.name());

@@ -54,6 +54,7 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
     private int ejections; // guarded by the pool
 
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicInteger consecutive5xx = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
@@ -244,27 +245,37 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         inFlight.incrementAndGet();
     }
 
-    /** The server answered. A 5xx counts toward outlier detection; any other status resets the streak. */
-    public void requestFinished(int status, long latencyNanos) {
+    /**
+     * The server answered with this status, which ends the streak of attempts without an answer. A 5xx extends the
+     * 5xx streak; a 503 with {@code Retry-After} ({@code declaredUnavailable}) neither extends nor ends it (see
+     * {@link OutlierDetectionConfig}); any other answer ends it.
+     */
+    public void requestFinished(int status, boolean declaredUnavailable, long latencyNanos) {
         inFlight.decrementAndGet();
         requests.increment();
         observeLatency(latencyNanos);
+        consecutiveFailures.set(0);
         if (status >= 500) {
             failures.increment();
-            countFailure();
+            if (status != 503 || !declaredUnavailable) {
+                countStreak(consecutive5xx, pool.config().outlierDetection().consecutive5xx(), "5xx answers");
+            }
         } else {
-            consecutiveFailures.set(0);
+            consecutive5xx.set(0);
         }
     }
 
-    /** The request failed without a complete answer; counts toward outlier detection. */
+    /**
+     * The attempt got no complete answer (connect error, reset, timeout, protocol error), or the balancer answered
+     * for the server because of one (its own 502 or 504): extends the failure streak of outlier detection.
+     */
     public void requestFailed(FailureKind kind, long latencyNanos) {
         inFlight.decrementAndGet();
         requests.increment();
         failures.increment();
         // A refused connect is quick: observing its latency as is would make a dead server look fast to peak-ewma.
         observeLatency(Math.max(latencyNanos, pool.config().connectTimeout().toNanos()));
-        countFailure();
+        countStreak(consecutiveFailures, pool.config().outlierDetection().consecutiveFailures(), "failures");
     }
 
     private void observeLatency(long rtt) {
@@ -285,15 +296,14 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         }
     }
 
-    private void countFailure() {
-        OutlierDetectionConfig od = pool.config().outlierDetection();
-        if (od.enabled() && consecutiveFailures.incrementAndGet() >= od.consecutiveFailures()) {
-            pool.tryEject(this);
+    private void countStreak(AtomicInteger streak, int limit, String what) {
+        if (limit > 0 && streak.incrementAndGet() >= limit) {
+            pool.tryEject(this, limit + " consecutive " + what);
         }
     }
 
     /** Called by the pool under its lock. */
-    boolean ejectUntilLocked(long now, OutlierDetectionConfig od) {
+    boolean ejectUntilLocked(long now, OutlierDetectionConfig od, String why) {
         if (ejected && now - ejectedUntil < 0) {
             return false;
         }
@@ -308,8 +318,9 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         upSince = ejectedUntil;
         ejected = true;
         consecutiveFailures.set(0);
-        ServerEvents.log(pool.name(), name, "is EJECTED for " + time / 1_000_000 + " ms after "
-                + od.consecutiveFailures() + " consecutive failures (ejection #" + ejections + ")");
+        consecutive5xx.set(0);
+        ServerEvents.log(pool.name(), name, "is EJECTED for " + time / 1_000_000 + " ms after " + why
+                + " (ejection #" + ejections + ")");
         return true;
     }
 

@@ -117,14 +117,14 @@ class AdminServerTest {
         var server = upstreams.pool("api").server("api-1");
         server.requestStarted();
         server.requestStarted();
-        server.requestFinished(200, 1_000_000);
+        server.requestFinished(200, false, 1_000_000);
         server.requestStarted();
         server.requestFailed(FailureKind.CONNECTION_RESET, 1_000_000);
         JsonNode api1 = JSON.readTree(get("/api/status").body()).get("pools").get(1).get("servers").get(0);
         assertThat(api1.get("requests").asLong()).isEqualTo(2);
         assertThat(api1.get("failures").asLong()).isEqualTo(1);
         assertThat(api1.get("in_flight").asInt()).isEqualTo(1);
-        server.requestFinished(200, 1_000_000);
+        server.requestFinished(200, false, 1_000_000);
     }
 
     @Test

@@ -44,7 +44,7 @@ class BalancerAdminEndToEndTest {
                   web:
                     algorithm: round-robin
                     retries: 0
-                    outlier_detection: { consecutive_failures: 3, base_ejection_time: 1m, max_ejection_percent: 50 }
+                    outlier_detection: { consecutive_5xx: 3, base_ejection_time: 1m, max_ejection_percent: 50 }
                     servers:
                       - { name: good, address: %s }
                       - { name: bad, address: %s }

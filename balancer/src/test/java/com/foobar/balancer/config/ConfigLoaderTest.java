@@ -68,6 +68,7 @@ class ConfigLoaderTest {
         assertThat(hc.expectStatus().contains(400)).isFalse();
         assertThat(hc.host()).isNull();
         assertThat(web.outlierDetection().consecutiveFailures()).isEqualTo(5);
+        assertThat(web.outlierDetection().consecutive5xx()).isEqualTo(5);
         assertThat(web.outlierDetection().baseEjectionTime()).isEqualTo(Duration.ofSeconds(10));
         assertThat(web.outlierDetection().maxEjectionPercent()).isEqualTo(50);
         assertThat(web.slowStart()).isEqualTo(Duration.ZERO);
@@ -347,9 +348,13 @@ class ConfigLoaderTest {
                         BASE + "    outlier_detection: { max_ejection_percent: 150 }\n",
                         "pools.web.outlier_detection.max_ejection_percent: 150 is out of range 0-100"),
                 Arguments.of("an unknown outlier_detection key",
-                        BASE + "    outlier_detection: { consecutive_5xx: 3 }\n",
-                        "pools.web.outlier_detection.consecutive_5xx: is not a known key (known here: "
-                                + "base_ejection_time, consecutive_failures, max_ejection_percent, max_ejection_time)"),
+                        BASE + "    outlier_detection: { consecutive_gateway_failures: 3 }\n",
+                        "pools.web.outlier_detection.consecutive_gateway_failures: is not a known key (known here: "
+                                + "base_ejection_time, consecutive_5xx, consecutive_failures, max_ejection_percent, "
+                                + "max_ejection_time)"),
+                Arguments.of("consecutive_5xx above the maximum",
+                        BASE + "    outlier_detection: { consecutive_5xx: 1001 }\n",
+                        "pools.web.outlier_detection.consecutive_5xx: 1001 is out of range 0-1000"),
                 Arguments.of("an unknown keepalive key",
                         BASE + "    keepalive: { max: 3 }\n",
                         "pools.web.keepalive.max: is not a known key (known here: idle_timeout, max_idle)"),

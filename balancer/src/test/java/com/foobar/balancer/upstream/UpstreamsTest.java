@@ -151,7 +151,8 @@ class UpstreamsTest {
 
     @Test
     void ejectsAfterConsecutiveFailuresAndReturnsAfterTheEjectionTime() throws Exception {
-        UpstreamPool pool = start(config("outlier_detection: { consecutive_failures: 3, base_ejection_time: 10s }",
+        UpstreamPool pool = start(config("outlier_detection: { consecutive_failures: 3, consecutive_5xx: 3, "
+                        + "base_ejection_time: 10s }",
                 "{ name: a, address: 127.0.0.1:1001 }", "{ name: b, address: 127.0.0.1:1002 }"));
         UpstreamServer a = pool.server("a");
         fail(a, 2);
@@ -162,8 +163,7 @@ class UpstreamsTest {
         assertThat(a.state()).as("4xx is the client's fault, not the server's").isEqualTo(ServerState.UP);
 
         for (int i = 0; i < 3; i++) {
-            a.requestStarted();
-            a.requestFinished(503, 1_000_000);
+            succeed(a, 500);
         }
         assertThat(a.state()).isEqualTo(ServerState.EJECTED);
         assertThat(picks(pool, 10)).containsOnlyKeys("b");
@@ -225,8 +225,8 @@ class UpstreamsTest {
         assertThat(a.state()).isEqualTo(ServerState.DRAINING);
         assertThat(picks(pool, 10)).containsOnlyKeys("b");
         assertThat(a.inFlight()).isEqualTo(2);
-        a.requestFinished(200, 1_000);
-        a.requestFinished(200, 1_000);
+        a.requestFinished(200, false, 1_000);
+        a.requestFinished(200, false, 1_000);
         assertThat(a.inFlight()).isZero();
         assertThat(a.requests()).isEqualTo(2);
 
@@ -293,7 +293,7 @@ class UpstreamsTest {
         assertThat(pool.server("b")).isNull();
         assertThat(b.state()).isEqualTo(ServerState.DRAINING);
         assertThat(b.removed()).isTrue();
-        b.requestFinished(200, 1_000); // its in-flight request still finishes
+        b.requestFinished(200, false, 1_000); // its in-flight request still finishes
         assertThat(b.inFlight()).isZero();
         assertThat(pool.server("c")).isNotSameAs(c);
         assertThat(c.removed()).isTrue();
@@ -375,6 +375,55 @@ class UpstreamsTest {
         assertThat(misses.get()).isZero();
     }
 
+    @Test
+    void failuresAndFiveHundredsAreSeparateStreaks() throws Exception {
+        UpstreamPool pool = start(config("outlier_detection: { consecutive_failures: 3, consecutive_5xx: 3 }",
+                "{ name: a, address: 127.0.0.1:1001 }", "{ name: b, address: 127.0.0.1:1002 }"));
+        UpstreamServer a = pool.server("a");
+        fail(a, 2);
+        succeed(a, 500);
+        fail(a, 2);
+        assertThat(a.state()).as("an answer, even a 500, ends the streak of attempts without one")
+                .isEqualTo(ServerState.UP);
+        succeed(a, 500);
+        succeed(a, 500);
+        assertThat(a.state()).as("failures between 500s do not end the 5xx streak: the third 500 ejects")
+                .isEqualTo(ServerState.EJECTED);
+    }
+
+    @Test
+    void aFiveHundredWithoutRetryAfterAnswersCountsButA503WithRetryAfterNeverEjects() throws Exception {
+        UpstreamPool pool = start(config("outlier_detection: { consecutive_failures: 3, consecutive_5xx: 3 }",
+                "{ name: a, address: 127.0.0.1:1001 }", "{ name: b, address: 127.0.0.1:1002 }"));
+        UpstreamServer a = pool.server("a");
+        for (int i = 0; i < 20; i++) {
+            declareUnavailable(a);
+        }
+        assertThat(a.state()).as("twenty 503s with Retry-After: a working server whose database is down")
+                .isEqualTo(ServerState.UP);
+        assertThat(a.failures()).as("still counted as failed requests").isEqualTo(20);
+        // Neither do they end a streak: a server whose 500s are interleaved with them is still ejected.
+        succeed(a, 500);
+        declareUnavailable(a);
+        succeed(a, 500);
+        declareUnavailable(a);
+        succeed(a, 503);
+        assertThat(a.state()).as("a 503 without Retry-After is a 5xx like any other").isEqualTo(ServerState.EJECTED);
+    }
+
+    @Test
+    void consecutive5xxZeroLeavesAnswersOutButStillEjectsOnFailures() throws Exception {
+        UpstreamPool pool = start(config("outlier_detection: { consecutive_failures: 2, consecutive_5xx: 0 }",
+                "{ name: a, address: 127.0.0.1:1001 }", "{ name: b, address: 127.0.0.1:1002 }"));
+        UpstreamServer a = pool.server("a");
+        for (int i = 0; i < 10; i++) {
+            succeed(a, 500);
+        }
+        assertThat(a.state()).isEqualTo(ServerState.UP);
+        fail(a, 2);
+        assertThat(a.state()).isEqualTo(ServerState.EJECTED);
+    }
+
     private static void fail(UpstreamServer s, int times) {
         for (int i = 0; i < times; i++) {
             s.requestStarted();
@@ -384,11 +433,17 @@ class UpstreamsTest {
 
     private static void succeed(UpstreamServer s, int status) {
         s.requestStarted();
-        s.requestFinished(status, 1_000_000);
+        s.requestFinished(status, false, 1_000_000);
+    }
+
+    /** A 503 with Retry-After: the server works and says something behind it cannot serve now. */
+    private static void declareUnavailable(UpstreamServer s) {
+        s.requestStarted();
+        s.requestFinished(503, true, 1_000_000);
     }
 
     private static void succeedIn(UpstreamServer s, long nanos) {
         s.requestStarted();
-        s.requestFinished(200, nanos);
+        s.requestFinished(200, false, nanos);
     }
 }

@@ -162,6 +162,27 @@ public final class ProcessSupervisor implements AutoCloseable {
     }
 
     /**
+     * Starts a child again, on purpose, after {@link #stop} (or after it exited and was not restarted): the same
+     * spec in a new process, under the same name; returns once it is ready. Its exit from now on is a crash to
+     * report again, as after its first start.
+     *
+     * @throws ChildStartException if it is running already, the stack is stopping, or it fails to get ready
+     */
+    public void startAgain(SupervisedProcess child) throws ChildStartException {
+        synchronized (child) {
+            if (closing) {
+                throw new ChildStartException(child.name() + " cannot start: the stack is stopping");
+            }
+            if (child.isAlive()) {
+                throw new ChildStartException(child.name() + " is running already (pid " + child.pid() + ")");
+            }
+            child.resume();
+        }
+        spawn(child);
+        awaitReady(child);
+    }
+
+    /**
      * Stops several children at once, as one tier, each on a thread of its own so that one slow to drain does not
      * hold up the others' SIGTERM; returns when all have stopped.
      */

@@ -16,7 +16,6 @@ final class ShopMetrics {
     private final Counter ordersPlaced;
     private final Counter productsCreated;
     private final Counter visitorsIssued;
-    private final Counter writesRefused;
 
     ShopMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,8 +24,6 @@ final class ShopMetrics {
                 .register(registry);
         this.visitorsIssued = Counter.builder("webapp.visitors.issued")
                 .description("Visitor cookies issued to first-time callers").register(registry);
-        this.writesRefused = Counter.builder("webapp.writes.refused")
-                .description("Writes answered 503 because the primary was down").register(registry);
     }
 
     void orderPlaced() {
@@ -45,8 +42,11 @@ final class ShopMetrics {
         visitorsIssued.increment();
     }
 
-    void writeRefused() {
-        writesRefused.increment();
+    /** A write answered 503 because no single database node took writes; {@code reason} is the router's tag. */
+    void writeRefused(String reason) {
+        Counter.builder("webapp.writes.refused")
+                .description("Writes answered 503 because no single database node took writes, by the db-router's reason")
+                .tag("reason", reason).register(registry).increment();
     }
 
     /** {@code route} is the servlet's name, so the label has a handful of values whatever the paths requested. */
