@@ -22,8 +22,9 @@ public interface DbNode {
     void stop();
 
     /**
-     * Starts a stopped server again on the same port and data; a replica resumes replicating by itself, and the
-     * primary takes writes again.
+     * Starts a stopped server again on the same port and data; a replica resumes replicating by itself, and a primary
+     * that was stopped with {@link #stop()} takes writes again. A server that crashed (died on its own) comes back
+     * read-only: whether it is still the primary is not devdb's to decide after a crash.
      */
     void start();
 

@@ -99,7 +99,7 @@ public final class DevDb implements AutoCloseable {
             Path keep = engine == Engine.EMBEDDED_MARIADB ? options.dataDir().orElse(null) : null;
             List<String> alone = leftAlone.stream().map(Node::name).toList();
             Supervision supervision = new Supervision(all, options.restartCrashed() && engine == Engine.EMBEDDED_MARIADB,
-                    keep, new TopologyFile.Record(writer.name(), alone));
+                    options.crashRestartDelay(), keep, new TopologyFile.Record(writer.name(), alone));
             db = new DevDb(cluster, options, writer, others, leftAlone, supervision);
         } catch (RuntimeException e) {
             cluster.close();

@@ -23,7 +23,8 @@ public final class DevDbMain {
             "  --password PW        application password (default foobar)",
             "  --semi-sync          semi-synchronous replication: a commit returns once a replica has it",
             "  --semi-sync-timeout D  how long a commit waits for a replica before going asynchronous (default 1s)",
-            "  --restart-crashed    restart a server that dies on its own (embedded MariaDB); it comes back read-only");
+            "  --restart-crashed    restart a server that dies on its own (embedded MariaDB); it comes back read-only",
+            "  --crash-restart-delay D  how long after a crash the first restart comes (default 10s, doubling)");
 
     private DevDbMain() {
     }
@@ -119,6 +120,9 @@ public final class DevDbMain {
                     break;
                 case "--password":
                     b.password(value);
+                    break;
+                case "--crash-restart-delay":
+                    b.crashRestartDelay(duration(flag, value));
                     break;
                 case "--semi-sync-timeout":
                     b.semiSyncTimeout(duration(flag, value));

@@ -26,6 +26,13 @@ public final class DevDbOptions {
      * an acknowledgement means it is gone or stuck, not slow. MariaDB's and MySQL's default is 10 s.
      */
     public static final Duration DEFAULT_SEMI_SYNC_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * How long after a crash a server is first started again. Longer than a failover tool's detection (db-failover:
+     * 5 s) on purpose: a primary that is back within a second or two races the tool's decision; one that returns after
+     * it meets a settled topology (a new primary, and a decider that fences it and re-attaches it). Kubernetes'
+     * crash-loop back-off starts at 10 s too.
+     */
+    public static final Duration DEFAULT_CRASH_RESTART_DELAY = Duration.ofSeconds(10);
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
 
@@ -40,6 +47,7 @@ public final class DevDbOptions {
     private final boolean semiSync;
     private final Duration semiSyncTimeout;
     private final boolean restartCrashed;
+    private final Duration crashRestartDelay;
     private final List<String> serverArgs;
 
     private DevDbOptions(Builder b) {
@@ -54,6 +62,7 @@ public final class DevDbOptions {
         this.semiSync = b.semiSync;
         this.semiSyncTimeout = b.semiSyncTimeout;
         this.restartCrashed = b.restartCrashed;
+        this.crashRestartDelay = b.crashRestartDelay;
         this.serverArgs = List.copyOf(b.serverArgs);
     }
 
@@ -117,12 +126,17 @@ public final class DevDbOptions {
     }
 
     /**
-     * Whether a database server that dies on its own (a crash, {@code kill -9}) is started again, 1 s after, backing
-     * off to 30 s while it keeps dying. It comes back read-only: whether it may take writes again is for a failover
-     * tool (or you) to decide. Embedded MariaDB only.
+     * Whether a database server that dies on its own (a crash, {@code kill -9}) is started again,
+     * {@link #crashRestartDelay()} after, doubling while it keeps dying (at most a minute). It comes back read-only:
+     * whether it may take writes again is for a failover tool (or you) to decide. Embedded MariaDB only. Without it,
+     * a crashed server stays down, and {@link DbNode#start()} brings it back read-only.
      */
     public boolean restartCrashed() {
         return restartCrashed;
+    }
+
+    public Duration crashRestartDelay() {
+        return crashRestartDelay;
     }
 
     /** Extra server options given to every node, e.g. {@code --general-log=ON}. */
@@ -135,7 +149,7 @@ public final class DevDbOptions {
         return "DevDbOptions{replicas=" + replicas + ", primaryPort=" + primaryPort + ", replicaPorts="
                 + Arrays.toString(replicaPorts) + ", dataDir=" + dataDir + ", engine=" + engine + ", database="
                 + database + ", user=" + user + ", semiSync=" + semiSync + ", semiSyncTimeout=" + semiSyncTimeout
-                + ", restartCrashed=" + restartCrashed + ", serverArgs=" + serverArgs + "}";
+                + ", restartCrashed=" + restartCrashed + ", crashRestartDelay=" + crashRestartDelay + ", serverArgs=" + serverArgs + "}";
     }
 
     public static final class Builder {
@@ -151,6 +165,7 @@ public final class DevDbOptions {
         private boolean semiSync;
         private Duration semiSyncTimeout = DEFAULT_SEMI_SYNC_TIMEOUT;
         private boolean restartCrashed;
+        private Duration crashRestartDelay = DEFAULT_CRASH_RESTART_DELAY;
         private final List<String> serverArgs = new ArrayList<>();
 
         private Builder() {
@@ -170,6 +185,11 @@ public final class DevDbOptions {
         /** Restarts servers that die on their own (see {@link DevDbOptions#restartCrashed()}). */
         public Builder restartCrashed(boolean on) {
             this.restartCrashed = on;
+            return this;
+        }
+
+        public Builder crashRestartDelay(Duration delay) {
+            this.crashRestartDelay = Objects.requireNonNull(delay, "crashRestartDelay");
             return this;
         }
 
@@ -277,6 +297,9 @@ public final class DevDbOptions {
             }
             if (semiSyncTimeout.isNegative() || semiSyncTimeout.isZero() || semiSyncTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
                 throw new DevDbException("semiSyncTimeout: " + semiSyncTimeout + " is not between 1 ms and 1 min");
+            }
+            if (crashRestartDelay.toMillis() < 100 || crashRestartDelay.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new DevDbException("crashRestartDelay: " + crashRestartDelay + " is not between 100 ms and 1 min");
             }
             for (int i = 0; i < serverArgs.size(); i++) {
                 String arg = serverArgs.get(i);

@@ -16,19 +16,21 @@ import java.util.concurrent.TimeUnit;
  * What devdb does while its servers run: restarts a server that died on its own ({@link DevDbOptions#restartCrashed()},
  * embedded MariaDB), and keeps {@link TopologyFile} up to date when the data is kept.
  *
- * <p>A restart backs off as the stack's supervisor does: 1 s, 2 s, 4 s ... 30 s while the server keeps dying, back to
- * 1 s once it ran for a minute. A restarted server is read-only (its configuration says so): a failover tool decides
+ * <p>A restart waits {@link DevDbOptions#crashRestartDelay()} (10 s), doubling while the server keeps dying, up to a
+ * minute, and is quick again once it ran for a minute. Without restarts, a crash is still reported, and the node is no
+ * longer taken for the writer: {@link Node#start()} brings it back read-only. A restarted server is read-only (its configuration says so): a failover tool decides
  * whether it takes writes again, after fencing and checking it.
  */
 final class Supervision implements AutoCloseable {
-    static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
-    static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    static final Duration MAX_RESTART_DELAY = Duration.ofMinutes(1);
     /** A server that ran this long before dying counts as healthy: its next restart is quick again. */
     static final Duration HEALTHY_RUN = Duration.ofMinutes(1);
     static final Duration TOPOLOGY_EVERY = Duration.ofSeconds(3);
 
     private final List<Node> nodes;
     private final Path dataDir;
+    private final boolean restartCrashed;
+    private final Duration firstDelay;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Integer> crashesInARow = new ConcurrentHashMap<>();
     private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
@@ -39,8 +41,10 @@ final class Supervision implements AutoCloseable {
     /**
      * @param dataDir where the topology is kept; null for throw-away data
      */
-    Supervision(List<Node> nodes, boolean restartCrashed, Path dataDir, TopologyFile.Record initial) {
+    Supervision(List<Node> nodes, boolean restartCrashed, Duration firstDelay, Path dataDir, TopologyFile.Record initial) {
         this.nodes = List.copyOf(nodes);
+        this.restartCrashed = restartCrashed;
+        this.firstDelay = firstDelay;
         this.dataDir = dataDir;
         this.lastRecord = initial;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -51,7 +55,7 @@ final class Supervision implements AutoCloseable {
         long now = System.nanoTime();
         for (Node n : nodes) {
             startedAt.put(n.name(), now);
-            if (restartCrashed && n.process() instanceof MariaDbProcess) {
+            if (n.process() instanceof MariaDbProcess) {
                 ((MariaDbProcess) n.process()).onCrash(pid -> crashed(n, pid));
             }
         }
@@ -64,10 +68,14 @@ final class Supervision implements AutoCloseable {
         }
     }
 
-    /** 1 s, 2 s, 4 s ... 30 s. */
-    static Duration restartDelay(int crashesInARow) {
-        long seconds = FIRST_RESTART_DELAY.toSeconds() << Math.min(Math.max(crashesInARow - 1, 0), 10);
-        return Duration.ofSeconds(Math.min(seconds, MAX_RESTART_DELAY.toSeconds()));
+    /** {@code first}, twice that, four times ... at most a minute (or {@code first}, if longer). */
+    static Duration restartDelay(Duration first, int crashesInARow) {
+        long millis = first.toMillis() << Math.min(Math.max(crashesInARow - 1, 0), 10);
+        return Duration.ofMillis(Math.min(millis, Math.max(first.toMillis(), MAX_RESTART_DELAY.toMillis())));
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1e3);
     }
 
     private void crashed(Node node, long pid) {
@@ -78,11 +86,16 @@ final class Supervision implements AutoCloseable {
         int inARow = crashesInARow.merge(node.name(), 1, (old, one) -> livedLong ? 1 : old + 1);
         boolean wasWriter = node.role() == Role.WRITER;
         node.role(Role.READ_ONLY, null);
-        Duration delay = restartDelay(inARow);
-        DevDbConsole.progress("!! " + node.name() + ": mariadbd (pid " + pid + ") on 127.0.0.1:" + node.port()
-                + " died on its own" + (wasWriter ? " (it was the primary)" : "") + "; restarting it in "
-                + delay.toSeconds() + "s" + (inARow > 1 ? " (crash " + inARow + " in a row)" : "")
-                + "; it comes back read-only");
+        String what = "!! " + node.name() + ": mariadbd (pid " + pid + ") on 127.0.0.1:" + node.port()
+                + " died on its own" + (wasWriter ? " (it was the primary)" : "");
+        if (!restartCrashed) {
+            DevDbConsole.progress(what + "; not restarted (restart of crashed servers is off); started again, it comes"
+                    + " back read-only");
+            return;
+        }
+        Duration delay = restartDelay(firstDelay, inARow);
+        DevDbConsole.progress(what + "; restarting it in " + seconds(delay)
+                + (inARow > 1 ? " (crash " + inARow + " in a row)" : "") + "; it comes back read-only");
         schedule(() -> restart(node), delay);
     }
 
@@ -95,9 +108,9 @@ final class Supervision implements AutoCloseable {
             node.startReadOnly();
         } catch (RuntimeException e) {
             int inARow = crashesInARow.merge(node.name(), 1, Integer::sum);
-            Duration delay = restartDelay(inARow);
+            Duration delay = restartDelay(firstDelay, inARow);
             DevDbConsole.progress("!! " + node.name() + ": restart failed: " + e.getMessage() + "; next try in "
-                    + delay.toSeconds() + "s");
+                    + seconds(delay));
             schedule(() -> restart(node), delay);
             return;
         }

@@ -29,7 +29,8 @@ class DevDbCrashAndSemiSyncTest {
     @BeforeAll
     static void start() throws SQLException {
         console = new ConsoleCapture();
-        db = DevDb.start(DevDbOptions.builder().engine(Engine.EMBEDDED_MARIADB).semiSync(true).restartCrashed(true).build());
+        db = DevDb.start(DevDbOptions.builder().engine(Engine.EMBEDDED_MARIADB).semiSync(true).restartCrashed(true)
+                .crashRestartDelay(Duration.ofSeconds(1)).build());
         replica = db.replicas().get(0);
         Sql.createTable(db);
     }
