@@ -47,7 +47,7 @@ public final class ConfigLoader {
     private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder().build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Set<String> BOOLEAN_KEYS = Set.of("confirm_with_replicas");
+    private static final Set<String> BOOLEAN_KEYS = Set.of("confirm_with_replicas", "replication.ssl");
     private static final Set<String> INTEGER_KEYS = Set.of("events_kept");
 
     private ConfigLoader() {
@@ -60,6 +60,7 @@ public final class ConfigLoader {
         m.put("FOOBAR_FAILOVER_PASSWORD", "password");
         m.put("FOOBAR_FAILOVER_REPLICATION_USER", "replication.user");
         m.put("FOOBAR_FAILOVER_REPLICATION_PASSWORD", "replication.password");
+        m.put("FOOBAR_FAILOVER_REPLICATION_SSL", "replication.ssl");
         m.put("FOOBAR_FAILOVER_FLAVOR", "flavor");
         m.put("FOOBAR_FAILOVER_AFTER", "failover_after");
         m.put("FOOBAR_FAILOVER_CHECK_INTERVAL", "check_interval");
@@ -364,12 +365,13 @@ public final class ConfigLoader {
             if (replication.missing()) {
                 throw new ConfigException("replication", "is required: the account replicas connect with (user, password)");
             }
-            replication.only("user", "password");
+            replication.only("user", "password", "ssl");
             Node replUser = replication.get("user");
             if (replUser.missing()) {
                 throw new ConfigException(replUser.path, "is required");
             }
             b.replicationUser(replUser.text(), replication.get("password").text(""));
+            b.replicationSsl(replication.get("ssl").bool(false));
             b.flavor(root.get("flavor").choice(DatabaseFlavor.class, DatabaseFlavor.AUTO));
             b.failoverAfter(root.get("failover_after").duration(FailoverConfig.DEFAULT_FAILOVER_AFTER));
             b.checkInterval(root.get("check_interval").duration(FailoverConfig.DEFAULT_CHECK_INTERVAL));

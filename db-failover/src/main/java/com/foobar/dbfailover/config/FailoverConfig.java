@@ -34,6 +34,7 @@ public final class FailoverConfig {
     private final String password;
     private final String replicationUser;
     private final String replicationPassword;
+    private final boolean replicationSsl;
     private final DatabaseFlavor flavor;
     private final Duration failoverAfter;
     private final Duration checkInterval;
@@ -53,6 +54,7 @@ public final class FailoverConfig {
         this.password = b.password;
         this.replicationUser = b.replicationUser;
         this.replicationPassword = b.replicationPassword;
+        this.replicationSsl = b.replicationSsl;
         this.flavor = b.flavor;
         this.failoverAfter = b.failoverAfter;
         this.checkInterval = b.checkInterval;
@@ -101,6 +103,16 @@ public final class FailoverConfig {
 
     public String replicationPassword() {
         return replicationPassword;
+    }
+
+    /**
+     * Whether repointed replicas connect to their new primary over TLS ({@code MASTER_SSL} / {@code SOURCE_SSL}).
+     * Off by default, as {@link #DEFAULT_JDBC_OPTIONS} is: MariaDB 11.4 turned {@code MASTER_SSL} on by default, and a
+     * replica told nothing then fails against a server without TLS ("SSL is required, but the server does not support
+     * it"). Turn it on where the servers have certificates.
+     */
+    public boolean replicationSsl() {
+        return replicationSsl;
     }
 
     public DatabaseFlavor flavor() {
@@ -163,6 +175,7 @@ public final class FailoverConfig {
         private String password = "";
         private String replicationUser;
         private String replicationPassword = "";
+        private boolean replicationSsl;
         private DatabaseFlavor flavor = DatabaseFlavor.AUTO;
         private Duration failoverAfter = DEFAULT_FAILOVER_AFTER;
         private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
@@ -197,6 +210,11 @@ public final class FailoverConfig {
         public Builder replicationUser(String user, String password) {
             this.replicationUser = user;
             this.replicationPassword = password == null ? "" : password;
+            return this;
+        }
+
+        public Builder replicationSsl(boolean on) {
+            this.replicationSsl = on;
             return this;
         }
 

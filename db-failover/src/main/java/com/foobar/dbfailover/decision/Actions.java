@@ -83,7 +83,7 @@ final class Actions {
             statements.addAll(f.alignBeforeAttach());
         }
         statements.add(f.changeSource(source.replicationHost(), source.replicationPort(), config.replicationUser(),
-                config.replicationPassword()));
+                config.replicationPassword(), config.replicationSsl()));
         if (semiSync) {
             statements.addAll(f.semiSyncSource(false));
             statements.addAll(f.semiSyncReplica());

@@ -565,6 +565,8 @@ public final class Decider implements AutoCloseable {
             events.loud(EventKind.ACTION_FAILED, n.name(), "cannot attach it to " + primary + ": " + Jdbc.oneLine(e));
             return;
         }
+        // Probes begun before the attach returned may still show it replicating from nobody.
+        acted(n.name());
         boolean wasRefused = refused.remove(n.name()) != null;
         demoted.remove(n.name());
         probers.get(n.name()).fenceOnContact(false);

@@ -70,7 +70,7 @@ public interface Flavor {
     List<String> alignBeforeAttach();
 
     /** Points replication at a new source, positioned by GTID. */
-    String changeSource(String host, int port, String user, String password);
+    String changeSource(String host, int port, String user, String password, boolean ssl);
 
     String startReplication();
 

@@ -142,12 +142,12 @@ final class MariaDbFlavor implements Flavor {
     }
 
     @Override
-    public String changeSource(String host, int port, String user, String password) {
+    public String changeSource(String host, int port, String user, String password, boolean ssl) {
         // slave_pos: replicate from what this node has applied; the new primary finds that GTID in its binlog because
         // it wrote what it applied there too (log_slave_updates).
         return "CHANGE MASTER TO MASTER_HOST = " + Flavor.literal(host) + ", MASTER_PORT = " + port + ", MASTER_USER = "
                 + Flavor.literal(user) + ", MASTER_PASSWORD = " + Flavor.literal(password)
-                + ", MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1";
+                + ", MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_SSL = " + (ssl ? 1 : 0);
     }
 
     @Override

@@ -146,10 +146,10 @@ final class MySqlFlavor implements Flavor {
     }
 
     @Override
-    public String changeSource(String host, int port, String user, String password) {
+    public String changeSource(String host, int port, String user, String password, boolean ssl) {
         return "CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + Flavor.literal(host) + ", SOURCE_PORT = " + port
                 + ", SOURCE_USER = " + Flavor.literal(user) + ", SOURCE_PASSWORD = " + Flavor.literal(password)
-                + ", SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1, SOURCE_CONNECT_RETRY = 1";
+                + ", SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1, SOURCE_CONNECT_RETRY = 1, SOURCE_SSL = " + (ssl ? 1 : 0);
     }
 
     @Override
