@@ -29,6 +29,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code db_failover_events_total{kind}}, {@code db_failover_promotions_total{outcome}},
  *       {@code db_failover_promotion_duration_seconds}.</li>
  * </ul>
+ *
+ * <p>Every gauge holds its snapshot supplier strongly: Micrometer keeps a weak reference by default, and a lambda
+ * nothing else refers to is collected by the next GC, after which the gauge reads NaN.
  */
 public final class FailoverMetrics {
     public static final List<String> ROLES = List.of("primary", "replica", "fenced", "refused", "detached",
@@ -59,6 +62,7 @@ public final class FailoverMetrics {
                         })
                         .description("1 for the node's role as the decider sees it")
                         .tag("node", node).tag("role", role)
+                        .strongReference(true)
                         .register(registry);
             }
         }
@@ -66,7 +70,7 @@ public final class FailoverMetrics {
             StatusSnapshot s = supplier.get();
             NodeView p = s.primary() == null ? null : find(s, s.primary());
             return p == null ? Double.NaN : p.silentSeconds();
-        }).description("how long the primary has not answered a probe").register(registry);
+        }).description("how long the primary has not answered a probe").strongReference(true).register(registry);
         Gauge.builder("db.failover.semi.sync.active", snapshot, supplier -> {
             StatusSnapshot s = supplier.get();
             NodeView p = s.primary() == null ? null : find(s, s.primary());
@@ -75,7 +79,7 @@ public final class FailoverMetrics {
             }
             return p.semiSync().sourceActive() ? 1 : 0;
         }).description("1 when the primary's commits wait for a replica; 0 when semi-sync fell back to asynchronous")
-                .register(registry);
+                .strongReference(true).register(registry);
         for (EventKind kind : EventKind.values()) {
             events.put(kind, Counter.builder("db.failover.events").description("decisions and findings, by kind")
                     .tag("kind", kind.label()).register(registry));
@@ -93,7 +97,7 @@ public final class FailoverMetrics {
         Gauge.builder(name, snapshot, s -> {
             NodeView n = find(s.get(), node);
             return n == null ? Double.NaN : value.applyAsDouble(n);
-        }).description(description).tag("node", node).register(registry);
+        }).description(description).tag("node", node).strongReference(true).register(registry);
     }
 
     private static NodeView find(StatusSnapshot s, String node) {
