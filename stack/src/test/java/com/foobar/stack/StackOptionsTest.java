@@ -27,7 +27,20 @@ class StackOptionsTest {
         assertThat(o.restartCrashed()).isFalse();
         assertThat(o.balancerConfig()).isEmpty();
         assertThat(o.controlPort()).as("the control API is off unless asked for").isEmpty();
+        assertThat(o.failoverPort()).isEqualTo(9095);
+        assertThat(o.semiSync()).isTrue();
         assertThat(o.help()).isFalse();
+    }
+
+    @Test
+    void failoverPortMayNotClashAndSemiSyncCanBeTurnedOff() throws Exception {
+        assertThat(StackOptions.parse("--failover-port", "9195").failoverPort()).isEqualTo(9195);
+        assertThatThrownBy(() -> StackOptions.parse("--failover-port", "9090"))
+                .hasMessage("--failover-port: db-failover's status would listen on port 9090, which the balancer's "
+                        + "admin (--admin-port) already uses");
+        assertThat(StackOptions.parse("--no-semi-sync").semiSync()).isFalse();
+        assertThatThrownBy(() -> StackOptions.parse("--no-semi-sync=yes"))
+                .hasMessage("--no-semi-sync: takes no value, got \"yes\"");
     }
 
     @Test

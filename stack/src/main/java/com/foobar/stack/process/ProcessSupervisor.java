@@ -249,7 +249,8 @@ public final class ProcessSupervisor implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.putAll(spec.environment());
         Path log = spec.logFile();
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.redirectOutput(spec.stdoutRelay() == null ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                : ProcessBuilder.Redirect.PIPE);
         if (spec.stderrRelay() == null) {
             builder.redirectErrorStream(true);
         } else {
@@ -281,7 +282,10 @@ public final class ProcessSupervisor implements AutoCloseable {
             }
             child.started(process, offset);
             if (spec.stderrRelay() != null) {
-                relayStderr(spec, process);
+                relay(spec, process.getErrorStream(), spec.stderrRelay(), "-stderr");
+            }
+            if (spec.stdoutRelay() != null) {
+                relay(spec, process.getInputStream(), spec.stdoutRelay(), "-stdout");
             }
             process.onExit().thenAccept(p -> exited(child, p));
         }
@@ -298,25 +302,26 @@ public final class ProcessSupervisor implements AutoCloseable {
             .findFirst();
 
     /**
-     * Copies the child's stderr into its log line by line, telling the user the lines the spec picks. Both this
-     * copy and the child's own stdout append to the log, so their lines interleave without overwriting.
+     * Copies one of the child's streams into its log line by line, telling the user the lines the spec picks. This
+     * copy and the child's other stream append to the log, so their lines interleave without overwriting.
      */
-    private void relayStderr(ChildSpec spec, Process process) {
+    private void relay(ChildSpec spec, java.io.InputStream stream, java.util.function.Function<String, Optional<String>> pick,
+                       String suffix) {
         Thread pump = new Thread(() -> {
             try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    process.getErrorStream(), StandardCharsets.UTF_8));
+                    stream, StandardCharsets.UTF_8));
                  java.io.Writer out = Files.newBufferedWriter(spec.logFile(), StandardCharsets.UTF_8,
                          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
                 for (String line; (line = in.readLine()) != null; ) {
                     out.write(line);
                     out.write(System.lineSeparator());
                     out.flush();
-                    spec.stderrRelay().apply(line).ifPresent(notices);
+                    pick.apply(line).ifPresent(notices);
                 }
             } catch (IOException e) {
                 // The child is gone, or its log cannot be written; its exit is reported on its own.
             }
-        }, spec.name() + "-stderr");
+        }, spec.name() + suffix);
         pump.setDaemon(true);
         pump.start();
     }
