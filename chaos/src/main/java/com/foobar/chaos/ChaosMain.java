@@ -155,7 +155,8 @@ public final class ChaosMain {
         System.out.println();
         System.out.println("chaos: " + passed + " passed, " + failed + " failed" + (unavailable > 0 ? ", "
                 + unavailable + " skipped" : "") + " (not available in this stack: " + unavailable + ")");
-        return failed == 0 ? 0 : 1;
+        // 3, not 1: a missed goal is a finding, told apart from a suite that could not run (1) or bad usage (2).
+        return failed == 0 ? 0 : 3;
     }
 
     private static ScenarioResult runOne(Scenario scenario, ScenarioContext context) {
