@@ -166,7 +166,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                     continue;
                 }
                 if (reach == Reach.REACHED) {
-                    return runAndRelease(lease, work, true);
+                    return onLeasedReplica(lease, work, true);
                 }
                 otherLineage |= reach == Reach.OTHER_LINEAGE;
                 lease.release();
@@ -198,7 +198,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                     : RouterMetrics.Fallback.CAUSAL_WAIT_TIMEOUT);
             return onWriter(work, true);
         }
-        return runAndRelease(lease, work, true);
+        return onLeasedReplica(lease, work, true);
     }
 
     /**
@@ -496,6 +496,16 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             metrics.fallback(RouterMetrics.Fallback.REPLICA_ERROR);
             return onWriter(work, false);
         }
+        return onLeasedReplica(lease, work, false);
+    }
+
+    /**
+     * Runs a read on a replica's lease; a connection failure there (the replica died under the query) is retried on
+     * the writer, which holds every write a causal read may wait for. Reads are safe to repeat: the caller sees a
+     * slower answer instead of an error, as with ProxySQL's {@code query_retries_on_failure}.
+     */
+    private <T> T onLeasedReplica(Lease lease, SqlFunction<Connection, T> work, boolean causal) throws SQLException {
+        NodePool replica = lease.node();
         replica.meters().connections(true).increment();
         try {
             return work.apply(new LentConnection(lease.physical(), replica, true, StatementFailures.NONE));
@@ -505,8 +515,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             }
             failed(replica, e);
             metrics.fallback(RouterMetrics.Fallback.REPLICA_ERROR);
-            // Reads are safe to repeat; the caller sees a slower answer instead of an error.
-            return onWriter(work, false);
+            return onWriter(work, causal);
         } finally {
             releaseQuietly(lease);
         }

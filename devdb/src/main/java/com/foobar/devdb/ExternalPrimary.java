@@ -48,6 +48,12 @@ final class ExternalPrimary implements ServerProcess {
     }
 
     /** The application account: enough to read {@code @@gtid_binlog_pos}, not to administer. */
+    /** Not ours to know: it runs in another devdb, maybe on another machine. */
+    @Override
+    public java.util.OptionalLong pid() {
+        return java.util.OptionalLong.empty();
+    }
+
     @Override
     public Connection adminConnection() throws SQLException {
         return DriverManager.getConnection(JdbcUrls.admin(host, port), user, password);

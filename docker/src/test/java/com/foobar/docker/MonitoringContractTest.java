@@ -70,7 +70,14 @@ class MonitoringContractTest {
             targets.put(job.path("job_name").asText(), list);
         }
         assertThat(targets).containsOnlyKeys("balancer", "webapp");
-        assertThat(targets.get("balancer")).containsExactly("lb:" + balancer.admin().bind().port());
+        // Both balancers: the one holding the VIP and the one standing by (each is reached by its name on app, an
+        // alias of its namespace holder).
+        int admin = balancer.admin().bind().port();
+        assertThat(targets.get("balancer")).containsExactly("lb-1:" + admin, "lb-2:" + admin);
+        for (int n = 1; n <= 2; n++) {
+            assertThat(COMPOSE.service("lb-" + n + "-netns").path("networks").path("app").path("aliases").toString())
+                    .as("lb-%d resolves on app", n).contains("\"lb-" + n + "\"");
+        }
         List<String> web = new ArrayList<>();
         for (String service : List.of("web-1", "web-2")) {
             web.add(service + ":" + COMPOSE.environment(service).get("FOOBAR_PORT"));
@@ -80,7 +87,7 @@ class MonitoringContractTest {
 
     @Test
     void prometheusSharesANetworkWithEveryTargetAndMountsThisConfiguration() {
-        for (String target : List.of("lb", "web-1", "web-2")) {
+        for (String target : List.of("lb-1", "lb-2", "web-1", "web-2")) {
             assertThat(COMPOSE.networks("prometheus")).as("prometheus reaches %s", target)
                     .containsAnyElementsOf(COMPOSE.networks(target));
         }
