@@ -25,7 +25,6 @@ final class RouterMetrics {
     static final String NODE_ROLE = "db.router.node.role";
     static final String TOPOLOGY_CHANGES = "db.router.topology.changes";
     static final String WRITES_REFUSED = "db.router.writes.refused";
-    static final String STALE_READS = "db.router.stale.reads";
     static final String WRITABLE_NODES = "db.router.writable.nodes";
 
     /** Why a read went to the primary instead of a replica. */
@@ -54,7 +53,6 @@ final class RouterMetrics {
     private final Counter primaryUnavailable;
     private final ConcurrentHashMap<WriteRefusal, Counter> refused = new ConcurrentHashMap<>();
     private final Counter topologyChanges;
-    private final Counter staleReads;
 
     RouterMetrics(MeterRegistry registry, String router) {
         this.registry = registry;
@@ -76,14 +74,6 @@ final class RouterMetrics {
         topologyChanges = keep(Counter.builder(TOPOLOGY_CHANGES)
                 .description("Changes of the writer or of any node's role, as the router saw them")
                 .tag("router", router).register(registry));
-        staleReads = keep(Counter.builder(STALE_READS)
-                .description("Plain reads served by a replica outside the lag bound or with its replication broken,"
-                        + " because neither a usable replica nor the writer could serve them")
-                .tag("router", router).register(registry));
-    }
-
-    void staleRead() {
-        staleReads.increment();
     }
 
     /** How many nodes are writable and replicate from no one: 1 is healthy, 0 is no writer, 2 or more split brain. */

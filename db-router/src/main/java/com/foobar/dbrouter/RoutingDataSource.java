@@ -467,10 +467,6 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         Topology t = tracker.current();
         String fallback = t.readFallback();
         if (fallback == null) {
-            Lease stale = causal ? null : staleReplicaLease();
-            if (stale != null) {
-                return stale;
-            }
             throw new NoReadableNodeException((causal ? "no replica provably holds the token's write, and "
                     : "no usable replica, and ") + t.refusalMessage());
         }
@@ -484,55 +480,13 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                 throw e;
             }
             failed(writer, e);
-            Lease stale = causal ? null : staleReplicaLease();
-            if (stale != null) {
-                return stale;
-            }
             throw new NoReadableNodeException("no usable replica, and the writer " + writer.name() + " is unreachable: "
                     + NodeMonitor.oneLine(e), e);
         }
     }
 
-    /**
-     * The last resort of a plain read: a replica that answers but is not usable (its lag is unknown or above the
-     * bound), when neither a usable replica nor the writer can serve. Typically the primary has just died: the
-     * replica's I/O thread lost it (lag NULL) before the monitor saw the primary down, and until a promotion the
-     * replica holds the freshest data there is. A stale answer beats an error for a plain read (ProxySQL likewise
-     * keeps a lagging replica when it is the only reader left); a causal read never comes here: it must see its write.
-     */
-    private Lease staleReplicaLease() {
-        for (NodePool n : nodes) {
-            if (n.role() == NodeRole.REPLICA && n.isUp() && !n.isUsable()) {
-                Lease l = tryLease(n);
-                if (l != null) {
-                    n.meters().connections(true).increment();
-                    metrics.staleRead();
-                    return l;
-                }
-            }
-        }
-        return null;
-    }
-
     private <T> T onWriter(SqlFunction<Connection, T> work, boolean causal) throws SQLException {
-        Lease lease = writerLeaseForRead(causal);
-        if (causal || lease.node().role() != NodeRole.WRITER) {
-            return runAndRelease(lease, work, false);
-        }
-        // A plain read on the writer whose connection fails under the query (a primary that died without closing
-        // its sockets: a pooled connection is lent before anything notices) gets the stale replica too.
-        try {
-            return work.apply(new LentConnection(lease.physical(), lease.node(), true, StatementFailures.NONE));
-        } catch (SQLException e) {
-            failed(lease.node(), e);
-            Lease stale = isConnectionFailure(e) ? staleReplicaLease() : null;
-            if (stale == null) {
-                throw e;
-            }
-            return runAndRelease(stale, work, false);
-        } finally {
-            releaseQuietly(lease);
-        }
+        return runAndRelease(writerLeaseForRead(causal), work, false);
     }
 
     /** A plain read: on the replica, retried on the writer if the replica fails for a connection reason. */

@@ -482,9 +482,9 @@ class ComposeStackTest {
                     writes.acknowledged().size() - writes.acknowledgedSince(killedAt),
                     writes.acknowledgedSince(killedAt), reads.total(), reads.failures(), reads.failureSamples()));
             // Issue 14's goals for this scenario are 0 failed reads and writes refused for at most 10 s. Here, on
-            // the local MariaDB 10.11 stand-ins, neither is met yet: the promotion came 15-26 s after the kill (the
-            // replica still counted as connected to the vanished primary, which holds the decider) and a few plain
-            // reads got 503 before it. Both are printed above and reported as open; what is asserted is what must
+            // the local MariaDB 10.11 stand-ins, neither is met yet: the promotion came about 15 s after the kill (the
+            // replica still counted as connected to the vanished primary, which holds the decider) and a couple of
+            // plain reads got 503 before it. Both are printed above and reported as open; what is asserted is what must
             // never happen: a write answered otherwise than 503 with Retry-After, an acknowledged write lost, no
             // promotion at all, and the old primary taking writes or not coming back as a replica.
             // Every write that failed was answered 503 with Retry-After (or, once, a 502 for the write in flight

@@ -47,7 +47,8 @@ public final class ConfigLoader {
     private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder().build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Set<String> BOOLEAN_KEYS = Set.of("confirm_with_replicas", "enforce_writable_primary", "replication.ssl");
+    private static final Set<String> BOOLEAN_KEYS =
+            Set.of("confirm_with_replicas", "enforce_writable_primary", "replication.ssl");
     private static final Set<String> INTEGER_KEYS = Set.of("events_kept");
 
     private ConfigLoader() {
@@ -334,9 +335,8 @@ public final class ConfigLoader {
     private static final class Walker {
         FailoverConfig config(Node root) throws ConfigException {
             root.only("nodes", "user", "password", "replication", "flavor", "failover_after", "check_interval",
-                    "connect_timeout", "probe_timeout", "catch_up_timeout", "confirm_with_replicas", "enforce_writable_primary", "semi_sync",
-                    "status",
-                    "jdbc_options", "events_kept");
+                    "connect_timeout", "probe_timeout", "catch_up_timeout", "confirm_with_replicas",
+                    "enforce_writable_primary", "semi_sync", "status", "jdbc_options", "events_kept");
             FailoverConfig.Builder b = FailoverConfig.builder();
             Node nodes = root.get("nodes");
             if (nodes.missing()) {
