@@ -90,6 +90,7 @@ class ComposeStackTest {
     private static int adminPort;
     private static int admin2Port;
     private static int prometheusPort;
+    private static int failoverPort;
     private static HttpClient client;
     private static Path work;
     /**
@@ -116,6 +117,8 @@ class ComposeStackTest {
                 "GRAFANA_PORT", Integer.toString(freePort()),
                 "FOOBAR_APP_NET", APP_NET,
                 "FOOBAR_FRONT_NET", FRONT_NET));
+        failoverPort = freePort();
+        variables.put("FOOBAR_FAILOVER_PORT", Integer.toString(failoverPort));
         ComposeStack.Preparation prep = ComposeStack.prepare(PROJECT, variables, ComposeStackTest::progress);
         if (prep.unavailable() != null) {
             if ("1".equals(System.getenv("FOOBAR_COMPOSE_REQUIRED"))) {
@@ -131,7 +134,7 @@ class ComposeStackTest {
         long started = System.nanoTime();
         stack.compose(UP, ComposeStackTest::progress, "up", "-d", "--build").orFail();
         List<String> awaited = new java.util.ArrayList<>(List.of("lb-1", "lb-2", "keepalived-1", "keepalived-2",
-                "prometheus"));
+                "db-failover", "prometheus"));
         if (stack.hasGrafana()) {
             awaited.add("grafana");
         }
@@ -295,7 +298,8 @@ class ComposeStackTest {
                         t.path("health").asText() + " " + t.path("lastError").asText());
             }
             assertThat(health).containsOnly(Map.entry("balancer/lb-1", "up "), Map.entry("balancer/lb-2", "up "),
-                    Map.entry("webapp/web-1", "up "), Map.entry("webapp/web-2", "up "));
+                    Map.entry("webapp/web-1", "up "), Map.entry("webapp/web-2", "up "),
+                    Map.entry("db-failover/db-failover", "up "));
         });
         // And the web servers' metrics are really theirs (Prometheus passed their trusted-proxy gate).
         assertThat(promQuery("up{job=\"webapp\"}")).containsOnly(Map.entry("web-1", "1"), Map.entry("web-2", "1"));
@@ -408,6 +412,17 @@ class ComposeStackTest {
     void aNodeThatLosesItsNetworkHandsTheVipToTheOtherByAdvertTimeout() throws Exception {
         // The whole node goes: its namespace holder is killed, so its balancer and keepalived lose their network at
         // once and no FAULT advert is sent; the backup takes over when three adverts have not come.
+        // If the test before stopped half-way, a balancer may still be down: this one starts from a whole pair,
+        // so that its verdict is its own.
+        for (int n = 1; n <= 2; n++) {
+            if (!"true".equals(stack.inspect("lb-" + n, "{{.State.Running}}"))) {
+                progress("lb-" + n + " is not running (left so by the test before): starting it");
+                stack.docker(STEP, "start", stack.container("lb-" + n)).orFail();
+            }
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> vipHolders().size() == 1 && keepalivedStatus(1).matches("(MASTER|BACKUP).*")
+                        && keepalivedStatus(2).matches("(MASTER|BACKUP).*"));
         Set<Integer> holders = vipHolders();
         assertThat(holders).hasSize(1);
         int active = holders.iterator().next();
@@ -435,6 +450,84 @@ class ComposeStackTest {
     }
 
     @Test
+    @Order(12)
+    void killingThePrimaryPromotesTheReplicaLosesNoAcknowledgedWriteAndItsReturnMakesItAReplica() throws Exception {
+        JsonNode before = failoverStatus();
+        assertThat(before.path("state").asText()).isEqualTo("watching");
+        assertThat(before.path("primary").asText()).as("the decider made mysql-primary the writer at the first start")
+                .isEqualTo("mysql-primary");
+        long productId = firstProductId(get("/api/products"));
+        String victim = stack.container("mysql-primary");
+        long killedAt;
+        double promotedAfter;
+        OrderStream writes = new OrderStream(productId, Duration.ofMinutes(3), 5_000);
+        try (SteadyLoad reads = new SteadyLoad(2, Duration.ofMinutes(3), 100_000); writes) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> writes.acknowledged().size() >= 20 && reads.total() >= 100);
+            killedAt = System.nanoTime();
+            stack.docker(STEP, "kill", victim).orFail();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> "mysql-replica".equals(failoverStatus().path("primary").asText())
+                            && "watching".equals(failoverStatus().path("state").asText()));
+            promotedAfter = (System.nanoTime() - killedAt) / 1e9;
+            // Writes succeed again on the promoted node: a few in a row after the last refusal.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> writes.acknowledgedSince(killedAt) >= 10);
+            reads.stop();
+            writes.stop();
+            OrderStream.Refusals r = writes.refusalsSince(killedAt);
+            progress(String.format("primary killed: db-failover promoted mysql-replica %.1f s after docker kill;"
+                            + " writes refused for %.2f s (first to last refusal), %d refused %s, %d acknowledged"
+                            + " before and %d after; reads: %d GETs, %d failed %s",
+                    promotedAfter, r.window().toMillis() / 1e3, r.count(), r.kinds(),
+                    writes.acknowledged().size() - writes.acknowledgedSince(killedAt),
+                    writes.acknowledgedSince(killedAt), reads.total(), reads.failures(), reads.failureSamples()));
+            // Issue 14's goals for this scenario are 0 failed reads and writes refused for at most 10 s. Here, on
+            // the local MariaDB 10.11 stand-ins, neither is met yet: the promotion came about 15 s after the kill (the
+            // replica still counted as connected to the vanished primary, which holds the decider) and a couple of
+            // plain reads got 503 before it. Both are printed above and reported as open; what is asserted is what must
+            // never happen: a write answered otherwise than 503 with Retry-After, an acknowledged write lost, no
+            // promotion at all, and the old primary taking writes or not coming back as a replica.
+            // Every write that failed was answered 503 with Retry-After (or, once, a 502 for the write in flight
+            // when the primary died); none hung, none got a 500.
+            assertThat(r.kinds().keySet()).as("answers to refused writes").isSubsetOf("503 Retry-After", "502");
+            assertThat(r.kinds().getOrDefault("502", 0)).as("writes in flight at the kill").isLessThanOrEqualTo(1);
+        }
+        // Every order acknowledged, before the kill and after the promotion, is on the new primary: read each one
+        // back through the balancer (semi-sync: the replica had each before its client saw 201).
+        List<Long> lost = new java.util.ArrayList<>();
+        for (long id : writes.acknowledged()) {
+            if (writes.read(request("/api/orders/" + id)).statusCode() != 200) {
+                lost.add(id);
+            }
+        }
+        progress("acknowledged orders read back after the promotion: " + writes.acknowledged().size()
+                + ", missing " + lost.size());
+        assertThat(lost).as("acknowledged orders missing after the promotion (semi-sync on)").isEmpty();
+
+        // The old primary comes back: read-only from its start, checked for errant transactions, re-attached as a
+        // replica of the new primary.
+        long returnedAt = System.nanoTime();
+        stack.docker(STEP, "start", victim).orFail();
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                .until(() -> "replica".equals(failoverNode("mysql-primary").path("role").asText()));
+        JsonNode back = failoverNode("mysql-primary");
+        progress(String.format("old primary: started again, re-attached as a replica of mysql-replica %.1f s later;"
+                        + " errant transactions %d; read_only %s",
+                (System.nanoTime() - returnedAt) / 1e9, back.path("errant_transactions").asInt(),
+                back.path("read_only").asText()));
+        assertThat(back.path("errant_transactions").asInt()).isZero();
+        assertThat(back.path("read_only").asBoolean()).isTrue();
+        assertThat(back.path("replication").path("source_node").asText()).isEqualTo("mysql-replica");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> "healthy".equals(stack.inspect("mysql-primary", "{{.State.Health.Status}}")));
+        // And writes keep working, now on mysql-replica.
+        HttpResponse<String> placed = client.send(request("/api/orders").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"product_id\":" + productId + ",\"quantity\":1}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    }
+
+    @Test
     @Order(100)
     void downWithVolumesLeavesNothingOfTheProject() {
         stack.compose(STEP, ComposeStackTest::progress, "down", "-v", "--remove-orphans").orFail();
@@ -442,6 +535,117 @@ class ComposeStackTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Orders placed through the lb, one after the other, as one visitor (its cookie), until stopped; bounded in count
+     * and time. Records what each client was told: the ids of those acknowledged (201), and for the others the
+     * status (with whether a 503 carried Retry-After) and when.
+     */
+    private static final class OrderStream implements AutoCloseable {
+        record Refusal(long at, String kind) {
+        }
+
+        /** Since a moment: first to last refusal, how many, by kind. */
+        record Refusals(Duration window, int count, Map<String, Integer> kinds) {
+        }
+
+        private final HttpClient visitor = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final java.util.concurrent.ConcurrentLinkedQueue<Long> acknowledged =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.ConcurrentLinkedQueue<long[]> acknowledgedAt =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.ConcurrentLinkedQueue<Refusal> refusals =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        OrderStream(long productId, Duration maxTime, int maxOrders) {
+            long deadline = System.nanoTime() + maxTime.toNanos();
+            String body = "{\"product_id\":" + productId + ",\"quantity\":1}";
+            thread.submit(() -> {
+                for (int i = 0; i < maxOrders && running.get() && System.nanoTime() < deadline; i++) {
+                    String kind;
+                    try {
+                        HttpResponse<String> r = visitor.send(request("/api/orders")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 201) {
+                            long id = JSON.readTree(r.body()).path("id").asLong();
+                            acknowledged.add(id);
+                            acknowledgedAt.add(new long[] {System.nanoTime(), id});
+                            kind = null;
+                        } else if (r.statusCode() == 503) {
+                            kind = r.headers().firstValue("Retry-After").isPresent() ? "503 Retry-After" : "503";
+                        } else {
+                            kind = Integer.toString(r.statusCode());
+                        }
+                    } catch (IOException e) {
+                        kind = e.getClass().getSimpleName();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (kind != null) {
+                        refusals.add(new Refusal(System.nanoTime(), kind));
+                    }
+                    // A shop's pace, not a flood: the point is what each write was told.
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+                }
+            });
+        }
+
+        List<Long> acknowledged() {
+            return List.copyOf(acknowledged);
+        }
+
+        long acknowledgedSince(long since) {
+            return acknowledgedAt.stream().filter(a -> a[0] >= since).count();
+        }
+
+        Refusals refusalsSince(long since) {
+            List<Refusal> after = refusals.stream().filter(r -> r.at() >= since).toList();
+            Map<String, Integer> kinds = new TreeMap<>();
+            after.forEach(r -> kinds.merge(r.kind(), 1, Integer::sum));
+            Duration window = after.isEmpty() ? Duration.ZERO
+                    : Duration.ofNanos(after.get(after.size() - 1).at() - after.get(0).at());
+            return new Refusals(window, after.size(), kinds);
+        }
+
+        /** A GET as this visitor (orders are the visitor's own). */
+        HttpResponse<String> read(HttpRequest.Builder request) throws IOException, InterruptedException {
+            return visitor.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        void stop() {
+            running.set(false);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+            thread.shutdown();
+            assertThat(thread.awaitTermination(30, TimeUnit.SECONDS)).as("the order stream stopped").isTrue();
+        }
+    }
+
+    /** db-failover's /api/status, through the port compose publishes on the host's loopback. */
+    private static JsonNode failoverStatus() throws IOException, InterruptedException {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + failoverPort + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static JsonNode failoverNode(String name) throws IOException, InterruptedException {
+        for (JsonNode n : failoverStatus().path("nodes")) {
+            if (n.path("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw new AssertionError("db-failover does not list " + name);
+    }
 
     /** GETs /api/products through the lb from a few threads, without pause, until stopped; bounded in count and time. */
     private static final class SteadyLoad implements AutoCloseable {
@@ -533,6 +737,7 @@ class ComposeStackTest {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final java.util.concurrent.ConcurrentLinkedQueue<Outcome> outcomes =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final AtomicLong attempts = new AtomicLong();
         private final AtomicLong successes = new AtomicLong();
         private final AtomicInteger failures = new AtomicInteger();
         private final AtomicLong lastFailureAt = new AtomicLong(Long.MIN_VALUE);
@@ -545,7 +750,10 @@ class ComposeStackTest {
             URI uri = URI.create("http://" + VIP + ":" + VIP_HTTP_PORT + "/api/products");
             for (int i = 0; i < concurrency; i++) {
                 threads.submit(() -> {
-                    while (running.get() && System.nanoTime() < deadline && outcomes.size() < maxRequests) {
+                    // A counter, not outcomes.size(): that walks the whole queue, and while the VIP refuses
+                    // connections four threads doing so per attempt starved keepalived on two cores (CI saw the
+                    // VIP move after 6 s instead of 2).
+                    while (running.get() && System.nanoTime() < deadline && attempts.getAndIncrement() < maxRequests) {
                         boolean ok;
                         try {
                             HttpResponse<String> r = vipClient.send(HttpRequest.newBuilder(uri).header("Host", HOST)
@@ -567,6 +775,9 @@ class ComposeStackTest {
                         } else {
                             failures.incrementAndGet();
                             lastFailureAt.set(at);
+                            // A refused connection fails in microseconds: without a pause the load would be a busy
+                            // loop competing with the failover it measures. 10 ms keeps the window's resolution.
+                            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
                         }
                     }
                 });

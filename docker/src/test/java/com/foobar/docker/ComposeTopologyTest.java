@@ -29,7 +29,7 @@ class ComposeTopologyTest {
     void runsTheServicesOfTheIssue() {
         assertThat(COMPOSE.serviceNames()).containsExactlyInAnyOrder(
                 "lb-1-netns", "lb-1", "keepalived-1", "lb-2-netns", "lb-2", "keepalived-2",
-                "web-1", "web-2", "mysql-primary", "mysql-replica", "prometheus", "grafana", "k6");
+                "web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover", "prometheus", "grafana", "k6");
     }
 
     @Test
@@ -103,8 +103,10 @@ class ComposeTopologyTest {
         for (String db : MYSQL) {
             assertThat(COMPOSE.networks(db)).as(db).containsExactly("db");
         }
+        // The failover decider talks SQL to the nodes (db) and serves Prometheus (monitoring); nothing else.
+        assertThat(COMPOSE.networks("db-failover")).containsExactlyInAnyOrder("db", "monitoring");
         Set<String> onDb = membersOf("db");
-        assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica");
+        assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover");
         assertThat(membersOf("front")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "k6");
         // app carries the balancers, the web servers, and Prometheus, which scrapes them; nothing on it reaches MySQL
         // except the web servers.
@@ -154,9 +156,12 @@ class ComposeTopologyTest {
         assertThat(COMPOSE.dependsOn("lb-2").keySet()).containsExactlyInAnyOrder("web-1", "web-2", "lb-1");
         assertThat(COMPOSE.volumes("lb-2")).isEqualTo(COMPOSE.volumes("lb-1")).contains("lb-data:/var/lib/foobar");
         for (String web : WEB) {
-            assertThat(COMPOSE.dependsOn(web).keySet()).as(web).containsExactlyInAnyOrder("mysql-primary", "mysql-replica");
+            // db-failover: healthy once a node is writable (every node starts read-only), which Flyway needs.
+            assertThat(COMPOSE.dependsOn(web).keySet()).as(web)
+                    .containsExactlyInAnyOrder("mysql-primary", "mysql-replica", "db-failover");
         }
         assertThat(COMPOSE.dependsOn("mysql-replica").keySet()).containsExactly("mysql-primary");
+        assertThat(COMPOSE.dependsOn("db-failover").keySet()).containsExactlyInAnyOrder("mysql-primary", "mysql-replica");
         // A healthy keepalived is MASTER or BACKUP, with its balancer answering.
         assertThat(COMPOSE.dependsOn("k6").keySet()).containsExactlyInAnyOrder("keepalived-1", "keepalived-2");
         for (String service : COMPOSE.serviceNames()) {
@@ -195,6 +200,7 @@ class ComposeTopologyTest {
     void ourServicesAreBuiltFromTheDockerfileTargets() {
         assertThat(COMPOSE.service("lb-1").path("build").path("target").asText()).isEqualTo("balancer");
         assertThat(COMPOSE.service("web-1").path("build").path("target").asText()).isEqualTo("webapp");
+        assertThat(COMPOSE.service("db-failover").path("build").path("target").asText()).isEqualTo("db-failover");
         // One builder per image tag: two services building foobar/webapp:latest race on Compose v2.
         assertThat(COMPOSE.service("web-2").has("build")).as("web-2 builds nothing").isFalse();
         assertThat(COMPOSE.service("web-2").path("image").asText())
@@ -202,7 +208,7 @@ class ComposeTopologyTest {
         assertThat(COMPOSE.service("lb-2").has("build")).as("lb-2 builds nothing").isFalse();
         assertThat(COMPOSE.service("lb-2").path("image").asText())
                 .isEqualTo(COMPOSE.service("lb-1").path("image").asText()).isEqualTo("foobar/balancer:latest");
-        for (String service : List.of("lb-1", "web-1")) {
+        for (String service : List.of("lb-1", "web-1", "db-failover")) {
             JsonNode build = COMPOSE.service(service).path("build");
             assertThat(StackFiles.fromCompose(build.path("context").asText())).as(service).isEqualTo(StackFiles.ROOT);
             assertThat(StackFiles.ROOT.resolve(build.path("dockerfile").asText()).normalize())

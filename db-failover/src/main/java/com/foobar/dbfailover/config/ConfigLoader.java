@@ -47,7 +47,8 @@ public final class ConfigLoader {
     private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder().build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Set<String> BOOLEAN_KEYS = Set.of("confirm_with_replicas", "replication.ssl");
+    private static final Set<String> BOOLEAN_KEYS =
+            Set.of("confirm_with_replicas", "enforce_writable_primary", "replication.ssl");
     private static final Set<String> INTEGER_KEYS = Set.of("events_kept");
 
     private ConfigLoader() {
@@ -68,6 +69,7 @@ public final class ConfigLoader {
         m.put("FOOBAR_FAILOVER_PROBE_TIMEOUT", "probe_timeout");
         m.put("FOOBAR_FAILOVER_CATCH_UP_TIMEOUT", "catch_up_timeout");
         m.put("FOOBAR_FAILOVER_CONFIRM_WITH_REPLICAS", "confirm_with_replicas");
+        m.put("FOOBAR_FAILOVER_ENFORCE_WRITABLE_PRIMARY", "enforce_writable_primary");
         m.put("FOOBAR_FAILOVER_SEMI_SYNC", "semi_sync");
         m.put("FOOBAR_FAILOVER_STATUS_BIND", "status.bind");
         m.put("FOOBAR_FAILOVER_JDBC_OPTIONS", "jdbc_options");
@@ -333,8 +335,8 @@ public final class ConfigLoader {
     private static final class Walker {
         FailoverConfig config(Node root) throws ConfigException {
             root.only("nodes", "user", "password", "replication", "flavor", "failover_after", "check_interval",
-                    "connect_timeout", "probe_timeout", "catch_up_timeout", "confirm_with_replicas", "semi_sync", "status",
-                    "jdbc_options", "events_kept");
+                    "connect_timeout", "probe_timeout", "catch_up_timeout", "confirm_with_replicas",
+                    "enforce_writable_primary", "semi_sync", "status", "jdbc_options", "events_kept");
             FailoverConfig.Builder b = FailoverConfig.builder();
             Node nodes = root.get("nodes");
             if (nodes.missing()) {
@@ -379,6 +381,7 @@ public final class ConfigLoader {
             b.probeTimeout(root.get("probe_timeout").duration(FailoverConfig.DEFAULT_PROBE_TIMEOUT));
             b.catchUpTimeout(root.get("catch_up_timeout").duration(FailoverConfig.DEFAULT_CATCH_UP_TIMEOUT));
             b.confirmWithReplicas(root.get("confirm_with_replicas").bool(true));
+            b.enforceWritablePrimary(root.get("enforce_writable_primary").bool(false));
             b.semiSync(root.get("semi_sync").choice(SemiSyncMode.class, SemiSyncMode.AUTO));
             Node status = root.get("status");
             if (!status.missing()) {

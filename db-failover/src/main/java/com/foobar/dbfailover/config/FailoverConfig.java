@@ -42,6 +42,7 @@ public final class FailoverConfig {
     private final Duration probeTimeout;
     private final Duration catchUpTimeout;
     private final boolean confirmWithReplicas;
+    private final boolean enforceWritablePrimary;
     private final SemiSyncMode semiSync;
     private final String statusHost;
     private final int statusPort;
@@ -62,6 +63,7 @@ public final class FailoverConfig {
         this.probeTimeout = b.probeTimeout;
         this.catchUpTimeout = b.catchUpTimeout;
         this.confirmWithReplicas = b.confirmWithReplicas;
+        this.enforceWritablePrimary = b.enforceWritablePrimary;
         this.semiSync = b.semiSync;
         this.statusHost = b.statusHost;
         this.statusPort = b.statusPort;
@@ -147,6 +149,16 @@ public final class FailoverConfig {
         return confirmWithReplicas;
     }
 
+    /**
+     * Whether a primary found read-only is made writable whenever no replica has anything it lacks and no other node
+     * is writable, not only when the decider saw it restart (MaxScale's {@code enforce_writable_master}). For
+     * topologies where every node starts read-only (compose: a node that restarts must not take writes before the
+     * decider has looked at it), including the first start and a decider that starts after the primary.
+     */
+    public boolean enforceWritablePrimary() {
+        return enforceWritablePrimary;
+    }
+
     public SemiSyncMode semiSync() {
         return semiSync;
     }
@@ -183,6 +195,7 @@ public final class FailoverConfig {
         private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
         private Duration catchUpTimeout = DEFAULT_CATCH_UP_TIMEOUT;
         private boolean confirmWithReplicas = true;
+        private boolean enforceWritablePrimary;
         private SemiSyncMode semiSync = SemiSyncMode.AUTO;
         private String statusHost = DEFAULT_STATUS_HOST;
         private int statusPort = DEFAULT_STATUS_PORT;
@@ -250,6 +263,11 @@ public final class FailoverConfig {
 
         public Builder confirmWithReplicas(boolean on) {
             this.confirmWithReplicas = on;
+            return this;
+        }
+
+        public Builder enforceWritablePrimary(boolean on) {
+            this.enforceWritablePrimary = on;
             return this;
         }
 

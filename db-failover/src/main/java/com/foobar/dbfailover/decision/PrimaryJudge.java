@@ -67,24 +67,34 @@ public final class PrimaryJudge {
             return PrimaryVerdict.of(PrimaryVerdict.Kind.HEALTHY, "writable");
         }
         boolean restarted = lastWritableAt != null && r.uptime().compareTo(Duration.between(lastWritableAt, now)) < 0;
-        if (!restarted) {
+        if (!restarted && !config.enforceWritablePrimary()) {
             return PrimaryVerdict.of(PrimaryVerdict.Kind.READ_ONLY, "read-only (not by a restart: up "
                     + seconds(r.uptime()) + "); writes fail until someone sets read_only=0 or fails over by hand");
         }
+        // With enforce_writable_primary every node starts read-only, so a read-only primary is one that (re)started,
+        // whether or not this decider saw it writable before: both are judged from what the replicas received.
+        String how = restarted ? "it restarted (up " + seconds(r.uptime()) + ") and came back read-only"
+                : "read-only (up " + seconds(r.uptime()) + ", enforce_writable_primary)";
+        List<String> ahead = aheadOf(r, replicas);
+        if (!ahead.isEmpty()) {
+            return new PrimaryVerdict(PrimaryVerdict.Kind.RESTARTED_BEHIND, how + " without transactions "
+                    + String.join(", ", ahead) + " received" + (restarted ? " (its crash recovery dropped them)" : ""),
+                    Duration.ZERO, ahead);
+        }
+        return PrimaryVerdict.of(PrimaryVerdict.Kind.RESTARTED_READ_ONLY, how
+                + "; no replica has anything it lacks and nobody was promoted");
+    }
+
+    /** The replicas that received something {@code primary} does not have. */
+    private static List<String> aheadOf(Reading primary, List<NodeState> replicas) {
         List<String> ahead = new ArrayList<>();
         for (NodeState replica : replicas) {
-            Progress progress = replica.reading().gtid().compareReceived(r.gtid());
+            Progress progress = replica.reading().gtid().compareReceived(primary.gtid());
             if (progress == Progress.AHEAD || progress == Progress.DIVERGED) {
                 ahead.add(replica.name());
             }
         }
-        if (!ahead.isEmpty()) {
-            return new PrimaryVerdict(PrimaryVerdict.Kind.RESTARTED_BEHIND, "it restarted (up " + seconds(r.uptime())
-                    + ") and came back read-only without transactions " + String.join(", ", ahead)
-                    + " received (its crash recovery dropped them)", Duration.ZERO, ahead);
-        }
-        return PrimaryVerdict.of(PrimaryVerdict.Kind.RESTARTED_READ_ONLY, "it restarted (up " + seconds(r.uptime())
-                + ") and came back read-only; no replica has anything it lacks and nobody was promoted");
+        return ahead;
     }
 
     /** Reachable nodes replicating from {@code primary}. */

@@ -31,6 +31,7 @@ class ConfigLoaderTest {
         assertThat(c.failoverAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.checkInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.confirmWithReplicas()).isTrue();
+        assertThat(c.enforceWritablePrimary()).isFalse();
         assertThat(c.semiSync()).isEqualTo(SemiSyncMode.AUTO);
         assertThat(c.replicationSsl()).isFalse();
         assertThat(c.statusPort()).isEqualTo(9095);
@@ -43,11 +44,12 @@ class ConfigLoaderTest {
                 "FOOBAR_FAILOVER_USER", "failover", "FOOBAR_FAILOVER_PASSWORD", "pw",
                 "FOOBAR_FAILOVER_REPLICATION_USER", "repl", "FOOBAR_FAILOVER_REPLICATION_SSL", "true",
                 "FOOBAR_FAILOVER_AFTER", "8s", "FOOBAR_FAILOVER_STATUS_BIND", "0.0.0.0:9095",
-                "PATH", "/usr/bin"));
+                "FOOBAR_FAILOVER_ENFORCE_WRITABLE_PRIMARY", "true", "PATH", "/usr/bin"));
         assertThat(c.nodes()).extracting(NodeConfig::address).containsExactly("db-1:3306", "db-2:3306");
         assertThat(c.failoverAfter()).isEqualTo(Duration.ofSeconds(8));
         assertThat(c.replicationSsl()).isTrue();
         assertThat(c.statusHost()).isEqualTo("0.0.0.0");
+        assertThat(c.enforceWritablePrimary()).isTrue();
     }
 
     @Test

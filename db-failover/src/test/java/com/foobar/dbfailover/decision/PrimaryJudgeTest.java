@@ -108,4 +108,24 @@ class PrimaryJudgeTest {
                 lastWritable);
         assertThat(set.kind()).isEqualTo(PrimaryVerdict.Kind.READ_ONLY);
     }
+
+    @Test
+    void withEnforceWritablePrimaryAReadOnlyPrimaryIsRestoredOrReplacedEvenIfNeverSeenWritable() throws Exception {
+        FailoverConfig enforcing = FailoverConfig.builder().node(PRIMARY).node(REPLICA).user("failover", "")
+                .replicationUser("repl", "").enforceWritablePrimary(true).build();
+        Instant now = T0.plusSeconds(8);
+        // The decider's first look (lastWritableAt null): compose starts every node read-only, the first time too.
+        NodeState readOnly = primaryAnswering(true, Duration.ofHours(1), now);
+        PrimaryVerdict even = new PrimaryJudge(enforcing).judge(PRIMARY,
+                states(readOnly, replica("Yes", now, "0-1-100")), now, T0, null);
+        assertThat(even.kind()).isEqualTo(PrimaryVerdict.Kind.RESTARTED_READ_ONLY);
+        assertThat(even.reason()).contains("enforce_writable_primary");
+        PrimaryVerdict behind = new PrimaryJudge(enforcing).judge(PRIMARY,
+                states(readOnly, replica("Yes", now, "0-1-102")), now, T0, null);
+        assertThat(behind.kind()).isEqualTo(PrimaryVerdict.Kind.RESTARTED_BEHIND);
+        assertThat(behind.witnesses()).containsExactly("replica-1");
+        // Without the option the same primary is left alone.
+        assertThat(new PrimaryJudge(config(true)).judge(PRIMARY, states(readOnly, replica("Yes", now, "0-1-100")), now,
+                T0, null).kind()).isEqualTo(PrimaryVerdict.Kind.READ_ONLY);
+    }
 }

@@ -106,7 +106,7 @@ abstract class Endpoint extends HttpServlet {
             // No single writable database node: down, a failover or switchover under way, or split brain. The
             // router names the state; the client gets when to retry and one line (no node names: those are ours).
             WriteRefusal refusal = e.refusal();
-            services.metrics().writeRefused(refusal.tag());
+            services.metrics().writeRefused(refusal);
             LOG.debug("{} {}: write refused: {}", method, req.getRequestURI(), e.getMessage());
             resp.setHeader("Retry-After", Long.toString(Math.max(1, refusal.retryAfter().toSeconds())));
             fail(req, resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, refusalMessage(refusal), null);
