@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A compose file read the way compose reads it, for the parts these checks need: {@code ${VAR:-default}} interpolation
- * (with the defaults, as on a machine with no .env), and the short and long forms of environment, ports, networks
- * and depends_on normalised.
+ * (with the defaults, as on a machine with no .env), YAML anchors and aliases ({@code x-db-hosts: &db-hosts} ...
+ * {@code extra_hosts: *db-hosts}), and the short and long forms of environment, ports, networks and depends_on
+ * normalised.
  */
 final class ComposeFile {
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -45,13 +47,11 @@ final class ComposeFile {
     }
 
     static ComposeFile parse(String yaml, Map<String, String> variables) {
-        try {
-            JsonNode root = YAML.readTree(interpolate(yaml, variables));
-            resolveExtends(root, variables);
-            return new ComposeFile(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // SnakeYAML, not Jackson's YAML parser, reads the text: Jackson returns an alias as the anchor's name.
+        Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(interpolate(yaml, variables));
+        JsonNode root = YAML.valueToTree(tree);
+        resolveExtends(root, variables);
+        return new ComposeFile(root);
     }
 
     /**

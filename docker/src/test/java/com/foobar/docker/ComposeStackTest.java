@@ -73,6 +73,8 @@ class ComposeStackTest {
     private static final String APP_NET = setting("FOOBAR_COMPOSE_APP_NET", "10.213.8");
     /** Not the default 10.213.6, for the same reasons. */
     private static final String FRONT_NET = setting("FOOBAR_COMPOSE_FRONT_NET", "10.213.9");
+    /** Not the default 10.213.5, for the same reasons: the database nodes' fixed addresses. */
+    private static final String DB_NET = setting("FOOBAR_COMPOSE_DB_NET", "10.213.11");
     /** The VIP, as compose.yaml derives it from FOOBAR_FRONT_NET; the public listener's container port. */
     private static final String VIP = FRONT_NET + ".10";
     private static final int VIP_HTTP_PORT = 8080;
@@ -116,7 +118,8 @@ class ComposeStackTest {
                 "PROMETHEUS_PORT", Integer.toString(prometheusPort),
                 "GRAFANA_PORT", Integer.toString(freePort()),
                 "FOOBAR_APP_NET", APP_NET,
-                "FOOBAR_FRONT_NET", FRONT_NET));
+                "FOOBAR_FRONT_NET", FRONT_NET,
+                "FOOBAR_DB_NET", DB_NET));
         failoverPort = freePort();
         variables.put("FOOBAR_FAILOVER_PORT", Integer.toString(failoverPort));
         ComposeStack.Preparation prep = ComposeStack.prepare(PROJECT, variables, ComposeStackTest::progress);
@@ -481,12 +484,12 @@ class ComposeStackTest {
                     promotedAfter, r.window().toMillis() / 1e3, r.count(), r.kinds(),
                     writes.acknowledged().size() - writes.acknowledgedSince(killedAt),
                     writes.acknowledgedSince(killedAt), reads.total(), reads.failures(), reads.failureSamples()));
-            // Issue 14's goals for this scenario are 0 failed reads and writes refused for at most 10 s. Here, on
-            // the local MariaDB 10.11 stand-ins, neither is met yet: the promotion came about 15 s after the kill (the
-            // replica still counted as connected to the vanished primary, which holds the decider) and a couple of
-            // plain reads got 503 before it. Both are printed above and reported as open; what is asserted is what must
-            // never happen: a write answered otherwise than 503 with Retry-After, an acknowledged write lost, no
-            // promotion at all, and the old primary taking writes or not coming back as a replica.
+            // Issue 14's goals for this scenario are 0 failed reads and writes refused for at most 10 s. They are
+            // printed above, not asserted: they are timings (failover_after 5 s, the 500 ms probes, then up to about
+            // 3 s for the replica's I/O thread to give up a connect to the vanished address before STOP SLAVE
+            // returns), and this runs on a shared 2-core machine. What is asserted is what must never happen: a write
+            // answered otherwise than 503 with Retry-After, an acknowledged write lost, no promotion at all, and the
+            // old primary taking writes or not coming back as a replica.
             // Every write that failed was answered 503 with Retry-After (or, once, a 502 for the write in flight
             // when the primary died); none hung, none got a 500.
             assertThat(r.kinds().keySet()).as("answers to refused writes").isSubsetOf("503 Retry-After", "502");
