@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,8 @@ final class NodePool implements AutoCloseable {
     private volatile int poolSize;
     private volatile Flavor flavor;
     private volatile NodeObservation observation = NodeObservation.notChecked();
+    /** The last lag a check saw (not NULL), with {@link System#nanoTime()} then; null until one is seen. */
+    private volatile LagSeen lastLag;
     private volatile Topology.Verdict verdict = new Topology.Verdict(NodeRole.DOWN, false, "not checked yet", -1);
     private RouterMetrics.NodeMeters meters;
 
@@ -136,6 +139,16 @@ final class NodePool implements AutoCloseable {
         return observation;
     }
 
+    /** The last lag a check saw and how long ago, as of {@code nowNanos}; null when none was seen. */
+    TopologyJudge.LagSample lastLag(long nowNanos) {
+        LagSeen seen = lastLag;
+        return seen == null ? null
+                : new TopologyJudge.LagSample(seen.seconds(), Duration.ofNanos(nowNanos - seen.atNanos()));
+    }
+
+    private record LagSeen(long seconds, long atNanos) {
+    }
+
     double lagSecondsOrNaN() {
         long lag = lagSeconds();
         return lag < 0 ? Double.NaN : lag;
@@ -171,6 +184,10 @@ final class NodePool implements AutoCloseable {
     synchronized void observed(NodeObservation next) {
         NodeObservation previous = observation;
         observation = next;
+        Long lag = next.up() ? next.replication().lagSeconds() : null;
+        if (lag != null) {
+            lastLag = new LagSeen(lag, System.nanoTime());
+        }
         if (previous.up() && !next.up()) {
             LOG.warn("db-router: {} is down: {}", name, next.error());
         } else if (!previous.up() && next.up()) {

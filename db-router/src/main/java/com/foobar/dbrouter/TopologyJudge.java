@@ -22,7 +22,13 @@ import java.util.Set;
  *   <li>Replica: replicating. It takes reads when its lag is known and within the bound, and, when there is a
  *       writer, when it replicates from the writer (directly or through replicas): a replica still attached to a
  *       fenced old primary reports lag 0 but receives nothing new. With no writer, a replica whose I/O thread lost
- *       its source keeps serving what it applied (nothing newer exists).</li>
+ *       its source keeps serving what it applied (nothing newer exists). With a writer, a replica whose lag just
+ *       became unknown ({@code NULL}: its I/O thread lost the source) is as stale as its last known lag plus the
+ *       time since that was seen, at most: it keeps taking reads while that bound is within the lag limit. This is
+ *       what carries reads through the seconds in which a primary has died but the monitor still waits for its
+ *       answer (a dead host that sends no reset), instead of sending them to the dead writer. ProxySQL assumes a
+ *       fixed lag for {@code NULL} ({@code mysql-monitor_slave_lag_when_null}, 60 s); a bound that grows with time
+ *       is stricter and needs no setting.</li>
  *   <li>Read-only: answers, read-only, not replicating (a fenced old primary before it is re-attached): no
  *       traffic.</li>
  * </ul>
@@ -34,8 +40,23 @@ final class TopologyJudge {
         this.maxReplicationLag = maxReplicationLag;
     }
 
-    /** One node's name and latest observation, in configuration order. */
-    record Input(String name, NodeObservation observation) {
+    /**
+     * One node's name and latest observation, in configuration order.
+     *
+     * @param lastLag its last known (non-NULL) lag and how long ago it was seen; null when never seen
+     */
+    record Input(String name, NodeObservation observation, LagSample lastLag) {
+        Input(String name, NodeObservation observation) {
+            this(name, observation, null);
+        }
+    }
+
+    /** A replica's lag as a check saw it, {@code age} ago. */
+    record LagSample(long seconds, Duration age) {
+        /** The most this replica can be behind now: what it was behind then, plus the time since (whole seconds). */
+        long boundNow() {
+            return seconds + (age.toMillis() + 999) / 1000;
+        }
     }
 
     Topology judge(List<Input> nodes, String lastWriter) {
@@ -57,7 +78,7 @@ final class TopologyJudge {
         String writer = state == WriterState.ONE_WRITER ? writable.get(0) : null;
         Map<String, Topology.Verdict> verdicts = new LinkedHashMap<>();
         for (Input n : nodes) {
-            verdicts.put(n.name(), verdict(n.observation(), roles.get(n.name()), state, writer, roles, byServerId));
+            verdicts.put(n.name(), verdict(n, roles.get(n.name()), state, writer, roles, byServerId));
         }
         return new Topology(state, writer, writable, verdicts, writer != null ? writer : lastWriter);
     }
@@ -72,8 +93,9 @@ final class TopologyJudge {
         return o.readOnly() ? NodeRole.READ_ONLY : NodeRole.WRITER;
     }
 
-    private Topology.Verdict verdict(NodeObservation o, NodeRole role, WriterState state, String writer,
+    private Topology.Verdict verdict(Input n, NodeRole role, WriterState state, String writer,
                                      Map<String, NodeRole> roles, Map<Long, Input> byServerId) {
+        NodeObservation o = n.observation();
         NodeObservation.Replication r = o.replication();
         long lag = r.lagSeconds() == null ? -1 : r.lagSeconds();
         switch (role) {
@@ -95,9 +117,13 @@ final class TopologyJudge {
                 // anywhere, so what this replica applied is the freshest data there is. Reads go on here.
                 return new Topology.Verdict(role, true, "", -1);
             }
-            // NULL: the I/O or SQL thread is not running, so the replica falls behind by an unknown amount.
-            return new Topology.Verdict(role, false, "replication broken (" + flavor.lagColumn() + " is NULL, I/O thread "
-                    + r.ioRunning() + ", SQL thread " + r.sqlRunning() + ")", -1);
+            // NULL: the I/O or SQL thread is not running, so the replica falls behind by an amount nobody reports;
+            // only time since its last known lag bounds it.
+            if (n.lastLag() == null || Duration.ofSeconds(n.lastLag().boundNow()).compareTo(maxReplicationLag) > 0) {
+                return new Topology.Verdict(role, false, "replication broken (" + flavor.lagColumn() + " is NULL, I/O"
+                        + " thread " + r.ioRunning() + ", SQL thread " + r.sqlRunning() + ")", -1);
+            }
+            lag = n.lastLag().boundNow();
         }
         if (Duration.ofSeconds(lag).compareTo(maxReplicationLag) > 0) {
             return new Topology.Verdict(role, false, "lag " + lag + " s is above maxReplicationLag "

@@ -120,8 +120,9 @@ final class TopologyTracker {
 
     private List<TopologyJudge.Input> inputs() {
         List<TopologyJudge.Input> in = new ArrayList<>(nodes.size());
+        long now = System.nanoTime();
         for (NodePool n : nodes) {
-            in.add(new TopologyJudge.Input(n.name(), n.observation()));
+            in.add(new TopologyJudge.Input(n.name(), n.observation(), n.lastLag(now)));
         }
         return in;
     }

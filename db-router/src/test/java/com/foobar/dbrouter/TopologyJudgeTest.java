@@ -137,6 +137,35 @@ class TopologyJudgeTest {
     }
 
     @Test
+    void aReplicaThatJustLostItsSourceServesReadsWhileItsLastLagPlusTheTimeSinceIsWithinTheLimit() {
+        // The primary died without a reset: the replica's I/O thread lost it at once, but the monitor still waits
+        // for the primary's answer, so it still counts as the writer. The replica had lag 1 s 2.5 s ago: it is at
+        // most 4 s behind, within the 5 s limit, and reads stay on it rather than go to a writer that is gone.
+        NodeObservation lost = replicaOf(2, 1, null);
+        Topology t = JUDGE.judge(List.of(new TopologyJudge.Input("a", writable(1)),
+                new TopologyJudge.Input("b", lost, new TopologyJudge.LagSample(1, Duration.ofMillis(2500)))), "a");
+        assertThat(t.state()).isEqualTo(WriterState.ONE_WRITER);
+        assertThat(t.verdict("b").readable()).isTrue();
+        assertThat(t.verdict("b").lagSeconds()).isEqualTo(4);
+
+        Topology later = JUDGE.judge(List.of(new TopologyJudge.Input("a", writable(1)),
+                new TopologyJudge.Input("b", lost, new TopologyJudge.LagSample(1, Duration.ofMillis(4100)))), "a");
+        assertThat(later.verdict("b").readable()).isFalse();
+        assertThat(later.verdict("b").reason())
+                .isEqualTo("replication broken (Seconds_Behind_Master is NULL, I/O thread Connecting, SQL thread Yes)");
+    }
+
+    @Test
+    void aBoundedLagStillRequiresTheReplicaToFollowTheWriter() {
+        NodeObservation lostFromAnOldSource = replicaOf(2, 3, null);
+        Topology t = JUDGE.judge(List.of(new TopologyJudge.Input("a", writable(1)),
+                new TopologyJudge.Input("b", lostFromAnOldSource, new TopologyJudge.LagSample(0, Duration.ofMillis(500))),
+                new TopologyJudge.Input("c", fenced(3))), "a");
+        assertThat(t.verdict("b").readable()).isFalse();
+        assertThat(t.verdict("b").reason()).startsWith("replicates from c");
+    }
+
+    @Test
     void aDownNodeKeepsItsLastServerIdSoItsReplicasAreRecognised() {
         // c still points at a, which is down; b was promoted: c's I/O thread may not have noticed yet (lag 0).
         Topology t = judge(down(1), writable(2), replicaOf(3, 1, 0L));
