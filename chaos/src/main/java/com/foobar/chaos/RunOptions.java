@@ -27,8 +27,8 @@ record RunOptions(boolean shortForm, boolean compose, List<String> scenarios, Pa
             "  --compose          against a compose project of docker/compose.yaml instead of the no-Docker stack",
             "  --scenarios a,b    a subset of: kill-web, rolling-restart, kill-replica, kill-primary, "
                     + "old-primary-back, kill-active-lb",
-            "  --out-dir DIR      where latest.md and the plots go (default chaos/results; --short: "
-                    + "chaos/target/results-short)",
+            "  --out-dir DIR      where latest.md and the plots go (default chaos/results, with --compose "
+                    + "chaos/results/compose; --short: chaos/target/results-short)",
             "  --root DIR         the repository root (default: the working directory)",
             "  --work DIR         the stack's throw-away data directory and logs (default: a new temporary one)",
             "  --keep-work        keep it afterwards",
@@ -80,7 +80,8 @@ record RunOptions(boolean shortForm, boolean compose, List<String> scenarios, Pa
             throw new IllegalArgumentException("--reads, --writes: at least one must be above 0");
         }
         if (outDir == null) {
-            outDir = root.resolve(shortForm ? "chaos/target/results-short" : "chaos/results");
+            outDir = root.resolve(shortForm ? "chaos/target/results-short"
+                    : compose ? "chaos/results/compose" : "chaos/results");
         }
         return new RunOptions(shortForm, compose, List.copyOf(scenarios), outDir.toAbsolutePath(), root, work,
                 keepWork, commit, reads, writes);

@@ -16,6 +16,8 @@ class RunOptionsTest {
         assertThat(o.shortForm()).isTrue();
         assertThat(o.outDir()).isEqualTo(Path.of("/repo/chaos/target/results-short"));
         assertThat(RunOptions.parse(List.of("--root", "/repo")).outDir()).isEqualTo(Path.of("/repo/chaos/results"));
+        assertThat(RunOptions.parse(List.of("--root", "/repo", "--compose")).outDir())
+                .isEqualTo(Path.of("/repo/chaos/results/compose"));
         assertThat(o.wants("kill-web")).isTrue();
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,8 @@ public final class ComposeTarget implements Target {
     static final String APP_NET = "10.213.9";
     /** The front network, where the balancer pair's virtual IP lives (its .10), once compose has the pair. */
     static final String FRONT_NET = "10.213.10";
+    /** The db network, where the database nodes have fixed addresses (compose.yaml's x-db-hosts). */
+    static final String DB_NET = "10.213.12";
     static final String LOCAL_BASE_IMAGE = "foobar-local/debian:bookworm";
     private static final Duration QUICK = Duration.ofSeconds(30);
     private static final Duration UP = Duration.ofMinutes(20);
@@ -47,6 +50,12 @@ public final class ComposeTarget implements Target {
     private final ComposeDatabase database;
     private final Consumer<String> progress;
     private volatile boolean closed;
+    /**
+     * Container ids by service. {@code docker kill}, {@code docker start} and {@code compose stop/start} keep a
+     * container's id, and the suite never recreates one, so each is asked for once: every {@code compose ps} of
+     * Compose v1 is a Python start-up (about a second of CPU), and the database probes ask often.
+     */
+    private final Map<String, String> containers = new ConcurrentHashMap<>();
 
     private ComposeTarget(Cli cli, List<String> compose, String mode, Set<String> services, int httpPort,
                           int adminPort, Consumer<String> progress) {
@@ -91,7 +100,8 @@ public final class ComposeTarget implements Target {
                 "PROMETHEUS_PORT", Integer.toString(base + 3),
                 "GRAFANA_PORT", Integer.toString(base + 4),
                 "FOOBAR_APP_NET", APP_NET,
-                "FOOBAR_FRONT_NET", FRONT_NET));
+                "FOOBAR_FRONT_NET", FRONT_NET,
+                "FOOBAR_DB_NET", DB_NET));
         String mode = bare.run(QUICK, "docker", "image", "inspect", LOCAL_BASE_IMAGE).ok() ? "local" : "registry";
         if (mode.equals("local")) {
             for (String jar : List.of("balancer/target/balancer.jar", "webapp/target/webapp-slim.jar")) {
@@ -159,10 +169,15 @@ public final class ComposeTarget implements Target {
 
     /** The id of the service's one container. */
     String container(String service) throws IOException {
+        String cached = containers.get(service);
+        if (cached != null) {
+            return cached;
+        }
         String id = compose(QUICK, null, "ps", "-q", service).orFail();
         if (id.isEmpty() || id.contains("\n")) {
             throw new IOException("service " + service + " has " + (id.isEmpty() ? "no" : "several") + " containers");
         }
+        containers.put(service, id);
         return id;
     }
 
