@@ -124,10 +124,14 @@ final class NodePool implements AutoCloseable {
         return verdict.role();
     }
 
-    /** Reads may go here as a replica: up, replicating, within the lag bound, following the writer. */
+    /**
+     * Reads may go here as a replica: up, replicating, within the lag bound, following the writer; or read-only and
+     * no longer replicating for a moment only (its last lag plus the time since within the bound: a replica being
+     * promoted).
+     */
     boolean isUsable() {
         Topology.Verdict v = verdict;
-        return v.readable() && v.role() == NodeRole.REPLICA;
+        return v.readable() && (v.role() == NodeRole.REPLICA || v.role() == NodeRole.READ_ONLY);
     }
 
     /** Why the node takes no reads, or why it is down; empty when it is usable or the writer. */

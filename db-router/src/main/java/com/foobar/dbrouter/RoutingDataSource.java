@@ -320,7 +320,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             Topology.Verdict v = t.verdict(n.name());
             long lag = n.lagSeconds();
             list.add(new RouterHealth.NodeHealth(n.name(), v.role(), v.role() != NodeRole.DOWN,
-                    v.readable() && v.role() == NodeRole.REPLICA,
+                    n.isUsable(),
                     lag < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(lag)), v.reason()));
         }
         return new RouterHealth(t.state(), t.writerName(), t.refusal() == null ? "" : t.refusalMessage(), list);

@@ -104,6 +104,12 @@ final class TopologyJudge {
             case WRITER:
                 return new Topology.Verdict(role, false, "", -1);
             case READ_ONLY:
+                if (n.lastLag() != null && Duration.ofSeconds(n.lastLag().boundNow()).compareTo(maxReplicationLag) <= 0) {
+                    // A replica that stopped replicating moments ago (the decider stops it to promote it, before it
+                    // turns writable) holds what it held then: as stale as the same bound allows, and still readable.
+                    // A fenced old primary has no recent lag, so it never takes reads this way.
+                    return new Topology.Verdict(role, true, "", n.lastLag().boundNow());
+                }
                 return new Topology.Verdict(role, false, "read-only and not replicating ("
                         + (r.configured() ? "replication stopped: I/O thread " + r.ioRunning() + ", SQL thread "
                         + r.sqlRunning() : "no replication configured") + ")", -1);

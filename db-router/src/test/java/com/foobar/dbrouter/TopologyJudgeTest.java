@@ -156,6 +156,24 @@ class TopologyJudgeTest {
     }
 
     @Test
+    void aReplicaStoppedToBePromotedKeepsReadsForAsLongAsItsBoundAllowsButAFencedOldPrimaryTakesNone() {
+        // Mid-promotion: the primary is down, the replica has stopped replicating and is not writable yet. It held
+        // lag 0 a moment ago, so it serves reads through the gap; the old primary, fenced, has no recent lag at all.
+        Topology t = JUDGE.judge(List.of(new TopologyJudge.Input("a", down(1)),
+                new TopologyJudge.Input("b", fenced(2), new TopologyJudge.LagSample(0, Duration.ofMillis(800))),
+                new TopologyJudge.Input("c", fenced(3))), "a");
+        assertThat(t.state()).isEqualTo(WriterState.NO_WRITER);
+        assertThat(t.verdict("b").role()).isEqualTo(NodeRole.READ_ONLY);
+        assertThat(t.verdict("b").readable()).isTrue();
+        assertThat(t.verdict("c").readable()).isFalse();
+        assertThat(t.verdict("c").reason()).isEqualTo("read-only and not replicating (no replication configured)");
+
+        Topology stale = JUDGE.judge(List.of(new TopologyJudge.Input("a", down(1)),
+                new TopologyJudge.Input("b", fenced(2), new TopologyJudge.LagSample(0, Duration.ofSeconds(6)))), "a");
+        assertThat(stale.verdict("b").readable()).isFalse();
+    }
+
+    @Test
     void aBoundedLagStillRequiresTheReplicaToFollowTheWriter() {
         NodeObservation lostFromAnOldSource = replicaOf(2, 3, null);
         Topology t = JUDGE.judge(List.of(new TopologyJudge.Input("a", writable(1)),
