@@ -9,7 +9,12 @@ import java.util.Map;
 /**
  * A rolling restart behind the balancer, one server at a time, so that no request fails: drain it (the balancer
  * sends it nothing new), wait until its in-flight requests reach 0, stop it, start it (ready), enable it, and wait
- * until the balancer's health checks have it up before touching the next. This is the order HAProxy's and nginx's
+ * until the balancer's health checks have it up and its slow start is over before touching the next. The last wait
+ * matters on a small machine: a web server that has just started is cold (its JVM not yet compiled the hot paths),
+ * and draining the other one at once gave it all the traffic; in compose on 2 cores its health checks then timed
+ * out, the balancer took it out too, and 350 reads got 503 with neither server in rotation. With the pool's
+ * {@code slow_start} (HAProxy's {@code slowstart}) it warms up on a growing share while the other still serves;
+ * without one, a server is at its full weight as soon as it is up. This is the order HAProxy's and nginx's
  * operators follow (set the server to drain, wait for its sessions, restart, set it ready); it refuses to start while a
  * server is not up, since taking another out could leave none.
  */
@@ -79,6 +84,11 @@ public final class RollingRestartProcedure {
                         + " s after it was enabled; stopped the rolling restart");
             }
             listener.step(server, "up");
+            if (!awaitRamped(server)) {
+                throw new IOException(server + " was still in its slow start " + upTimeout.toSeconds()
+                        + " s after it was up; stopped the rolling restart");
+            }
+            listener.step(server, "ramped");
         }
     }
 
@@ -98,6 +108,18 @@ public final class RollingRestartProcedure {
                 return true;
             }
             Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private boolean awaitRamped(String server) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + upTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            BalancerAdmin.Server s = admin.servers(pool).get(server);
+            if (s.state().equals("up") && s.ramped()) {
+                return true;
+            }
+            Thread.sleep(100);
         }
         return false;
     }

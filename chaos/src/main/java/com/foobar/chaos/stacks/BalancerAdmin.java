@@ -27,8 +27,19 @@ public final class BalancerAdmin {
         return base;
     }
 
-    /** One server as {@code /api/status} gives it. */
-    public record Server(String name, String state, int inFlight, long requests, long failures) {
+    /**
+     * One server as {@code /api/status} gives it.
+     *
+     * @param weight          its configured weight
+     * @param effectiveWeight the weight it gets now: below {@code weight} while it ramps up after coming back
+     *                        ({@code slow_start})
+     */
+    public record Server(String name, String state, int inFlight, long requests, long failures, double weight,
+                         double effectiveWeight) {
+        /** Back at its full share: its slow start, if the pool has one, is over. */
+        public boolean ramped() {
+            return effectiveWeight >= weight;
+        }
     }
 
     /** The servers of {@code pool}, by name. */
@@ -39,7 +50,8 @@ public final class BalancerAdmin {
             if (p.path("name").asText().equals(pool)) {
                 for (JsonNode s : p.path("servers")) {
                     servers.put(s.path("name").asText(), new Server(s.path("name").asText(), s.path("state").asText(),
-                            s.path("in_flight").asInt(), s.path("requests").asLong(), s.path("failures").asLong()));
+                            s.path("in_flight").asInt(), s.path("requests").asLong(), s.path("failures").asLong(),
+                            s.path("weight").asDouble(), s.path("effective_weight").asDouble()));
                 }
             }
         }

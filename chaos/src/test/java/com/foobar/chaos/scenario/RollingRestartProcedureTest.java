@@ -22,15 +22,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rolling restart against a stand-in of the balancer's admin API on a real socket: a drained server still has
- * requests in flight for a moment, and an enabled one is down until its health checks pass.
+ * requests in flight for a moment, an enabled one is down until its health checks pass, and (with a slow start) below
+ * its full weight for a while after that.
  */
 class RollingRestartProcedureTest {
 
-    /** One server of the stand-in: state, in-flight requests, and how many more polls it stays busy or down. */
+    /**
+     * One server of the stand-in: state, in-flight requests, how many more polls it stays busy or down, and for how
+     * many polls after it is up again it ramps (effective weight below its weight: the pool's slow start).
+     */
     private static final class Server {
         String state = "up";
         int busyPolls;
         int downPolls;
+        int rampPollsAfterUp;
+        int rampPolls;
     }
 
     private final Map<String, Server> servers = new LinkedHashMap<>();
@@ -64,9 +70,14 @@ class RollingRestartProcedureTest {
                 }
                 if (s.state.equals("down") && s.downPolls-- <= 0) {
                     s.state = "up";
+                    s.rampPolls = s.rampPollsAfterUp;
+                }
+                double effectiveWeight = s.state.equals("up") && s.rampPolls > 0 ? 0.25 : 1;
+                if (effectiveWeight < 1) {
+                    s.rampPolls--;
                 }
                 json.add("{\"name\":\"" + e.getKey() + "\",\"state\":\"" + s.state + "\",\"in_flight\":" + inFlight
-                        + "}");
+                        + ",\"weight\":1,\"effective_weight\":" + effectiveWeight + "}");
             }
             body = "{\"pools\":[{\"name\":\"web\",\"servers\":[" + String.join(",", json) + "]}]}";
         } else {
@@ -74,6 +85,11 @@ class RollingRestartProcedureTest {
             Server s = servers.get(p[5]);
             calls.add(p[6] + " " + p[5]);
             if (p[6].equals("drain")) {
+                servers.forEach((name, other) -> {
+                    if (other.rampPolls > 0) {
+                        calls.add("drained " + p[5] + " while " + name + " ramps");
+                    }
+                });
                 s.state = "draining";
                 s.busyPolls = 2;
             } else {
@@ -112,8 +128,20 @@ class RollingRestartProcedureTest {
         assertThat(calls).containsExactly("drain web-1", "stop web-1 while draining", "start web-1", "enable web-1",
                 "drain web-2", "stop web-2 while draining", "start web-2", "enable web-2");
         assertThat(steps).containsExactly("web-1 drain", "web-1 in-flight 0", "web-1 stopped", "web-1 started",
-                "web-1 enabled", "web-1 up", "web-2 drain", "web-2 in-flight 0", "web-2 stopped", "web-2 started",
-                "web-2 enabled", "web-2 up");
+                "web-1 enabled", "web-1 up", "web-1 ramped", "web-2 drain", "web-2 in-flight 0", "web-2 stopped",
+                "web-2 started", "web-2 enabled", "web-2 up", "web-2 ramped");
+    }
+
+    @Test
+    void theNextServerIsDrainedOnlyOnceTheRestartedOneHasFinishedItsSlowStart() throws Exception {
+        servers.values().forEach(s -> s.rampPollsAfterUp = 5);
+        List<String> steps = new ArrayList<>();
+
+        procedure(steps).restart(List.of("web-1", "web-2"));
+
+        assertThat(calls).containsExactly("drain web-1", "stop web-1 while draining", "start web-1", "enable web-1",
+                "drain web-2", "stop web-2 while draining", "start web-2", "enable web-2");
+        assertThat(steps).containsSubsequence("web-1 up", "web-1 ramped", "web-2 drain");
     }
 
     @Test
