@@ -58,7 +58,7 @@ run promtool check rules prometheus/alerts.yml
 sed 's/scrape_interval: 5s/scrape_interval: five seconds/' prometheus/prometheus.yml > "$scratch/prometheus.yml"
 step "prometheus: rejects a broken configuration"
 rejects promtool check config "$scratch/prometheus.yml"
-sed 's/expr: up{job=~"balancer|webapp"} == 0/expr: up{job=~"balancer|webapp"} ==/' prometheus/alerts.yml > "$scratch/alerts.yml"
+sed 's/expr: up{job=~"balancer|webapp|db-failover"} == 0/expr: up{job=~"balancer|webapp|db-failover"} ==/' prometheus/alerts.yml > "$scratch/alerts.yml"
 step "prometheus: rejects a broken rule"
 rejects promtool check rules "$scratch/alerts.yml"
 
@@ -85,7 +85,7 @@ cp k6/package.json "$scratch/package.json"
 step "k6: node --check rejects a broken script"
 rejects node --check "$scratch/broken.js"
 
-for f in db/*/primary/*.sh db/*/replica/*.sh local/mariadb/docker-entrypoint.sh local-images.sh; do
+for f in db/*/init/*.sh local/mariadb/docker-entrypoint.sh local-images.sh; do
   step "db: bash -n $f"
   run bash -n "$f"
 done

@@ -1,15 +1,18 @@
 #!/bin/sh
-# Compose healthcheck of the database nodes, both flavours (MySQL 8.4 and MariaDB): foobar-healthcheck primary|replica
+# Compose healthcheck of the database nodes, both flavours (MySQL 8.4 and MariaDB):
+# foobar-healthcheck node|primary|replica
 #  primary: the application user can log in over TCP and run a query. TCP, not the socket: the entrypoint's
 #           temporary init server listens on the socket only, and must not count as healthy.
 #  replica: the same, plus both replication threads running, a known lag (NULL lag means replication is broken) and
 #           the node read-only for the application (MySQL: super_read_only; MariaDB: read_only).
+#  node:    what compose uses, since roles move (db-failover promotes a replica, and re-attaches the old primary as
+#           one): `replica` for a node that has replica status, `primary` for one that has none.
 #
 # The replica status is read in vertical form (\G) WITH column names: `--skip-column-names` also drops the names from
 # vertical output, and then no "Replica_IO_Running: Yes" line ever matches (the first version of this script did
 # that, and the replica could never become healthy; DatabaseHealthcheckTest runs this script against a real server).
 set -eu
-role="${1:?usage: foobar-healthcheck primary|replica}"
+role="${1:?usage: foobar-healthcheck node|primary|replica}"
 export MYSQL_PWD="${MYSQL_PASSWORD:-${MARIADB_PASSWORD:-}}"
 user="${MYSQL_USER:-${MARIADB_USER:-}}"
 # The official mariadb image (11.x) has no `mysql` command any more; MySQL's has no `mariadb`.
@@ -18,6 +21,12 @@ sql() { "$client" --protocol=tcp -h127.0.0.1 -P3306 -u"$user" --batch "$@"; }
 q() { sql --skip-column-names -e "$1"; }
 
 [ "$(q 'SELECT 1')" = "1" ] || { echo "query failed"; exit 1; }
+if [ "$role" = node ]; then
+  case "$(q 'SELECT VERSION()')" in
+    *MariaDB*) [ -n "$(sql -e 'SHOW SLAVE STATUS\G')" ] && role=replica || role=primary ;;
+    *)         [ -n "$(sql -e 'SHOW REPLICA STATUS\G')" ] && role=replica || role=primary ;;
+  esac
+fi
 case "$role" in
   primary)
     exit 0

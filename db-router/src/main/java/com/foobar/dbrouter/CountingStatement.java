@@ -37,35 +37,42 @@ sealed class CountingStatement implements Statement permits CountingStatement.Pr
     private final Statement target;
     private final Counter counter;
     private final Connection owner;
+    private final StatementFailures failures;
 
-    CountingStatement(Statement target, Counter counter, Connection owner) {
+    CountingStatement(Statement target, Counter counter, Connection owner, StatementFailures failures) {
         this.target = target;
         this.counter = counter;
         this.owner = owner;
+        this.failures = failures;
     }
 
     /** Wraps {@code s} in the counting class matching its most specific JDBC interface. */
-    static Statement wrap(Statement s, Counter counter, Connection owner) {
+    static Statement wrap(Statement s, Counter counter, Connection owner, StatementFailures failures) {
         if (s instanceof CallableStatement) {
-            return new Callable((CallableStatement) s, counter, owner);
+            return new Callable((CallableStatement) s, counter, owner, failures);
         }
         if (s instanceof PreparedStatement) {
-            return new Prepared((PreparedStatement) s, counter, owner);
+            return new Prepared((PreparedStatement) s, counter, owner, failures);
         }
-        return new CountingStatement(s, counter, owner);
+        return new CountingStatement(s, counter, owner, failures);
     }
 
-    static PreparedStatement wrap(PreparedStatement s, Counter counter, Connection owner) {
-        return s instanceof CallableStatement ? new Callable((CallableStatement) s, counter, owner)
-                : new Prepared(s, counter, owner);
+    static PreparedStatement wrap(PreparedStatement s, Counter counter, Connection owner, StatementFailures failures) {
+        return s instanceof CallableStatement ? new Callable((CallableStatement) s, counter, owner, failures)
+                : new Prepared(s, counter, owner, failures);
     }
 
-    static CallableStatement wrap(CallableStatement s, Counter counter, Connection owner) {
-        return new Callable(s, counter, owner);
+    static CallableStatement wrap(CallableStatement s, Counter counter, Connection owner, StatementFailures failures) {
+        return new Callable(s, counter, owner, failures);
     }
 
     final void count() {
         counter.increment();
+    }
+
+    /** An execution failed: what the caller sees (a read-only refusal on a write connection is translated). */
+    final SQLException failed(SQLException e) {
+        return failures.translate(e);
     }
 
     @Override
@@ -134,91 +141,151 @@ sealed class CountingStatement implements Statement permits CountingStatement.Pr
     @Override
     public int[] executeBatch() throws SQLException {
         count();
-        return target.executeBatch();
+        try {
+            return target.executeBatch();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         count();
-        return target.executeLargeBatch();
+        try {
+            return target.executeLargeBatch();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate(String p0, int[] p1) throws SQLException {
         count();
-        return target.executeLargeUpdate(p0, p1);
+        try {
+            return target.executeLargeUpdate(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate(String p0, String[] p1) throws SQLException {
         count();
-        return target.executeLargeUpdate(p0, p1);
+        try {
+            return target.executeLargeUpdate(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate(String p0, int p1) throws SQLException {
         count();
-        return target.executeLargeUpdate(p0, p1);
+        try {
+            return target.executeLargeUpdate(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate(String p0) throws SQLException {
         count();
-        return target.executeLargeUpdate(p0);
+        try {
+            return target.executeLargeUpdate(p0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public ResultSet executeQuery(String p0) throws SQLException {
         count();
-        return target.executeQuery(p0);
+        try {
+            return target.executeQuery(p0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public int executeUpdate(String p0, int[] p1) throws SQLException {
         count();
-        return target.executeUpdate(p0, p1);
+        try {
+            return target.executeUpdate(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public int executeUpdate(String p0, String[] p1) throws SQLException {
         count();
-        return target.executeUpdate(p0, p1);
+        try {
+            return target.executeUpdate(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public int executeUpdate(String p0, int p1) throws SQLException {
         count();
-        return target.executeUpdate(p0, p1);
+        try {
+            return target.executeUpdate(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public int executeUpdate(String p0) throws SQLException {
         count();
-        return target.executeUpdate(p0);
+        try {
+            return target.executeUpdate(p0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public boolean execute(String p0, int[] p1) throws SQLException {
         count();
-        return target.execute(p0, p1);
+        try {
+            return target.execute(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public boolean execute(String p0, String[] p1) throws SQLException {
         count();
-        return target.execute(p0, p1);
+        try {
+            return target.execute(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public boolean execute(String p0, int p1) throws SQLException {
         count();
-        return target.execute(p0, p1);
+        try {
+            return target.execute(p0, p1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public boolean execute(String p0) throws SQLException {
         count();
-        return target.execute(p0);
+        try {
+            return target.execute(p0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
@@ -374,8 +441,8 @@ sealed class CountingStatement implements Statement permits CountingStatement.Pr
     static sealed class Prepared extends CountingStatement implements PreparedStatement permits Callable {
         private final PreparedStatement prepared;
 
-        Prepared(PreparedStatement prepared, Counter counter, Connection owner) {
-            super(prepared, counter, owner);
+        Prepared(PreparedStatement prepared, Counter counter, Connection owner, StatementFailures failures) {
+            super(prepared, counter, owner, failures);
             this.prepared = prepared;
         }
 
@@ -392,25 +459,41 @@ sealed class CountingStatement implements Statement permits CountingStatement.Pr
         @Override
         public long executeLargeUpdate() throws SQLException {
             count();
-            return prepared.executeLargeUpdate();
+            try {
+                return prepared.executeLargeUpdate();
+            } catch (SQLException e) {
+                throw failed(e);
+            }
         }
 
         @Override
         public ResultSet executeQuery() throws SQLException {
             count();
-            return prepared.executeQuery();
+            try {
+                return prepared.executeQuery();
+            } catch (SQLException e) {
+                throw failed(e);
+            }
         }
 
         @Override
         public int executeUpdate() throws SQLException {
             count();
-            return prepared.executeUpdate();
+            try {
+                return prepared.executeUpdate();
+            } catch (SQLException e) {
+                throw failed(e);
+            }
         }
 
         @Override
         public boolean execute() throws SQLException {
             count();
-            return prepared.execute();
+            try {
+                return prepared.execute();
+            } catch (SQLException e) {
+                throw failed(e);
+            }
         }
 
         @Override
@@ -677,8 +760,8 @@ sealed class CountingStatement implements Statement permits CountingStatement.Pr
     static final class Callable extends Prepared implements CallableStatement {
         private final CallableStatement callable;
 
-        Callable(CallableStatement callable, Counter counter, Connection owner) {
-            super(callable, counter, owner);
+        Callable(CallableStatement callable, Counter counter, Connection owner, StatementFailures failures) {
+            super(callable, counter, owner, failures);
             this.callable = callable;
         }
 

@@ -47,6 +47,27 @@ enum Flavor {
         String sqlRunningColumn() {
             return "Slave_SQL_Running";
         }
+
+        @Override
+        String roleSql() {
+            // MariaDB has no super_read_only: read_only binds everyone without READ_ONLY ADMIN.
+            return "SELECT @@server_id, @@global.read_only, 0";
+        }
+
+        @Override
+        String sourceServerIdColumn() {
+            return "Master_Server_Id";
+        }
+
+        @Override
+        String appliedPositionSql() {
+            return "SELECT @@global.gtid_slave_pos";
+        }
+
+        @Override
+        boolean holds(String applied, String token) {
+            return GtidPositions.holds(applied, token);
+        }
     },
     MYSQL('Y', Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
             + "(:[A-Za-z_][A-Za-z0-9_]{0,31}|:\\d{1,20}(-\\d{1,20})?)+"
@@ -92,6 +113,28 @@ enum Flavor {
         String sqlRunningColumn() {
             return "Replica_SQL_Running";
         }
+
+        @Override
+        String roleSql() {
+            // super_read_only also binds accounts with SUPER / CONNECTION_ADMIN; a node is writable only with both off.
+            return "SELECT @@server_id, @@global.read_only, @@global.super_read_only";
+        }
+
+        @Override
+        String sourceServerIdColumn() {
+            return "Source_Server_Id";
+        }
+
+        @Override
+        String appliedPositionSql() {
+            // WAIT_FOR_EXECUTED_GTID_SET and GTID_SUBSET test set inclusion: reaching the token proves holding it.
+            return null;
+        }
+
+        @Override
+        boolean holds(String applied, String token) {
+            return true;
+        }
     };
 
     final char code;
@@ -136,4 +179,31 @@ enum Flavor {
     abstract String ioRunningColumn();
 
     abstract String sqlRunningColumn();
+
+    /** Three columns: {@code @@server_id}, {@code read_only}, {@code super_read_only} (0 where there is none). */
+    abstract String roleSql();
+
+    /** The replica status column naming the server_id of the node it replicates from. */
+    abstract String sourceServerIdColumn();
+
+    /**
+     * One column: the position a replica has applied, for {@link #holds}; null when reaching a token already proves
+     * holding it.
+     */
+    abstract String appliedPositionSql();
+
+    /**
+     * Whether a replica at {@code applied} (from {@link #appliedPositionSql()}) holds the writes of {@code token},
+     * once the wait said it reached it. See {@link GtidPositions} for why MariaDB needs this.
+     */
+    abstract boolean holds(String applied, String token);
+
+    /** {@code read_only} values: 0/1 or OFF/ON; anything else, or nothing, is taken as on: not writable is the safe side. */
+    static boolean isOn(String value) {
+        if (value == null) {
+            return true;
+        }
+        String v = value.trim();
+        return !(v.equals("0") || v.equalsIgnoreCase("OFF") || v.equalsIgnoreCase("FALSE"));
+    }
 }

@@ -32,12 +32,14 @@ final class LentConnection implements Connection, Routed {
     private final Connection physical;
     private final NodePool node;
     private final Counter statements;
+    private final StatementFailures failures;
     private volatile boolean closed;
 
-    LentConnection(Connection physical, NodePool node, boolean read) {
+    LentConnection(Connection physical, NodePool node, boolean read, StatementFailures failures) {
         this.physical = physical;
         this.node = node;
         this.statements = node.meters().statements(read);
+        this.failures = failures;
     }
 
     @Override
@@ -142,19 +144,19 @@ final class LentConnection implements Connection, Routed {
     @Override
     public Statement createStatement() throws SQLException {
         open();
-        return CountingStatement.wrap(physical.createStatement(), statements, this);
+        return CountingStatement.wrap(physical.createStatement(), statements, this, failures);
     }
 
     @Override
     public Statement createStatement(int p0, int p1, int p2) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.createStatement(p0, p1, p2), statements, this);
+        return CountingStatement.wrap(physical.createStatement(p0, p1, p2), statements, this, failures);
     }
 
     @Override
     public Statement createStatement(int p0, int p1) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.createStatement(p0, p1), statements, this);
+        return CountingStatement.wrap(physical.createStatement(p0, p1), statements, this, failures);
     }
 
     @Override
@@ -256,55 +258,55 @@ final class LentConnection implements Connection, Routed {
     @Override
     public CallableStatement prepareCall(String p0, int p1, int p2, int p3) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareCall(p0, p1, p2, p3), statements, this);
+        return CountingStatement.wrap(physical.prepareCall(p0, p1, p2, p3), statements, this, failures);
     }
 
     @Override
     public CallableStatement prepareCall(String p0, int p1, int p2) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareCall(p0, p1, p2), statements, this);
+        return CountingStatement.wrap(physical.prepareCall(p0, p1, p2), statements, this, failures);
     }
 
     @Override
     public CallableStatement prepareCall(String p0) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareCall(p0), statements, this);
+        return CountingStatement.wrap(physical.prepareCall(p0), statements, this, failures);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, int[] p1) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareStatement(p0, p1), statements, this);
+        return CountingStatement.wrap(physical.prepareStatement(p0, p1), statements, this, failures);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, String[] p1) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareStatement(p0, p1), statements, this);
+        return CountingStatement.wrap(physical.prepareStatement(p0, p1), statements, this, failures);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, int p1, int p2, int p3) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareStatement(p0, p1, p2, p3), statements, this);
+        return CountingStatement.wrap(physical.prepareStatement(p0, p1, p2, p3), statements, this, failures);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, int p1, int p2) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareStatement(p0, p1, p2), statements, this);
+        return CountingStatement.wrap(physical.prepareStatement(p0, p1, p2), statements, this, failures);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, int p1) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareStatement(p0, p1), statements, this);
+        return CountingStatement.wrap(physical.prepareStatement(p0, p1), statements, this, failures);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0) throws SQLException {
         open();
-        return CountingStatement.wrap(physical.prepareStatement(p0), statements, this);
+        return CountingStatement.wrap(physical.prepareStatement(p0), statements, this, failures);
     }
 
     @Override

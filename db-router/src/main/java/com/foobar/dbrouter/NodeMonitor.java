@@ -14,24 +14,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Polls every node on its own connection (outside the pools, so an exhausted pool cannot blind it): the primary for
- * liveness, each replica for its replication state and lag. One thread per node, so a node that hangs on connect does
- * not delay news about the others.
+ * Polls every node the same way, on its own connection (outside the pools, so an exhausted pool cannot blind it):
+ * who it is ({@code @@server_id}), whether it takes writes ({@code read_only}, {@code super_read_only}), and its
+ * replication state and lag. No node is assumed to be the primary: roles come from these answers
+ * ({@link TopologyJudge}). One thread per node, so a node that hangs on connect does not delay news about the others.
  */
 final class NodeMonitor implements AutoCloseable {
+    /** Urgent rounds (a write waiting for a writer) are at most this frequent, whatever the poll interval. */
+    static final Duration MAX_URGENT_RATE = Duration.ofMillis(100);
+
     private final List<NodePool> nodes;
-    private final NodePool primary;
     private final RouterConfig config;
     private final Runnable onChange;
     private final ScheduledExecutorService scheduler;
     private final Connection[] connections;
     private final Object[] locks;
+    private final long urgentEveryNanos;
+    private final AtomicLong lastUrgent = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
 
     NodeMonitor(List<NodePool> nodes, RouterConfig config, Runnable onChange) {
         this.nodes = List.copyOf(nodes);
-        this.primary = nodes.get(0);
         this.config = config;
         this.onChange = onChange;
         this.connections = new Connection[nodes.size()];
@@ -39,6 +44,7 @@ final class NodeMonitor implements AutoCloseable {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
+        this.urgentEveryNanos = Math.min(config.monitorInterval().toNanos(), MAX_URGENT_RATE.toNanos());
         AtomicInteger n = new AtomicInteger();
         this.scheduler = Executors.newScheduledThreadPool(nodes.size(), r -> {
             Thread t = new Thread(r, config.name() + "-monitor-" + n.incrementAndGet());
@@ -66,14 +72,33 @@ final class NodeMonitor implements AutoCloseable {
         }
     }
 
-    /** Checks now, outside the schedule (tests, and after a failure seen on the request path). */
+    /** Checks now, outside the schedule (after a failure or a read-only refusal seen on the request path). */
     void checkNow(NodePool node) {
         int index = nodes.indexOf(node);
         if (index >= 0 && !scheduler.isShutdown()) {
-            scheduler.execute(() -> {
-                check(index);
-                onChange.run();
-            });
+            try {
+                scheduler.execute(() -> {
+                    check(index);
+                    onChange.run();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // The router is closing.
+            }
+        }
+    }
+
+    /**
+     * Checks every node now, at most once per {@link #MAX_URGENT_RATE} (or poll interval, if shorter) however many
+     * callers ask: writes waiting for a writer learn of a promotion without waiting for the next poll.
+     */
+    void checkAllSoon() {
+        long now = System.nanoTime();
+        long last = lastUrgent.get();
+        if (now - last < urgentEveryNanos || !lastUrgent.compareAndSet(last, now)) {
+            return;
+        }
+        for (NodePool n : nodes) {
+            checkNow(n);
         }
     }
 
@@ -91,66 +116,34 @@ final class NodeMonitor implements AutoCloseable {
             if (node.flavor() == null) {
                 node.flavorDetected(detect(c));
             }
-            if (!node.isReplica()) {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-                    rs.next();
-                }
-                boolean wasUp = node.isUp();
-                node.markUp(true, 0, "");
-                if (!wasUp) {
-                    recheckReplicas();
-                }
-                return;
-            }
-            checkReplica(node, c);
+            node.observed(observe(node.flavor(), c));
         } catch (SQLException | RuntimeException e) {
             closeConnection(index);
-            boolean wasUp = node.isUp();
             node.markDown(oneLine(e));
-            if (wasUp && !node.isReplica()) {
-                recheckReplicas();
-            }
         }
     }
 
-    /** Replica usability depends on the primary's state (see checkReplica): re-judge them when it changes. */
-    private void recheckReplicas() {
-        for (NodePool n : nodes) {
-            if (n.isReplica()) {
-                checkNow(n);
-            }
+    /** Two statements: identity and writability, then replication status. */
+    static NodeObservation observe(Flavor flavor, Connection c) throws SQLException {
+        long serverId;
+        boolean readOnly;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(flavor.roleSql())) {
+            rs.next();
+            serverId = rs.getLong(1);
+            readOnly = Flavor.isOn(rs.getString(2)) || Flavor.isOn(rs.getString(3));
         }
-    }
-
-    private void checkReplica(NodePool node, Connection c) throws SQLException {
-        Flavor flavor = node.flavor();
+        NodeObservation.Replication replication;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(flavor.replicaStatusSql())) {
             if (!rs.next()) {
-                node.markUp(false, -1, "not a replica (no replication configured)");
-                return;
-            }
-            Object lag = rs.getObject(flavor.lagColumn());
-            if (lag == null) {
-                boolean sqlRunning = "Yes".equalsIgnoreCase(rs.getString(flavor.sqlRunningColumn()));
-                if (sqlRunning && !primary.isUp()) {
-                    // The I/O thread cannot reach a primary that is down: nothing newer exists anywhere, so what the
-                    // replica has applied is the freshest data there is. Reads go on here while writes fail fast.
-                    node.markUp(true, -1, "");
-                    return;
-                }
-                // NULL: the I/O or SQL thread is not running, so the replica is falling behind by an unknown amount.
-                node.markUp(false, -1, "replication broken (" + flavor.lagColumn() + " is NULL, I/O thread "
-                        + rs.getString(flavor.ioRunningColumn()) + ", SQL thread " + rs.getString(flavor.sqlRunningColumn()) + ")");
-                return;
-            }
-            long seconds = ((Number) lag).longValue();
-            Duration max = config.maxReplicationLag();
-            if (Duration.ofSeconds(seconds).compareTo(max) > 0) {
-                node.markUp(false, seconds, "lag " + seconds + " s is above maxReplicationLag " + max.toMillis() + " ms");
+                replication = NodeObservation.Replication.NONE;
             } else {
-                node.markUp(true, seconds, "");
+                Object lag = rs.getObject(flavor.lagColumn());
+                replication = new NodeObservation.Replication(true, rs.getString(flavor.ioRunningColumn()),
+                        rs.getString(flavor.sqlRunningColumn()), lag == null ? null : ((Number) lag).longValue(),
+                        rs.getLong(flavor.sourceServerIdColumn()));
             }
         }
+        return NodeObservation.up(serverId, readOnly, replication, flavor);
     }
 
     private static Flavor detect(Connection c) throws SQLException {

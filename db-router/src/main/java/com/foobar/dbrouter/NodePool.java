@@ -5,14 +5,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One database node: its HikariCP pool and what the monitor and the request path last learnt about it. */
+/**
+ * One database node: its HikariCP pool, what the last check saw ({@link NodeObservation}) and what the router made
+ * of it ({@link Topology.Verdict}). The node's name is fixed (metrics, logs, {@code X-Db-Node}); its role is not.
+ */
 final class NodePool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodePool.class);
     /** Options for every connection, pooled or monitor: fewer round trips, and no TLS on a private network. */
@@ -20,21 +24,21 @@ final class NodePool implements AutoCloseable {
             + "useLocalSessionState=true,rewriteBatchedStatements=true";
 
     private final String name;
-    private final boolean replica;
     private final String url;
     private final HikariDataSource pool;
     private final AtomicInteger inUse = new AtomicInteger();
+    private volatile int poolSize;
     private volatile Flavor flavor;
-    private volatile boolean up;
-    private volatile boolean usable;
-    private volatile long lagSeconds = -1;
-    private volatile String reason = "not checked yet";
+    private volatile NodeObservation observation = NodeObservation.notChecked();
+    /** The last lag a check saw (not NULL), with {@link System#nanoTime()} then; null until one is seen. */
+    private volatile LagSeen lastLag;
+    private volatile Topology.Verdict verdict = new Topology.Verdict(NodeRole.DOWN, false, "not checked yet", -1);
     private RouterMetrics.NodeMeters meters;
 
-    NodePool(String name, boolean replica, String url, int poolSize, RouterConfig config, MeterRegistry registry) {
+    NodePool(String name, String url, int poolSize, RouterConfig config, MeterRegistry registry) {
         this.name = name;
-        this.replica = replica;
         this.url = url;
+        this.poolSize = poolSize;
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(config.name() + "-" + name);
         hc.setJdbcUrl(url);
@@ -66,10 +70,6 @@ final class NodePool implements AutoCloseable {
         return name;
     }
 
-    boolean isReplica() {
-        return replica;
-    }
-
     String url() {
         return url;
     }
@@ -94,26 +94,73 @@ final class NodePool implements AutoCloseable {
         return inUse.get();
     }
 
+    /**
+     * Sets the pool's size when the node's role changes (the writer gets {@code primaryPoolSize}, the others
+     * {@code replicaPoolSize}); HikariCP applies it at runtime. Minimum idle follows, keeping a fixed-size pool.
+     */
+    void resize(int size) {
+        if (size == poolSize) {
+            return;
+        }
+        if (size > poolSize) {
+            pool.getHikariConfigMXBean().setMaximumPoolSize(size);
+            pool.getHikariConfigMXBean().setMinimumIdle(size);
+        } else {
+            pool.getHikariConfigMXBean().setMinimumIdle(size);
+            pool.getHikariConfigMXBean().setMaximumPoolSize(size);
+        }
+        poolSize = size;
+    }
+
+    int poolSize() {
+        return poolSize;
+    }
+
     boolean isUp() {
-        return up;
+        return observation.up();
     }
 
-    /** Up, replicating and within the lag bound (for the primary: up). */
+    NodeRole role() {
+        return verdict.role();
+    }
+
+    /**
+     * Reads may go here as a replica: up, replicating, within the lag bound, following the writer; or read-only and
+     * no longer replicating for a moment only (its last lag plus the time since within the bound: a replica being
+     * promoted).
+     */
     boolean isUsable() {
-        return usable;
+        Topology.Verdict v = verdict;
+        return v.readable() && (v.role() == NodeRole.REPLICA || v.role() == NodeRole.READ_ONLY);
     }
 
+    /** Why the node takes no reads, or why it is down; empty when it is usable or the writer. */
     String reason() {
-        return reason;
+        return verdict.reason();
+    }
+
+    NodeObservation observation() {
+        return observation;
+    }
+
+    /** The last lag a check saw and how long ago, as of {@code nowNanos}; null when none was seen. */
+    TopologyJudge.LagSample lastLag(long nowNanos) {
+        LagSeen seen = lastLag;
+        return seen == null ? null
+                : new TopologyJudge.LagSample(seen.seconds(), Duration.ofNanos(nowNanos - seen.atNanos()));
+    }
+
+    private record LagSeen(long seconds, long atNanos) {
     }
 
     double lagSecondsOrNaN() {
-        long lag = lagSeconds;
+        long lag = lagSeconds();
         return lag < 0 ? Double.NaN : lag;
     }
 
     long lagSeconds() {
-        return lagSeconds;
+        Long lag = observation.replication().lagSeconds();
+        return lag == null ? -1 : lag;
     }
 
     Flavor flavor() {
@@ -137,36 +184,51 @@ final class NodePool implements AutoCloseable {
         this.flavor = f;
     }
 
-    /** Called by the monitor, and by the request path when a call fails for a connection reason. */
-    synchronized void markDown(String why) {
-        boolean wasUp = up;
-        up = false;
-        usable = false;
-        lagSeconds = -1;
-        reason = why;
-        if (wasUp) {
-            LOG.warn("db-router: {} is down: {}", name, why);
+    /** A check's result (monitor), or a failure seen on the request path. */
+    synchronized void observed(NodeObservation next) {
+        NodeObservation previous = observation;
+        observation = next;
+        Long lag = next.up() ? next.replication().lagSeconds() : null;
+        if (lag != null) {
+            lastLag = new LagSeen(lag, System.nanoTime());
+        }
+        if (previous.up() && !next.up()) {
+            LOG.warn("db-router: {} is down: {}", name, next.error());
+        } else if (!previous.up() && next.up()) {
+            // Pooled connections from before the outage are dead: drop them now rather than fail on them once each.
+            pool.getHikariPoolMXBean().softEvictConnections();
+            LOG.info("db-router: {} is up (server_id {}, {})", name, next.serverId(),
+                    next.readOnly() ? "read-only" : "writable");
         }
     }
 
-    synchronized void markUp(boolean nowUsable, long lag, String whyNotUsable) {
-        boolean wasUp = up;
-        boolean wasUsable = usable;
-        String oldReason = reason;
-        lagSeconds = lag;
-        reason = nowUsable ? "" : whyNotUsable;
-        up = true;
-        usable = nowUsable;
-        if (!wasUp) {
-            // Pooled connections from before the outage are dead: drop them now rather than fail on them once each.
-            pool.getHikariPoolMXBean().softEvictConnections();
-            LOG.info("db-router: {} is up{}", name, nowUsable ? "" : " but not usable: " + whyNotUsable);
-        } else if (wasUsable != nowUsable || (!nowUsable && !whyNotUsable.equals(oldReason) && !whyNotUsable.startsWith("lag"))) {
-            if (nowUsable) {
-                LOG.info("db-router: {} is usable again (lag {} s)", name, lag);
-            } else {
-                LOG.warn("db-router: {} is not usable: {}", name, whyNotUsable);
-            }
+    /** Called by the request path when a call fails for a connection reason. */
+    void markDown(String why) {
+        NodeObservation o = observation;
+        observed(NodeObservation.down(why, o.serverId(), flavor));
+    }
+
+    /** The node refused a write as read-only: believed at once, until the check this triggers says more. */
+    synchronized void sawReadOnly() {
+        NodeObservation o = observation;
+        if (o.up() && !o.readOnly()) {
+            observation = o.asReadOnly();
+        }
+    }
+
+    /** What the router now makes of this node; logs when it starts or stops taking reads. */
+    synchronized void apply(Topology.Verdict next) {
+        Topology.Verdict previous = verdict;
+        verdict = next;
+        if (next.role() != NodeRole.REPLICA || !observation.up()) {
+            return;
+        }
+        boolean wasUsable = previous.readable() && previous.role() == NodeRole.REPLICA;
+        boolean nowUsable = next.readable();
+        if (nowUsable && !wasUsable) {
+            LOG.info("db-router: {} takes reads{}", name, next.lagSeconds() >= 0 ? " (lag " + next.lagSeconds() + " s)" : "");
+        } else if (!nowUsable && (wasUsable || !next.reason().equals(previous.reason()) && !next.reason().startsWith("lag"))) {
+            LOG.warn("db-router: {} takes no reads: {}", name, next.reason());
         }
     }
 

@@ -6,7 +6,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** Everything a {@link RoutingDataSource} needs. Immutable; validated once by {@link Builder#build()}. */
+/**
+ * Everything a {@link RoutingDataSource} needs. Immutable; validated once by {@link Builder#build()}.
+ *
+ * <p>The nodes are given either as {@code primaryUrl} + {@code replicaUrls} (named {@code primary},
+ * {@code replica-1}...) or as a plain {@code nodeUrls} list (named {@code node-1}...). Either way they are only the
+ * list of nodes to watch and names for them: which one takes writes is what the nodes report (see
+ * {@link NodeRole}), so a failover needs no configuration change.
+ */
 public final class RouterConfig {
     public static final String DEFAULT_NAME = "db";
     public static final int DEFAULT_PRIMARY_POOL_SIZE = 10;
@@ -18,6 +25,19 @@ public final class RouterConfig {
     public static final boolean DEFAULT_PRIMARY_ACCEPTS_READS = true;
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long a write waits for a writer while a switch is under way (every node read-only, or two writable). One
+     * second covers a planned switchover (fence the old writer, promote the new one: a few statements, in either
+     * order) plus the router noticing it (it re-checks every node every 100 ms while writes wait), so such a switch
+     * costs writers latency, not errors. A writer that is down is not waited for at all: it ends by a failover,
+     * seconds away (db-failover waits 5 s before promoting), and holding requests through it would only pile up
+     * threads behind an outage the client had better hear about, with a Retry-After.
+     */
+    public static final Duration DEFAULT_WRITER_WAIT_TIMEOUT = Duration.ofSeconds(1);
+    /** Longer waits would hold request threads through a whole failover: answer and let the client retry instead. */
+    public static final Duration MAX_WRITER_WAIT_TIMEOUT = Duration.ofSeconds(10);
+    /** Names of the nodes given as {@code nodeUrls}: {@code node-1}, {@code node-2}... */
+    public static final String NODE_NAME_PREFIX = "node-";
     /** HikariCP refuses shorter connection timeouts. */
     public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
     public static final int MAX_POOL_SIZE = 1000;
@@ -28,6 +48,8 @@ public final class RouterConfig {
     private final String name;
     private final String primaryUrl;
     private final List<String> replicaUrls;
+    private final List<String> nodeUrls;
+    private final Duration writerWaitTimeout;
     private final String username;
     private final String password;
     private final int primaryPoolSize;
@@ -44,6 +66,8 @@ public final class RouterConfig {
         this.name = b.name;
         this.primaryUrl = b.primaryUrl;
         this.replicaUrls = List.copyOf(b.replicaUrls);
+        this.nodeUrls = List.copyOf(b.nodeUrls);
+        this.writerWaitTimeout = b.writerWaitTimeout;
         this.username = b.username;
         this.password = b.password;
         this.primaryPoolSize = b.primaryPoolSize;
@@ -66,12 +90,44 @@ public final class RouterConfig {
         return name;
     }
 
+    /** The configured primary: a name and first guess only; null when the nodes were given as {@link #nodeUrls()}. */
     public String primaryUrl() {
         return primaryUrl;
     }
 
+    /** The configured replicas (empty when the nodes were given as {@link #nodeUrls()}). */
     public List<String> replicaUrls() {
         return replicaUrls;
+    }
+
+    /** The plain node list, when given that way (else empty). */
+    public List<String> nodeUrls() {
+        return nodeUrls;
+    }
+
+    /** Every node with its name, in order: {@code primary, replica-1...} or {@code node-1, node-2...}. */
+    public List<Node> nodes() {
+        List<Node> all = new ArrayList<>();
+        if (primaryUrl != null) {
+            all.add(new Node("primary", primaryUrl));
+            for (int i = 0; i < replicaUrls.size(); i++) {
+                all.add(new Node("replica-" + (i + 1), replicaUrls.get(i)));
+            }
+        } else {
+            for (int i = 0; i < nodeUrls.size(); i++) {
+                all.add(new Node(NODE_NAME_PREFIX + (i + 1), nodeUrls.get(i)));
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** A node to watch: its fixed name and its URL. */
+    public record Node(String name, String url) {
+    }
+
+    /** How long a write waits for a single writer while a switch is under way before it is refused. */
+    public Duration writerWaitTimeout() {
+        return writerWaitTimeout;
     }
 
     public String username() {
@@ -121,7 +177,7 @@ public final class RouterConfig {
     @Override
     public String toString() {
         return "RouterConfig{name=" + name + ", primaryUrl=" + primaryUrl + ", replicaUrls=" + replicaUrls
-                + ", username=" + username + ", primaryPoolSize=" + primaryPoolSize + ", replicaPoolSize="
+                + ", nodeUrls=" + nodeUrls + ", writerWaitTimeout=" + writerWaitTimeout + ", username=" + username + ", primaryPoolSize=" + primaryPoolSize + ", replicaPoolSize="
                 + replicaPoolSize + ", maxReplicationLag=" + maxReplicationLag + ", causalReads=" + causalReads
                 + ", causalReadTimeout=" + causalReadTimeout + ", replicaSelection=" + replicaSelection
                 + ", primaryAcceptsReads=" + primaryAcceptsReads + ", monitorInterval=" + monitorInterval
@@ -132,6 +188,8 @@ public final class RouterConfig {
         private String name = DEFAULT_NAME;
         private String primaryUrl;
         private List<String> replicaUrls = List.of();
+        private List<String> nodeUrls = List.of();
+        private Duration writerWaitTimeout = DEFAULT_WRITER_WAIT_TIMEOUT;
         private String username;
         private String password = "";
         private int primaryPoolSize = DEFAULT_PRIMARY_POOL_SIZE;
@@ -159,6 +217,24 @@ public final class RouterConfig {
 
         public Builder replicaUrls(List<String> urls) {
             this.replicaUrls = urls == null ? null : new ArrayList<>(urls);
+            return this;
+        }
+
+        /**
+         * The nodes as a plain list, instead of {@link #primaryUrl}/{@link #replicaUrls}: no node is assumed to be the
+         * primary. Named {@code node-1}, {@code node-2}... in this order.
+         */
+        public Builder nodeUrls(List<String> urls) {
+            this.nodeUrls = urls == null ? null : new ArrayList<>(urls);
+            return this;
+        }
+
+        /**
+         * How long a write waits for a single writer while every node is read-only or several are writable; 0
+         * refuses at once. A write finding the writer down is refused at once anyway.
+         */
+        public Builder writerWaitTimeout(Duration timeout) {
+            this.writerWaitTimeout = timeout;
             return this;
         }
 
@@ -222,20 +298,26 @@ public final class RouterConfig {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw invalid("name", name, "is not 1-40 of [A-Za-z0-9_.-]");
             }
-            checkUrl("primaryUrl", primaryUrl);
-            if (replicaUrls == null) {
-                throw invalid("replicaUrls", null, "must be a list (empty for no replicas)");
+            if (nodeUrls == null) {
+                throw invalid("nodeUrls", null, "must be a list (or leave it out and give primaryUrl)");
             }
-            for (int i = 0; i < replicaUrls.size(); i++) {
-                checkUrl("replicaUrls[" + i + "]", replicaUrls.get(i));
-                if (replicaUrls.get(i).equals(primaryUrl)) {
-                    throw invalid("replicaUrls[" + i + "]", replicaUrls.get(i), "is the primary's URL");
+            if (!nodeUrls.isEmpty()) {
+                if (primaryUrl != null || (replicaUrls != null && !replicaUrls.isEmpty())) {
+                    throw new InvalidRouterConfigException(
+                            "nodeUrls: give either nodeUrls or primaryUrl/replicaUrls, not both");
                 }
-                for (int j = 0; j < i; j++) {
-                    if (replicaUrls.get(i).equals(replicaUrls.get(j))) {
-                        throw invalid("replicaUrls[" + i + "]", replicaUrls.get(i), "repeats replicaUrls[" + j + "]");
+                checkUrls("nodeUrls", nodeUrls);
+            } else {
+                checkUrl("primaryUrl", primaryUrl);
+                if (replicaUrls == null) {
+                    throw invalid("replicaUrls", null, "must be a list (empty for no replicas)");
+                }
+                for (int i = 0; i < replicaUrls.size(); i++) {
+                    if (primaryUrl.equals(replicaUrls.get(i))) {
+                        throw invalid("replicaUrls[" + i + "]", replicaUrls.get(i), "is the primary's URL");
                     }
                 }
+                checkUrls("replicaUrls", replicaUrls);
             }
             if (username == null || username.isBlank()) {
                 throw invalid("username", username, "must not be empty");
@@ -255,7 +337,23 @@ public final class RouterConfig {
             }
             checkDuration("monitorInterval", monitorInterval, Duration.ofMillis(10));
             checkDuration("connectionTimeout", connectionTimeout, MIN_CONNECTION_TIMEOUT);
+            checkDuration("writerWaitTimeout", writerWaitTimeout, Duration.ZERO);
+            if (writerWaitTimeout.compareTo(MAX_WRITER_WAIT_TIMEOUT) > 0) {
+                throw invalid("writerWaitTimeout", writerWaitTimeout, "must be at most " + MAX_WRITER_WAIT_TIMEOUT
+                        + " (a write should not hang through a failover)");
+            }
             return new RouterConfig(this);
+        }
+
+        private static void checkUrls(String field, List<String> urls) {
+            for (int i = 0; i < urls.size(); i++) {
+                checkUrl(field + "[" + i + "]", urls.get(i));
+                for (int j = 0; j < i; j++) {
+                    if (urls.get(i).equals(urls.get(j))) {
+                        throw invalid(field + "[" + i + "]", urls.get(i), "repeats " + field + "[" + j + "]");
+                    }
+                }
+            }
         }
 
         private static void checkUrl(String field, String url) {

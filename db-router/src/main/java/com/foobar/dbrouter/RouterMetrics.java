@@ -22,13 +22,22 @@ final class RouterMetrics {
     static final String REPLICA_LAG = "db.router.replica.lag";
     static final String NODE_UP = "db.router.node.up";
     static final String PRIMARY_UNAVAILABLE = "db.router.primary.unavailable";
+    static final String NODE_ROLE = "db.router.node.role";
+    static final String TOPOLOGY_CHANGES = "db.router.topology.changes";
+    static final String WRITES_REFUSED = "db.router.writes.refused";
+    static final String WRITABLE_NODES = "db.router.writable.nodes";
 
     /** Why a read went to the primary instead of a replica. */
     enum Fallback {
         NO_USABLE_REPLICA("no_usable_replica"),
         CAUSAL_WAIT_TIMEOUT("causal_wait_timeout"),
         CAUSAL_NOT_CAUGHT_UP("causal_not_caught_up"),
-        REPLICA_ERROR("replica_error");
+        REPLICA_ERROR("replica_error"),
+        /**
+         * A replica reached the token's sequence number, but with another server's writes: the writer changed and
+         * the token's write may be lost (see {@link GtidPositions}).
+         */
+        CAUSAL_OTHER_LINEAGE("causal_other_lineage");
 
         final String tag;
 
@@ -42,6 +51,8 @@ final class RouterMetrics {
     private final List<Meter> meters = new ArrayList<>();
     private final ConcurrentHashMap<Fallback, Counter> fallbacks = new ConcurrentHashMap<>();
     private final Counter primaryUnavailable;
+    private final ConcurrentHashMap<WriteRefusal, Counter> refused = new ConcurrentHashMap<>();
+    private final Counter topologyChanges;
 
     RouterMetrics(MeterRegistry registry, String router) {
         this.registry = registry;
@@ -52,7 +63,23 @@ final class RouterMetrics {
                     .tag("router", router).tag("reason", f.tag).register(registry)));
         }
         primaryUnavailable = keep(Counter.builder(PRIMARY_UNAVAILABLE)
-                .description("Writes refused at once because the primary is down")
+                .description("Writes refused because no node was the one writer (all reasons of db.router.writes.refused)")
+                .tag("router", router).register(registry));
+        for (WriteRefusal r : WriteRefusal.values()) {
+            refused.put(r, keep(Counter.builder(WRITES_REFUSED)
+                    .description("Writes refused or stopped without writing, by reason: writer_down, no_writer, split_brain,"
+                            + " writer_turned_read_only")
+                    .tag("router", router).tag("reason", r.tag()).register(registry)));
+        }
+        topologyChanges = keep(Counter.builder(TOPOLOGY_CHANGES)
+                .description("Changes of the writer or of any node's role, as the router saw them")
+                .tag("router", router).register(registry));
+    }
+
+    /** How many nodes are writable and replicate from no one: 1 is healthy, 0 is no writer, 2 or more split brain. */
+    void bindTopology(TopologyTracker tracker) {
+        keep(io.micrometer.core.instrument.Gauge.builder(WRITABLE_NODES, tracker, t -> t.current().writable().size())
+                .description("Nodes that are writable and replicate from no one: 1 healthy, 0 no writer, 2+ split brain")
                 .tag("router", router).register(registry));
     }
 
@@ -80,11 +107,16 @@ final class RouterMetrics {
             keep(io.micrometer.core.instrument.Gauge.builder(NODE_UP, node, n -> n.isUp() ? 1 : 0)
                     .description("1 when the node answers the monitor")
                     .tag("router", router).tag("node", name).register(registry));
-            if (node.isReplica()) {
-                keep(io.micrometer.core.instrument.Gauge.builder(REPLICA_LAG, node, NodePool::lagSecondsOrNaN)
-                        .description("Replication lag seen by the monitor (Seconds_Behind_Master/Source); NaN when unknown or broken")
-                        .baseUnit("seconds")
-                        .tag("router", router).tag("node", name).register(registry));
+            // Every node: roles change, and any node may replicate.
+            keep(io.micrometer.core.instrument.Gauge.builder(REPLICA_LAG, node, NodePool::lagSecondsOrNaN)
+                    .description("Replication lag seen by the monitor (Seconds_Behind_Master/Source); NaN when unknown, broken or not replicating")
+                    .baseUnit("seconds")
+                    .tag("router", router).tag("node", name).register(registry));
+            for (NodeRole role : NodeRole.values()) {
+                keep(io.micrometer.core.instrument.Gauge.builder(NODE_ROLE, node, n -> n.role() == role ? 1 : 0)
+                        .description("1 for the node's current role as the router sees it (writer, replica, read_only = fenced"
+                                + " or stopped replication, down), 0 for the others")
+                        .tag("router", router).tag("node", name).tag("role", role.tag()).register(registry));
             }
         }
 
@@ -125,8 +157,13 @@ final class RouterMetrics {
         fallbacks.get(reason).increment();
     }
 
-    void primaryUnavailable() {
+    void writeRefused(WriteRefusal reason) {
         primaryUnavailable.increment();
+        refused.get(reason).increment();
+    }
+
+    void topologyChanged() {
+        topologyChanges.increment();
     }
 
     private synchronized <M extends Meter> M keep(M meter) {

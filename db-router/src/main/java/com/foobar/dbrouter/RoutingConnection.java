@@ -106,7 +106,7 @@ final class RoutingConnection implements Connection, Routed {
             l.physical().commit();
         } catch (SQLException e) {
             router.failed(l.node(), e);
-            throw e;
+            throw failures(l).translate(e);
         }
     }
 
@@ -331,7 +331,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized Statement createStatement() throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().createStatement(), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().createStatement(), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -342,7 +342,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized Statement createStatement(int p0, int p1, int p2) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().createStatement(p0, p1, p2), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().createStatement(p0, p1, p2), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -353,7 +353,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized Statement createStatement(int p0, int p1) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().createStatement(p0, p1), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().createStatement(p0, p1), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -507,7 +507,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized CallableStatement prepareCall(String p0, int p1, int p2, int p3) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareCall(p0, p1, p2, p3), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareCall(p0, p1, p2, p3), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -518,7 +518,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized CallableStatement prepareCall(String p0, int p1, int p2) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareCall(p0, p1, p2), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareCall(p0, p1, p2), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -529,7 +529,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized CallableStatement prepareCall(String p0) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareCall(p0), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareCall(p0), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -540,7 +540,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized PreparedStatement prepareStatement(String p0, int[] p1) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -551,7 +551,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized PreparedStatement prepareStatement(String p0, String[] p1) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -562,7 +562,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized PreparedStatement prepareStatement(String p0, int p1, int p2, int p3) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1, p2, p3), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1, p2, p3), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -573,7 +573,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized PreparedStatement prepareStatement(String p0, int p1, int p2) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1, p2), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1, p2), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -584,7 +584,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized PreparedStatement prepareStatement(String p0, int p1) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareStatement(p0, p1), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -595,7 +595,7 @@ final class RoutingConnection implements Connection, Routed {
     public synchronized PreparedStatement prepareStatement(String p0) throws SQLException {
         RoutingDataSource.Lease l = use();
         try {
-            return CountingStatement.wrap(l.physical().prepareStatement(p0), l.node().meters().statements(readOnly), this);
+            return CountingStatement.wrap(l.physical().prepareStatement(p0), l.node().meters().statements(readOnly), this, failures(l));
         } catch (SQLException e) {
             router.failed(l.node(), e);
             throw e;
@@ -732,6 +732,11 @@ final class RoutingConnection implements Connection, Routed {
             router.failed(l.node(), e);
             throw e;
         }
+    }
+
+    /** On a write connection, read-only refusals become the router's transient exception. */
+    private StatementFailures failures(RoutingDataSource.Lease l) {
+        return readOnly ? StatementFailures.NONE : e -> router.writeFailure(l.node(), e);
     }
 
     /** The bound physical connection, for a call the session makes now. */

@@ -28,6 +28,7 @@ class RouterConfigTest {
         assertThat(c.primaryAcceptsReads()).isTrue();
         assertThat(c.monitorInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.connectionTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.writerWaitTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.toString()).doesNotContain("password=");
     }
 
@@ -46,5 +47,48 @@ class RouterConfigTest {
                 .hasMessage("connectionTimeout: PT0.1S must be at least PT0.25S");
         assertThatThrownBy(() -> valid().maxReplicationLag(Duration.ofSeconds(-1)).build())
                 .hasMessage("maxReplicationLag: PT-1S must be at least PT0S");
+    }
+
+    @Test
+    void primaryAndReplicaUrlsAreTheNodeListWithTheirNames() {
+        RouterConfig c = valid().build();
+        assertThat(c.nodes()).containsExactly(
+                new RouterConfig.Node("primary", "jdbc:mysql://127.0.0.1:13306/foobar"),
+                new RouterConfig.Node("replica-1", "jdbc:mysql://127.0.0.1:13307/foobar"));
+    }
+
+    @Test
+    void aPlainNodeListNamesTheNodesInOrderAndNeedsNoPrimary() {
+        RouterConfig c = RouterConfig.builder()
+                .nodeUrls(List.of("jdbc:mysql://10.0.0.1:3306/foobar", "jdbc:mysql://10.0.0.2:3306/foobar"))
+                .username("foobar")
+                .build();
+        assertThat(c.nodes()).containsExactly(
+                new RouterConfig.Node("node-1", "jdbc:mysql://10.0.0.1:3306/foobar"),
+                new RouterConfig.Node("node-2", "jdbc:mysql://10.0.0.2:3306/foobar"));
+        assertThat(c.primaryUrl()).isNull();
+    }
+
+    @Test
+    void nodeListErrorsNameTheirField() {
+        assertThatThrownBy(() -> valid().nodeUrls(List.of("jdbc:mysql://a:1/db")).build())
+                .isInstanceOf(InvalidRouterConfigException.class)
+                .hasMessage("nodeUrls: give either nodeUrls or primaryUrl/replicaUrls, not both");
+        assertThatThrownBy(() -> RouterConfig.builder().username("u")
+                .nodeUrls(List.of("jdbc:mysql://a:1/db", "jdbc:mysql://a:1/db")).build())
+                .hasMessage("nodeUrls[1]: \"jdbc:mysql://a:1/db\" repeats nodeUrls[0]");
+        assertThatThrownBy(() -> RouterConfig.builder().username("u").nodeUrls(List.of("a:1")).build())
+                .hasMessage("nodeUrls[0]: \"a:1\" is not a jdbc:mysql://host:port/database URL");
+        assertThatThrownBy(() -> RouterConfig.builder().username("u").build())
+                .hasMessage("primaryUrl: null is not a jdbc:mysql://host:port/database URL");
+    }
+
+    @Test
+    void writerWaitTimeoutIsBounded() {
+        assertThat(valid().writerWaitTimeout(Duration.ZERO).build().writerWaitTimeout()).isZero();
+        assertThatThrownBy(() -> valid().writerWaitTimeout(Duration.ofSeconds(11)).build())
+                .hasMessage("writerWaitTimeout: PT11S must be at most PT10S (a write should not hang through a failover)");
+        assertThatThrownBy(() -> valid().writerWaitTimeout(Duration.ofMillis(-1)).build())
+                .hasMessage("writerWaitTimeout: PT-0.001S must be at least PT0S");
     }
 }

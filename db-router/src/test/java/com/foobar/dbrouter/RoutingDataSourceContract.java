@@ -296,6 +296,31 @@ abstract class RoutingDataSourceContract {
     }
 
     @Test
+    void replicaDyingUnderAReadIsRetriedOnTheWriterWithAndWithoutAToken() throws SQLException {
+        for (CausalReads mode : List.of(CausalReads.TOKEN, CausalReads.FAST)) {
+            RoutingDataSource router = router(config().causalReads(mode).build());
+            Written<Long> w = router.write(RoutingDataSourceContract::insert);
+            await().atMost(RECOVERY).until(() -> router.read(w.token(), RoutingDataSource::nodeOf).equals("replica-1"));
+            for (ConsistencyToken token : java.util.Arrays.asList(w.token(), null)) {
+                AtomicInteger attempts = new AtomicInteger();
+                // The replica dies between the routing decision and the query, as a kill -9 under load does.
+                String servedBy = router.read(token, c -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        assertThat(RoutingDataSource.nodeOf(c)).isEqualTo("replica-1");
+                        db().replicas().get(0).stop();
+                    }
+                    return RoutingDataSource.nodeOf(c) + ":" + visible(c, w.value());
+                });
+                assertThat(servedBy).as("%s read, token %s", mode, token).isEqualTo("primary:true");
+                assertThat(attempts).hasValue(2);
+                db().replicas().get(0).start();
+                await().atMost(RECOVERY).until(() -> router.read(w.token(), RoutingDataSource::nodeOf).equals("replica-1"));
+            }
+        }
+        assertThat(count(RouterMetrics.FALLBACKS, "reason", "replica_error")).isGreaterThanOrEqualTo(4.0);
+    }
+
+    @Test
     void primaryStoppedWritesFailFastWithClearExceptionWhileReadsContinue() throws SQLException {
         // A long pool timeout: failing fast must not come from waiting it out.
         RoutingDataSource router = router(config().connectionTimeout(Duration.ofSeconds(30)).build());
@@ -334,7 +359,7 @@ abstract class RoutingDataSourceContract {
             return router.health().replicas().get(0).reason().startsWith("lag");
         });
         assertThat(router.read(RoutingDataSourceContract::serverId)).isEqualTo(primaryId());
-        assertThat(registry.find(RouterMetrics.REPLICA_LAG).gauge().value()).isGreaterThan(1.0);
+        assertThat(registry.find(RouterMetrics.REPLICA_LAG).tag("node", "replica-1").gauge().value()).isGreaterThan(1.0);
 
         replica.setReplicationDelay(Duration.ZERO);
         await().atMost(RECOVERY).untilAsserted(() ->

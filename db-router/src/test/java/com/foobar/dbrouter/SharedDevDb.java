@@ -7,28 +7,36 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One replicated pair per engine per test JVM (a start takes seconds), kept in JUnit's root store and closed when
- * the JVM's tests end.
+ * One replicated group per engine and size per test JVM (a start takes seconds), kept in JUnit's root store and
+ * closed when the JVM's tests end.
  */
 final class SharedDevDb implements BeforeAllCallback {
     private final Engine engine;
+    private final int replicas;
     private DevDb db;
 
+    /** A primary and one replica. */
     SharedDevDb(Engine engine) {
+        this(engine, 1);
+    }
+
+    SharedDevDb(Engine engine, int replicas) {
         this.engine = engine;
+        this.replicas = replicas;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         db = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(SharedDevDb.class.getName() + "." + engine,
-                        key -> new Holder(DevDb.start(DevDbOptions.builder().engine(engine).build())), Holder.class)
+                .getOrComputeIfAbsent(SharedDevDb.class.getName() + "." + engine + "." + replicas,
+                        key -> new Holder(DevDb.start(DevDbOptions.builder().engine(engine).replicas(replicas).build())),
+                        Holder.class)
                 .db;
     }
 
     DevDb db() {
         if (db == null) {
-            throw new IllegalStateException("the shared " + engine + " pair is not started");
+            throw new IllegalStateException("the shared " + engine + " group with " + replicas + " replica(s) is not started");
         }
         return db;
     }

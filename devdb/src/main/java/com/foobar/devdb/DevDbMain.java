@@ -14,13 +14,19 @@ public final class DevDbMain {
             "usage: DevDbMain [options]",
             "  --primary-port N     primary port (default 0 = ephemeral)",
             "  --replica-port N     port of replica-1; repeat for replica-2... (default ephemeral)",
-            "  --replicas N         number of replicas (default 1)",
+            "  --replicas N         number of replicas (default 1; 0: a lone primary)",
+            "  --bind ADDRESS       also listen on this IP address (besides 127.0.0.1); the node URLs name it (mariadb only)",
+            "  --replica-of H:P     run one replica of the primary another devdb runs at H:P, no primary (mariadb only)",
             "  --data-dir DIR       keep data here between runs (default: throw-away)",
             "  --engine E           mariadb | mysql | auto (default auto: env FOOBAR_DB, else mysql where Docker has or can pull",
             "                       mysql:8.4, else mariadb)",
             "  --database NAME      application database (default foobar)",
             "  --user NAME          application user (default foobar)",
-            "  --password PW        application password (default foobar)");
+            "  --password PW        application password (default foobar)",
+            "  --semi-sync          semi-synchronous replication: a commit returns once a replica has it",
+            "  --semi-sync-timeout D  how long a commit waits for a replica before going asynchronous (default 1s)",
+            "  --restart-crashed    restart a server that dies on its own (embedded MariaDB); it comes back read-only",
+            "  --crash-restart-delay D  how long after a crash the first restart comes (default 10s, doubling)");
 
     private DevDbMain() {
     }
@@ -71,6 +77,14 @@ public final class DevDbMain {
             if (flag.equals("-h") || flag.equals("--help")) {
                 return null;
             }
+            if (flag.equals("--semi-sync")) {
+                b.semiSync(true);
+                continue;
+            }
+            if (flag.equals("--restart-crashed")) {
+                b.restartCrashed(true);
+                continue;
+            }
             String value;
             int eq = flag.indexOf('=');
             if (flag.startsWith("--") && eq > 0) {
@@ -97,6 +111,16 @@ public final class DevDbMain {
                     Path dir = Paths.get(value);
                     b.dataDir(dir);
                     break;
+                case "--bind":
+                    b.bindAddress(value);
+                    break;
+                case "--replica-of":
+                    int colon = value.lastIndexOf(':');
+                    if (colon <= 0) {
+                        throw new DevDbException("--replica-of: \"" + value + "\" is not host:port");
+                    }
+                    b.replicaOf(value.substring(0, colon), intValue(flag, value.substring(colon + 1)));
+                    break;
                 case "--engine":
                     b.engine(engine(value));
                     break;
@@ -108,6 +132,12 @@ public final class DevDbMain {
                     break;
                 case "--password":
                     b.password(value);
+                    break;
+                case "--crash-restart-delay":
+                    b.crashRestartDelay(duration(flag, value));
+                    break;
+                case "--semi-sync-timeout":
+                    b.semiSyncTimeout(duration(flag, value));
                     break;
                 default:
                     throw new DevDbException(flag + ": unknown option");
@@ -123,6 +153,16 @@ public final class DevDbMain {
         } catch (NumberFormatException e) {
             throw new DevDbException(flag + ": \"" + value + "\" is not a number");
         }
+    }
+
+    /** {@code 500ms}, {@code 1s}, {@code 2s}. */
+    static java.time.Duration duration(String flag, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s)").matcher(value.trim());
+        if (!m.matches()) {
+            throw new DevDbException(flag + ": \"" + value + "\" is not a duration like 500ms or 2s");
+        }
+        long n = Long.parseLong(m.group(1));
+        return m.group(2).equals("ms") ? java.time.Duration.ofMillis(n) : java.time.Duration.ofSeconds(n);
     }
 
     private static Engine engine(String value) {

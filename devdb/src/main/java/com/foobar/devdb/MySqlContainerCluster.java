@@ -44,7 +44,7 @@ final class MySqlContainerCluster implements Cluster {
                 all.add(node("replica-" + i, 1 + i, true, port, network, options));
             }
             for (Node n : all) {
-                n.start();
+                n.startReadOnly();
                 DevDbConsole.progress(n.name() + ": mysqld up on 127.0.0.1:" + n.port());
             }
         } catch (RuntimeException e) {
@@ -98,8 +98,9 @@ final class MySqlContainerCluster implements Cluster {
             }
             container.withFileSystemBind(dir.toString(), "/var/lib/mysql", BindMode.READ_WRITE);
         }
-        return new Node(name, serverId, replica, new ContainerProcess(name, container, hostPort, options.password()),
-                Dialect.MYSQL, options.database());
+        return new Node(name, serverId, replica ? Role.REPLICA : Role.WRITER,
+                new ContainerProcess(name, container, hostPort, options.password()), Dialect.MYSQL, options.database(),
+                true);
     }
 
     @Override
@@ -215,6 +216,12 @@ final class MySqlContainerCluster implements Cluster {
         @Override
         public boolean isRunning() {
             return running;
+        }
+
+        /** mysqld runs inside the container's own process namespace: nothing here to signal. */
+        @Override
+        public java.util.OptionalLong pid() {
+            return java.util.OptionalLong.empty();
         }
 
         @Override

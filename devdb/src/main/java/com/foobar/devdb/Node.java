@@ -4,23 +4,28 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /** A primary or replica: a {@link ServerProcess} plus what DevDb knows about it. */
 final class Node implements ReplicaNode {
     private final String name;
     private final int serverId;
-    private final boolean replica;
     private final ServerProcess process;
     private final Dialect dialect;
     private final String database;
+    private final boolean freshData;
+    private volatile Role role;
+    private volatile DevDbOptions options;
 
-    Node(String name, int serverId, boolean replica, ServerProcess process, Dialect dialect, String database) {
+    Node(String name, int serverId, Role initialRole, ServerProcess process, Dialect dialect, String database,
+         boolean freshData) {
         this.name = name;
         this.serverId = serverId;
-        this.replica = replica;
+        this.role = initialRole;
         this.process = process;
         this.dialect = dialect;
         this.database = database;
+        this.freshData = freshData;
     }
 
     @Override
@@ -53,14 +58,28 @@ final class Node implements ReplicaNode {
         process.stop();
     }
 
+    /** Starts the server; the writer is made writable again (every server starts read-only). */
     @Override
     public void start() {
+        process.start();
+        if (role == Role.WRITER && options != null) {
+            ReplicationSetup.makeWriter(this, options);
+        }
+    }
+
+    /** Starts the server as its configuration says, read-only, whatever its role was. */
+    void startReadOnly() {
         process.start();
     }
 
     @Override
     public boolean isRunning() {
         return process.isRunning();
+    }
+
+    @Override
+    public OptionalLong pid() {
+        return process.pid();
     }
 
     @Override
@@ -91,8 +110,19 @@ final class Node implements ReplicaNode {
         return dialect;
     }
 
-    boolean isReplica() {
-        return replica;
+    Role role() {
+        return role;
+    }
+
+    /** Records what devdb made of the node; {@code options} let a clean restart of the writer restore it. */
+    void role(Role role, DevDbOptions options) {
+        this.role = role;
+        this.options = options;
+    }
+
+    /** Whether its data directory was created by this start (not reused from an earlier run). */
+    boolean freshData() {
+        return freshData;
     }
 
     Connection adminConnection() throws SQLException {
@@ -100,7 +130,7 @@ final class Node implements ReplicaNode {
     }
 
     private void requireReplica(String what) {
-        if (!replica) {
+        if (role == Role.WRITER) {
             throw new DevDbException(name + ": " + what + " applies to replicas only");
         }
     }

@@ -16,6 +16,9 @@ import java.util.UUID;
 final class ReplicationSetup {
     static final String REPL_USER = "repl";
     static final String REPL_PASSWORD = "repl-devdb";
+    /** The account a failover tool (db-failover) uses: replication control and read_only, no application data. */
+    static final String FAILOVER_USER = "failover";
+    static final String FAILOVER_PASSWORD = "failover-devdb";
     /** Holds the start-up check rows; kept out of the app database so that Flyway finds that one empty. */
     static final String CHECK_DATABASE = "devdb";
     private static final long VERIFY_TIMEOUT_MILLIS = 60_000;
@@ -36,6 +39,11 @@ final class ReplicationSetup {
             s.execute("GRANT ALL PRIVILEGES ON `" + options.database() + "`.* TO '" + options.user() + "'@'%'");
             // The router's monitor reads replica status and GTID positions with the app's own credentials.
             s.execute("GRANT " + d.monitorPrivileges() + " ON *.* TO '" + options.user() + "'@'%'");
+            s.execute("CREATE USER IF NOT EXISTS '" + FAILOVER_USER + "'@'%' IDENTIFIED BY '" + FAILOVER_PASSWORD + "'");
+            s.execute("GRANT " + d.failoverPrivileges() + " ON *.* TO '" + FAILOVER_USER + "'@'%'");
+            if (d == Dialect.MYSQL) {
+                s.execute("GRANT SELECT ON performance_schema.* TO '" + FAILOVER_USER + "'@'%'");
+            }
             s.execute("CREATE DATABASE IF NOT EXISTS `" + CHECK_DATABASE + "`");
             s.execute("CREATE TABLE IF NOT EXISTS `" + CHECK_DATABASE + "`.replication_check ("
                     + "id BIGINT AUTO_INCREMENT PRIMARY KEY, token VARCHAR(64) NOT NULL, "
@@ -43,9 +51,79 @@ final class ReplicationSetup {
         } catch (SQLException e) {
             throw new DevDbException(primary.name() + ": setup failed: " + e.getMessage(), e);
         }
+        makeWriter(primary, options);
     }
 
-    static void configureReplica(Node replica, Node primary, boolean readOnlyByStatement) {
+    /** Makes the node the writer: semi-sync primary side when asked for, then writable. */
+    static void makeWriter(Node node, DevDbOptions options) {
+        Dialect d = node.dialect();
+        try (Connection c = connectAdmin(node); Statement s = c.createStatement()) {
+            if (options.semiSync()) {
+                semiSyncSetup(s, d, options);
+            }
+            for (String sql : d.makeWriter(options.semiSync())) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new DevDbException(node.name() + ": cannot make it the writer: " + e.getMessage(), e);
+        }
+    }
+
+    private static void semiSyncSetup(Statement s, Dialect d, DevDbOptions options) throws SQLException {
+        for (String sql : d.semiSyncSetup(options.semiSyncTimeout())) {
+            if (sql.startsWith("INSTALL PLUGIN ")) {
+                String plugin = sql.substring("INSTALL PLUGIN ".length(), sql.indexOf(' ', "INSTALL PLUGIN ".length()));
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME = '"
+                        + plugin + "'")) {
+                    if (rs.next() && rs.getInt(1) > 0) {
+                        continue;
+                    }
+                }
+            }
+            s.execute(sql);
+        }
+    }
+
+    /** What a node is now, as far as replication goes: writable or not, and where it replicates from. */
+    static Observed observe(Node node) throws SQLException {
+        Dialect d = node.dialect();
+        try (Connection c = node.adminConnection(); Statement s = c.createStatement()) {
+            boolean readOnly;
+            try (ResultSet rs = s.executeQuery("SELECT @@global.read_only")) {
+                readOnly = rs.next() && rs.getInt(1) != 0;
+            }
+            String source = null;
+            try (ResultSet rs = s.executeQuery(d.replicaStatus())) {
+                if (rs.next()) {
+                    String host = rs.getString(d.sourceHostColumn());
+                    if (host != null && !host.isEmpty()) {
+                        source = host + ":" + rs.getInt(d.sourcePortColumn());
+                    }
+                }
+            }
+            return new Observed(readOnly, source);
+        }
+    }
+
+    /** One look at a node: {@code source} is {@code host:port}, null when it replicates from nobody. */
+    static final class Observed {
+        final boolean readOnly;
+        final String source;
+
+        Observed(boolean readOnly, String source) {
+            this.readOnly = readOnly;
+            this.source = source;
+        }
+
+        Role role() {
+            if (source != null) {
+                return Role.REPLICA;
+            }
+            return readOnly ? Role.READ_ONLY : Role.WRITER;
+        }
+    }
+
+    static void configureReplica(Node replica, Node primary, DevDbOptions options) {
         Dialect d = replica.dialect();
         String host = primary.process().hostSeenByReplicas();
         int port = primary.process().portSeenByReplicas();
@@ -60,6 +138,12 @@ final class ReplicationSetup {
                     configuredPort = rs.getInt(d.sourcePortColumn());
                 }
             }
+            if (options.semiSync()) {
+                semiSyncSetup(s, d, options);
+            }
+            for (String sql : d.makeReplica(options.semiSync())) {
+                s.execute(sql);
+            }
             if (host.equals(configuredHost) && port == configuredPort) {
                 DevDbConsole.progress(replica.name() + ": resuming replication from " + host + ":" + port);
             } else {
@@ -72,10 +156,11 @@ final class ReplicationSetup {
                 }
                 s.execute(d.changeSource(host, port, REPL_USER, REPL_PASSWORD));
             }
-            s.execute(d.startReplica());
-            if (readOnlyByStatement) {
-                s.execute("SET PERSIST super_read_only = ON");
+            if (options.semiSync()) {
+                // The replica side of semi-sync takes effect when the I/O thread (re)starts.
+                s.execute(d.stopReplica());
             }
+            s.execute(d.startReplica());
         } catch (SQLException e) {
             throw new DevDbException(replica.name() + ": replication setup failed: " + e.getMessage(), e);
         }
@@ -98,6 +183,40 @@ final class ReplicationSetup {
         for (Node replica : replicas) {
             awaitRow(replica, token, timeout.toMillis());
             DevDbConsole.progress(replica.name() + ": replication verified (row written on primary read back)");
+        }
+    }
+
+    /**
+     * For a primary another devdb runs, where we may not write: reads its GTID position (application account) and
+     * waits until every replica has applied up to it ({@code MASTER_GTID_WAIT}), so the users, the database and the
+     * start-up rows that devdb wrote there are here too.
+     */
+    static void verifyAgainstExternal(Node primary, List<Node> replicas, java.time.Duration timeout) {
+        String position;
+        try (Connection c = connectAdmin(primary); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
+            rs.next();
+            position = rs.getString(1);
+        } catch (SQLException e) {
+            throw new DevDbException(primary.name() + " " + primary.host() + ":" + primary.port()
+                    + ": cannot read its GTID position: " + e.getMessage(), e);
+        }
+        for (Node replica : replicas) {
+            try (Connection c = connectAdmin(replica);
+                 PreparedStatement ps = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
+                ps.setString(1, position);
+                ps.setDouble(2, timeout.toMillis() / 1000.0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) != 0) {
+                        throw new DevDbException(replica.name() + ": replication not caught up to " + position + " after "
+                                + timeout.toMillis() + " ms: " + replicationErrors(c, replica.dialect()));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new DevDbException(replica.name() + ": cannot wait for GTID " + position + ": " + e.getMessage(), e);
+            }
+            DevDbConsole.progress(replica.name() + ": replication verified (caught up to the primary's GTID position "
+                    + position + ")");
         }
     }
 

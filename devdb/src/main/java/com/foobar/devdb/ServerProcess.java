@@ -2,6 +2,7 @@ package com.foobar.devdb;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.OptionalLong;
 
 /** One running database server, however it is run (a local process or a container). */
 interface ServerProcess {
@@ -14,6 +15,9 @@ interface ServerProcess {
     void stop();
 
     boolean isRunning();
+
+    /** The server's process id while it runs, where there is one on this machine. */
+    OptionalLong pid();
 
     /** A privileged connection (no default schema), for setup and fault injection. */
     Connection adminConnection() throws SQLException;

@@ -38,12 +38,33 @@ class DevDbOptionsTest {
                 .hasMessage("replicaPort[1]: 13306 is already the primary's port");
         assertThatThrownBy(() -> DevDbOptions.builder().replicaPort(2, 13308).build())
                 .hasMessage("replicaPort[2]: set, but only 1 replica(s) are asked for");
-        assertThatThrownBy(() -> DevDbOptions.builder().replicas(0).build())
-                .hasMessage("replicas: 0 is not in 1..8");
+        assertThatThrownBy(() -> DevDbOptions.builder().replicas(-1).build())
+                .hasMessage("replicas: -1 is not in 0..8");
+        assertThatThrownBy(() -> DevDbOptions.builder().replicas(9).build())
+                .hasMessage("replicas: 9 is not in 0..8");
+        assertThatThrownBy(() -> DevDbOptions.builder().bindAddress("db-1").build())
+                .hasMessage("bindAddress: \"db-1\" is not an IP address");
+        assertThatThrownBy(() -> DevDbOptions.builder().replicaOf("10.0.0.1", 0).build())
+                .hasMessage("replicaOf: port 0 is not in 1..65535");
+        assertThatThrownBy(() -> DevDbOptions.builder().replicaOf("10.0.0.1", 3306).replicas(2).build())
+                .hasMessage("replicas: 2 with replicaOf; it runs exactly one local replica");
+        assertThatThrownBy(() -> DevDbOptions.builder().bindAddress("10.0.0.1").engine(Engine.MYSQL_CONTAINER).build())
+                .hasMessage("bindAddress: only with embedded MariaDB");
         assertThatThrownBy(() -> DevDbOptions.builder().database("foo-bar").build())
                 .hasMessageStartingWith("database: \"foo-bar\" is not a plain identifier");
         assertThatThrownBy(() -> DevDbOptions.builder().password("it's").build())
                 .hasMessage("password: must not contain quotes or backslashes");
+    }
+
+    @Test
+    void aLonePrimaryAndAReplicaOfAnotherDevDbAreValid() {
+        DevDbOptions lone = DevDbOptions.builder().replicas(0).bindAddress("10.231.7.31").primaryPort(3306).build();
+        assertThat(lone.replicas()).isZero();
+        assertThat(lone.bindAddress()).contains("10.231.7.31");
+        DevDbOptions replica = DevDbOptions.builder().replicaOf("10.231.7.31", 3306).bindAddress("10.231.7.32").build();
+        assertThat(replica.replicaOfHost()).contains("10.231.7.31");
+        assertThat(replica.replicaOfPort()).isEqualTo(3306);
+        assertThat(replica.replicas()).isEqualTo(1);
     }
 
     @Test

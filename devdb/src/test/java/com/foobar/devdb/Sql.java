@@ -26,8 +26,12 @@ final class Sql {
     }
 
     static long insert(DevDb db) throws SQLException {
+        return insert(db, db.primary());
+    }
+
+    static long insert(DevDb db, DbNode node) throws SQLException {
         long id = IDS.incrementAndGet();
-        try (Connection c = connect(db, db.primary());
+        try (Connection c = connect(db, node);
              PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name) VALUES (?, ?)")) {
             ps.setLong(1, id);
             ps.setString(2, "item-" + id);

@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docker/balancer.yml, the configuration the lb container runs with, loaded by the balancer's own
+ * docker/balancer.yml, the configuration both balancers (lb-1 and lb-2) run with, loaded by the balancer's own
  * {@link ConfigLoader}, and held against the compose file: the ports compose publishes and probes, and the web
  * servers' names, ports and health endpoints.
  */
@@ -30,12 +30,14 @@ class BalancerConfigContractTest {
     }
 
     @Test
-    void theComposeFileMountsThisConfigurationWhereTheImageReadsIt() {
-        assertThat(COMPOSE.bindSourceOf("lb", "/etc/foobar/balancer.yml")).isEqualTo("./balancer.yml");
+    void theComposeFileMountsThisConfigurationWhereTheImageReadsItInBothBalancers() {
         assertThat(StackFiles.read(StackFiles.DOCKERFILE))
                 .contains("CMD [\"--config\", \"/etc/foobar/balancer.yml\"]");
-        assertThat(COMPOSE.service("lb").path("command").toString())
-                .isEqualTo("[\"--config\",\"/etc/foobar/balancer.yml\"]");
+        for (String lb : List.of("lb-1", "lb-2")) {
+            assertThat(COMPOSE.bindSourceOf(lb, "/etc/foobar/balancer.yml")).as(lb).isEqualTo("./balancer.yml");
+            assertThat(COMPOSE.service(lb).path("command").toString()).as(lb)
+                    .isEqualTo("[\"--config\",\"/etc/foobar/balancer.yml\"]");
+        }
     }
 
     @Test
@@ -44,7 +46,7 @@ class BalancerConfigContractTest {
         ListenerConfig publicListener = listener("public");
         assertThat(publicListener.tls()).as("plain HTTP").isNull();
         assertThat(publicListener.bind().host()).as("binds all interfaces of the container").isEqualTo("0.0.0.0");
-        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+        assertThat(COMPOSE.ports("lb-1")).anySatisfy(p -> {
             assertThat(p.hostPort()).isEqualTo(80);
             assertThat(p.containerPort()).isEqualTo(publicListener.bind().port());
         });
@@ -56,13 +58,16 @@ class BalancerConfigContractTest {
         assertThat(https.tls()).as("terminates TLS").isNotNull();
         assertThat(https.tls().auto()).contains("www.foobar.com", "foobar.com");
         assertThat(https.bind().host()).as("binds all interfaces of the container").isEqualTo("0.0.0.0");
-        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+        assertThat(COMPOSE.ports("lb-1")).anySatisfy(p -> {
             assertThat(p.hostPort()).isEqualTo(443);
             assertThat(p.containerPort()).isEqualTo(https.bind().port());
         });
         assertThat(config.dataDir().toString()).as("the tls.auto CA lives on the lb-data volume")
                 .startsWith("/var/lib/foobar");
-        assertThat(COMPOSE.service("lb").path("volumes").toString()).contains("lb-data:/var/lib/foobar");
+        // One volume for both: one CA, so that a client that trusts it is served by either after a failover.
+        for (String lb : List.of("lb-1", "lb-2")) {
+            assertThat(COMPOSE.service(lb).path("volumes").toString()).as(lb).contains("lb-data:/var/lib/foobar");
+        }
     }
 
     private ListenerConfig listener(String name) {
@@ -73,11 +78,13 @@ class BalancerConfigContractTest {
     void theAdminListenerIsWhatIsPublishedScrapedAndProbed() {
         int admin = config.admin().bind().port();
         assertThat(config.admin().bind().host()).as("Prometheus scrapes it from another container").isEqualTo("0.0.0.0");
-        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
-            assertThat(p.hostIp()).isEqualTo("127.0.0.1");
-            assertThat(p.containerPort()).isEqualTo(admin);
-        });
-        assertThat(COMPOSE.healthcheckCommand("lb")).contains("http://127.0.0.1:" + admin + "/api/status");
+        for (String lb : List.of("lb-1", "lb-2")) {
+            assertThat(COMPOSE.ports(lb)).as(lb).anySatisfy(p -> {
+                assertThat(p.hostIp()).isEqualTo("127.0.0.1");
+                assertThat(p.containerPort()).isEqualTo(admin);
+            });
+            assertThat(COMPOSE.healthcheckCommand(lb)).as(lb).contains("http://127.0.0.1:" + admin + "/api/status");
+        }
         assertThat(StackFiles.read(StackFiles.DOCKERFILE)).contains("http://127.0.0.1:" + admin + "/api/status");
     }
 
@@ -106,7 +113,11 @@ class BalancerConfigContractTest {
                     .isEqualTo(service).isEqualTo(env.get("FOOBAR_NAME"));
             assertThat(server.address().port()).isEqualTo(Integer.parseInt(env.get("FOOBAR_PORT")));
             assertThat(server.backup()).isFalse();
-            assertThat(COMPOSE.networks(service)).as("the lb reaches %s on app", service).contains("app");
+            for (String lb : List.of("lb-1", "lb-2")) {
+                List<String> shared = new ArrayList<>(COMPOSE.networks(lb));
+                shared.retainAll(COMPOSE.networks(service));
+                assertThat(shared).as("%s reaches %s on app", lb, service).contains("app");
+            }
         }
         assertThat(names).containsExactly("web-1", "web-2");
     }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A compose file read the way compose reads it, for the parts these checks need: {@code ${VAR:-default}} interpolation
- * (with the defaults, as on a machine with no .env), and the short and long forms of environment, ports, networks
- * and depends_on normalised.
+ * (with the defaults, as on a machine with no .env), YAML anchors and aliases ({@code x-db-hosts: &db-hosts} ...
+ * {@code extra_hosts: *db-hosts}), and the short and long forms of environment, ports, networks and depends_on
+ * normalised.
  */
 final class ComposeFile {
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -45,13 +47,11 @@ final class ComposeFile {
     }
 
     static ComposeFile parse(String yaml, Map<String, String> variables) {
-        try {
-            JsonNode root = YAML.readTree(interpolate(yaml, variables));
-            resolveExtends(root, variables);
-            return new ComposeFile(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // SnakeYAML, not Jackson's YAML parser, reads the text: Jackson returns an alias as the anchor's name.
+        Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(interpolate(yaml, variables));
+        JsonNode root = YAML.valueToTree(tree);
+        resolveExtends(root, variables);
+        return new ComposeFile(root);
     }
 
     /**
@@ -146,8 +146,36 @@ final class ComposeFile {
         return out;
     }
 
+    /**
+     * The service whose network namespace the service runs in: itself, or X for {@code network_mode: service:X}
+     * (followed to the end). Its networks, addresses and published ports are the namespace's.
+     */
+    String namespaceOwner(String service) {
+        String owner = service;
+        for (int hops = 0; hops < 10; hops++) {
+            String mode = service(owner).path("network_mode").asText("");
+            if (!mode.startsWith("service:")) {
+                return owner;
+            }
+            owner = mode.substring("service:".length());
+        }
+        throw new AssertionError(service + ": network_mode service: chain does not end");
+    }
+
+    /** The services that run in {@code owner}'s network namespace with {@code network_mode: service:owner}. */
+    List<String> namespaceJoiners(String owner) {
+        List<String> out = new ArrayList<>();
+        for (String name : serviceNames()) {
+            if (!name.equals(owner) && namespaceOwner(name).equals(owner)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** The networks the service is on: its own, or those of the namespace it joins (network_mode: service:X). */
     List<String> networks(String service) {
-        JsonNode n = service(service).path("networks");
+        JsonNode n = service(namespaceOwner(service)).path("networks");
         List<String> out = new ArrayList<>();
         if (n.isArray()) {
             n.forEach(x -> out.add(x.asText()));
@@ -157,9 +185,12 @@ final class ComposeFile {
         return out;
     }
 
-    /** The fixed IPv4 address ({@code ipv4_address}) of the service on a network, or null. */
+    /**
+     * The fixed IPv4 address ({@code ipv4_address}) of the service on a network, or null; for a service that joins
+     * another's namespace, that namespace's address.
+     */
     String ipv4AddressOn(String service, String network) {
-        JsonNode address = service(service).path("networks").path(network).path("ipv4_address");
+        JsonNode address = service(namespaceOwner(service)).path("networks").path(network).path("ipv4_address");
         return address.isTextual() ? address.asText() : null;
     }
 
@@ -175,9 +206,10 @@ final class ComposeFile {
         return out;
     }
 
+    /** Published ports of the service's network namespace (a joiner's are its namespace owner's). */
     List<PortMapping> ports(String service) {
         List<PortMapping> out = new ArrayList<>();
-        for (JsonNode p : service(service).path("ports")) {
+        for (JsonNode p : service(namespaceOwner(service)).path("ports")) {
             out.add(PortMapping.parse(p));
         }
         return out;

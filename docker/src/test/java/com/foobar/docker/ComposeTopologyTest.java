@@ -22,56 +22,95 @@ class ComposeTopologyTest {
     private static final ComposeFile COMPOSE = ComposeFile.load(StackFiles.COMPOSE);
     private static final List<String> WEB = List.of("web-1", "web-2");
     private static final List<String> MYSQL = List.of("mysql-primary", "mysql-replica");
+    private static final List<String> BALANCERS = List.of("lb-1", "lb-2");
     private static final Pattern DURATION = Pattern.compile("(\\d+(\\.\\d+)?(ns|us|ms|s|m|h))+");
 
     @Test
     void runsTheServicesOfTheIssue() {
         assertThat(COMPOSE.serviceNames()).containsExactlyInAnyOrder(
-                "lb", "web-1", "web-2", "mysql-primary", "mysql-replica", "prometheus", "grafana", "k6");
+                "lb-1-netns", "lb-1", "keepalived-1", "lb-2-netns", "lb-2", "keepalived-2",
+                "web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover", "prometheus", "grafana", "k6");
     }
 
     @Test
-    void onlyTheLoadBalancerHasAPublicPort() {
-        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+    void eachBalancerNodeIsItsBalancerAndItsKeepalivedInANamespaceThatOnlyHoldsIt() {
+        for (int n = 1; n <= 2; n++) {
+            String holder = "lb-" + n + "-netns";
+            assertThat(COMPOSE.namespaceOwner("lb-" + n)).isEqualTo(holder);
+            assertThat(COMPOSE.namespaceJoiners(holder)).as("containers in %s's namespace", holder)
+                    .containsExactlyInAnyOrder("lb-" + n, "keepalived-" + n);
+            JsonNode h = COMPOSE.service(holder);
+            // The holder outlives the other two because it does nothing, with nothing.
+            assertThat(h.path("command").toString()).isEqualTo("[\"hold\"]");
+            assertThat(h.path("user").asText()).as("%s runs as nobody", holder).isEqualTo("65534:65534");
+            assertThat(h.path("cap_drop").toString()).isEqualTo("[\"ALL\"]");
+            assertThat(h.has("cap_add")).as("%s adds no capability", holder).isFalse();
+            assertThat(h.path("read_only").asBoolean()).as("%s read_only", holder).isTrue();
+            assertThat(h.path("restart").asText()).isEqualTo("unless-stopped");
+            assertThat(h.path("networks").path("front").path("aliases").toString()).contains("\"lb-" + n + "\"");
+            assertThat(h.path("networks").path("app").path("aliases").toString()).contains("\"lb-" + n + "\"");
+        }
+        // Nothing else joins another service's namespace: only the two holders have joiners.
+        for (String service : COMPOSE.serviceNames()) {
+            String owner = COMPOSE.namespaceOwner(service);
+            assertThat(owner).as("namespace of %s", service).isIn(service, "lb-1-netns", "lb-2-netns");
+        }
+    }
+
+    @Test
+    void onlyTheFirstBalancerPublishesThePublicPorts() {
+        assertThat(COMPOSE.ports("lb-1")).anySatisfy(p -> {
             assertThat(p.hostPort()).isEqualTo(80);
             assertThat(p.hostIp()).isIn("", "0.0.0.0");
         });
         for (String service : COMPOSE.serviceNames()) {
             for (ComposeFile.PortMapping p : COMPOSE.ports(service)) {
-                if (service.equals("lb") && (p.hostPort() == 80 || p.hostPort() == 443)) {
+                if (COMPOSE.namespaceOwner(service).equals("lb-1-netns") && (p.hostPort() == 80 || p.hostPort() == 443)) {
                     continue;
                 }
                 assertThat(p.hostIp()).as("%s publishes %s on every interface", service, p).isEqualTo("127.0.0.1");
             }
         }
+        // Docker publishes to one container: lb-2 is reached through the VIP (BalancerPairContractTest).
+        assertThat(COMPOSE.ports("lb-2")).allSatisfy(p -> assertThat(p.hostIp()).isEqualTo("127.0.0.1"));
         for (String service : concat(WEB, MYSQL)) {
             assertThat(COMPOSE.ports(service)).as("%s must not be published", service).isEmpty();
         }
     }
 
     @Test
-    void adminPortIsOnTheHostsLoopbackOnly() {
-        assertThat(COMPOSE.ports("lb")).anySatisfy(p -> {
+    void eachBalancersAdminPortIsOnTheHostsLoopbackOnlyOnItsOwnPort() {
+        assertThat(COMPOSE.ports("lb-1")).anySatisfy(p -> {
             assertThat(p.hostIp()).isEqualTo("127.0.0.1");
             assertThat(p.hostPort()).isEqualTo(9090);
+            assertThat(p.containerPort()).isEqualTo(9090);
+        });
+        assertThat(COMPOSE.ports("lb-2")).singleElement().satisfies(p -> {
+            assertThat(p.hostIp()).isEqualTo("127.0.0.1");
+            assertThat(p.hostPort()).isEqualTo(9092);
+            assertThat(p.containerPort()).isEqualTo(9090);
         });
     }
 
     @Test
     void eachTierIsReachableOnlyFromTheOneInFrontOfIt() {
-        assertThat(COMPOSE.networks("lb")).containsExactlyInAnyOrder("front", "app");
+        for (String lb : BALANCERS) {
+            assertThat(COMPOSE.networks(lb)).as(lb).containsExactlyInAnyOrder("front", "app");
+        }
         for (String web : WEB) {
             assertThat(COMPOSE.networks(web)).as(web).containsExactlyInAnyOrder("app", "db");
         }
         for (String db : MYSQL) {
             assertThat(COMPOSE.networks(db)).as(db).containsExactly("db");
         }
+        // The failover decider talks SQL to the nodes (db) and serves Prometheus (monitoring); nothing else.
+        assertThat(COMPOSE.networks("db-failover")).containsExactlyInAnyOrder("db", "monitoring");
         Set<String> onDb = membersOf("db");
-        assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica");
-        assertThat(membersOf("front")).doesNotContainAnyElementsOf(concat(WEB, MYSQL));
-        // app carries the lb, the web servers, and Prometheus, which scrapes them; nothing on it reaches MySQL
+        assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover");
+        assertThat(membersOf("front")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "k6");
+        // app carries the balancers, the web servers, and Prometheus, which scrapes them; nothing on it reaches MySQL
         // except the web servers.
-        assertThat(membersOf("app")).containsExactlyInAnyOrder("lb", "web-1", "web-2", "prometheus");
+        assertThat(membersOf("app")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "web-1", "web-2", "prometheus");
         assertThat(COMPOSE.at("/networks/app/internal").asBoolean()).as("app is internal").isTrue();
         assertThat(COMPOSE.at("/networks/db/internal").asBoolean()).as("db is internal").isTrue();
     }
@@ -112,12 +151,19 @@ class ComposeTopologyTest {
 
     @Test
     void startsInOrderOfHealth() {
-        assertThat(COMPOSE.dependsOn("lb").keySet()).containsExactlyInAnyOrder("web-1", "web-2");
+        assertThat(COMPOSE.dependsOn("lb-1").keySet()).containsExactlyInAnyOrder("web-1", "web-2");
+        // lb-2 also waits for lb-1, which makes the tls.auto CA on the volume they share.
+        assertThat(COMPOSE.dependsOn("lb-2").keySet()).containsExactlyInAnyOrder("web-1", "web-2", "lb-1");
+        assertThat(COMPOSE.volumes("lb-2")).isEqualTo(COMPOSE.volumes("lb-1")).contains("lb-data:/var/lib/foobar");
         for (String web : WEB) {
-            assertThat(COMPOSE.dependsOn(web).keySet()).as(web).containsExactlyInAnyOrder("mysql-primary", "mysql-replica");
+            // db-failover: healthy once a node is writable (every node starts read-only), which Flyway needs.
+            assertThat(COMPOSE.dependsOn(web).keySet()).as(web)
+                    .containsExactlyInAnyOrder("mysql-primary", "mysql-replica", "db-failover");
         }
         assertThat(COMPOSE.dependsOn("mysql-replica").keySet()).containsExactly("mysql-primary");
-        assertThat(COMPOSE.dependsOn("k6").keySet()).containsExactly("lb");
+        assertThat(COMPOSE.dependsOn("db-failover").keySet()).containsExactlyInAnyOrder("mysql-primary", "mysql-replica");
+        // A healthy keepalived is MASTER or BACKUP, with its balancer answering.
+        assertThat(COMPOSE.dependsOn("k6").keySet()).containsExactlyInAnyOrder("keepalived-1", "keepalived-2");
         for (String service : COMPOSE.serviceNames()) {
             for (Map.Entry<String, String> d : COMPOSE.dependsOn(service).entrySet()) {
                 assertThat(COMPOSE.serviceNames()).as("%s depends on an unknown service", service).contains(d.getKey());
@@ -152,18 +198,45 @@ class ComposeTopologyTest {
 
     @Test
     void ourServicesAreBuiltFromTheDockerfileTargets() {
-        assertThat(COMPOSE.service("lb").path("build").path("target").asText()).isEqualTo("balancer");
+        assertThat(COMPOSE.service("lb-1").path("build").path("target").asText()).isEqualTo("balancer");
         assertThat(COMPOSE.service("web-1").path("build").path("target").asText()).isEqualTo("webapp");
+        assertThat(COMPOSE.service("db-failover").path("build").path("target").asText()).isEqualTo("db-failover");
         // One builder per image tag: two services building foobar/webapp:latest race on Compose v2.
         assertThat(COMPOSE.service("web-2").has("build")).as("web-2 builds nothing").isFalse();
         assertThat(COMPOSE.service("web-2").path("image").asText())
                 .isEqualTo(COMPOSE.service("web-1").path("image").asText()).isEqualTo("foobar/webapp:latest");
-        for (String service : List.of("lb", "web-1")) {
+        assertThat(COMPOSE.service("lb-2").has("build")).as("lb-2 builds nothing").isFalse();
+        assertThat(COMPOSE.service("lb-2").path("image").asText())
+                .isEqualTo(COMPOSE.service("lb-1").path("image").asText()).isEqualTo("foobar/balancer:latest");
+        for (String service : List.of("lb-1", "web-1", "db-failover")) {
             JsonNode build = COMPOSE.service(service).path("build");
             assertThat(StackFiles.fromCompose(build.path("context").asText())).as(service).isEqualTo(StackFiles.ROOT);
             assertThat(StackFiles.ROOT.resolve(build.path("dockerfile").asText()).normalize())
                     .isEqualTo(StackFiles.DOCKERFILE);
         }
+    }
+
+    @Test
+    void theKeepalivedImageHasOneBuilderTheFirstServiceOfTheFile() {
+        List<String> users = new ArrayList<>();
+        List<String> builders = new ArrayList<>();
+        for (String service : COMPOSE.serviceNames()) {
+            JsonNode s = COMPOSE.service(service);
+            if (s.path("image").asText().equals("foobar/keepalived:latest")) {
+                users.add(service);
+                if (s.has("build")) {
+                    builders.add(service);
+                }
+            }
+        }
+        assertThat(users).containsExactlyInAnyOrder("lb-1-netns", "keepalived-1", "lb-2-netns", "keepalived-2");
+        assertThat(builders).containsExactly("lb-1-netns");
+        // Compose v1 makes images in file order and would try to pull foobar/keepalived for a user met before its
+        // builder; Compose v2 skips pulling an image another service builds.
+        assertThat(COMPOSE.serviceNames().get(0)).isEqualTo("lb-1-netns");
+        JsonNode build = COMPOSE.service("lb-1-netns").path("build");
+        assertThat(StackFiles.fromCompose(build.path("context").asText())).isEqualTo(StackFiles.DOCKER.resolve("keepalived"));
+        assertThat(build.has("dockerfile")).as("the context's own Dockerfile").isFalse();
     }
 
     @Test
@@ -182,10 +255,11 @@ class ComposeTopologyTest {
         assertThat(Files.isRegularFile(StackFiles.COMPOSE)).isTrue();
     }
 
+    /** The network namespaces on a network, by the service that owns each (a joiner is counted as its owner). */
     private static Set<String> membersOf(String network) {
         Set<String> out = new HashSet<>();
         for (String service : COMPOSE.serviceNames()) {
-            if (COMPOSE.networks(service).contains(network)) {
+            if (COMPOSE.namespaceOwner(service).equals(service) && COMPOSE.networks(service).contains(network)) {
                 out.add(service);
             }
         }

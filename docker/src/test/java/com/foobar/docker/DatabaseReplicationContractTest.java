@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The database pair in both flavours (FOOBAR_DB_FLAVOR mysql, the default, and mariadb): GTID replication with
- * distinct server ids, init scripts that make the replica follow the primary through its alias, a read-only replica,
- * and a healthcheck that probes replication. The scripts run for real in ComposeStackTest (MariaDB here, MySQL 8.4
+ * distinct server ids, every node read-only at start with semi-sync on both sides, one init script per flavour (the
+ * same accounts on every node; a node given a source follows it), a healthcheck that probes replication on whichever
+ * node replicates, and the failover decider that watches both nodes with the accounts the scripts create. The scripts run for real in ComposeStackTest (MariaDB here, MySQL 8.4
  * where Docker Hub is reachable); these checks hold both flavours to the same shape on every machine.
  */
 class DatabaseReplicationContractTest {
@@ -29,15 +30,24 @@ class DatabaseReplicationContractTest {
         List<String> primary = command(MYSQL, "mysql-primary");
         List<String> replica = command(MYSQL, "mysql-replica");
         for (List<String> args : List.of(primary, replica)) {
-            assertThat(args).contains("--gtid-mode=ON", "--enforce-gtid-consistency=ON");
+            assertThat(args).contains("--gtid-mode=ON", "--enforce-gtid-consistency=ON", "--log-replica-updates=ON");
             assertThat(args).anyMatch(a -> a.startsWith("--log-bin"));
+            // Every node starts read-only and semi-sync ready on both sides: roles move (db-failover).
+            assertThat(args).contains("--read-only=ON", "--plugin-load-add=semisync_source.so",
+                    "--plugin-load-add=semisync_replica.so", "--rpl-semi-sync-source-enabled=ON",
+                    "--rpl-semi-sync-replica-enabled=ON", "--rpl-semi-sync-source-wait-point=AFTER_SYNC",
+                    "--rpl-semi-sync-source-timeout=1000", "--replica-net-timeout=4");
+            // super_read_only on the command line would stop the entrypoint's init (it writes as root).
+            assertThat(args).noneMatch(a -> a.startsWith("--super-read-only"));
         }
         assertThat(primary).contains("--server-id=1");
         assertThat(replica).contains("--server-id=2");
+        assertThat(without(primary, "--server-id=1")).as("the nodes differ only in their id")
+                .isEqualTo(without(replica, "--server-id=2"));
     }
 
     @Test
-    void mariadbNodesRunStrictGtidWithDistinctServerIdsAndAReadOnlyReplica() {
+    void mariadbNodesRunStrictGtidWithDistinctServerIdsAllReadOnlyWithSemiSync() {
         List<String> primary = command(MARIADB, "mysql-primary");
         List<String> replica = command(MARIADB, "mysql-replica");
         for (List<String> args : List.of(primary, replica)) {
@@ -45,9 +55,14 @@ class DatabaseReplicationContractTest {
             assertThat(args).anyMatch(a -> a.startsWith("--log-bin"));
             // MySQL-only options would stop mariadbd at start.
             assertThat(args).noneMatch(a -> a.startsWith("--gtid-mode") || a.startsWith("--enforce-gtid"));
+            assertThat(args).contains("--read-only=ON", "--rpl-semi-sync-master-enabled=ON",
+                    "--rpl-semi-sync-slave-enabled=ON", "--rpl-semi-sync-master-wait-point=AFTER_SYNC",
+                    "--rpl-semi-sync-master-timeout=1000", "--slave-net-timeout=4");
         }
-        assertThat(primary).contains("--server-id=1").doesNotContain("--read-only=ON");
-        assertThat(replica).contains("--server-id=2", "--read-only=ON");
+        assertThat(primary).contains("--server-id=1");
+        assertThat(replica).contains("--server-id=2");
+        assertThat(without(primary, "--server-id=1")).as("the nodes differ only in their id")
+                .isEqualTo(without(replica, "--server-id=2"));
     }
 
     @ParameterizedTest
@@ -68,9 +83,15 @@ class DatabaseReplicationContractTest {
 
     @Test
     void mysqlInitScriptsCreateTheReplicationUserAndFollowByAutoPositionIntoSuperReadOnly() throws Exception {
-        assertThat(initScripts(MYSQL, "mysql-primary"))
+        assertThat(initScripts(MYSQL, "mysql-primary")).as("one script for both nodes")
+                .isEqualTo(initScripts(MYSQL, "mysql-replica"));
+        assertThat(initScripts(MYSQL, "mysql-primary").replaceAll("\\s+", " "))
                 .contains("GRANT REPLICATION SLAVE ON *.* TO '${MYSQL_REPLICATION_USER}'@'%'")
-                .contains("RESET BINARY LOGS AND GTIDS");
+                .contains("GRANT SYSTEM_VARIABLES_ADMIN, REPLICATION_SLAVE_ADMIN, REPLICATION CLIENT, REPLICATION SLAVE,"
+                        + " PROCESS, RELOAD, CONNECTION_ADMIN ON *.* TO '${MYSQL_FAILOVER_USER}'@'%'")
+                .contains("GRANT SELECT ON performance_schema.* TO '${MYSQL_FAILOVER_USER}'@'%'")
+                .contains("RESET BINARY LOGS AND GTIDS")
+                .contains("if [ -n \"${MYSQL_SOURCE_HOST:-}\" ]");
         assertThat(initScripts(MYSQL, "mysql-replica").replaceAll("\\s+", " ")).contains("CHANGE REPLICATION SOURCE TO")
                 .contains("SOURCE_HOST = '${MYSQL_SOURCE_HOST}'")
                 .contains("SOURCE_AUTO_POSITION = 1")
@@ -81,8 +102,13 @@ class DatabaseReplicationContractTest {
 
     @Test
     void mariadbInitScriptsCreateTheReplicationUserAndFollowByGtid() throws Exception {
-        assertThat(initScripts(MARIADB, "mysql-primary"))
+        assertThat(initScripts(MARIADB, "mysql-primary")).as("one script for both nodes")
+                .isEqualTo(initScripts(MARIADB, "mysql-replica"));
+        assertThat(initScripts(MARIADB, "mysql-primary").replaceAll("\\s+", " "))
                 .contains("GRANT REPLICATION SLAVE ON *.* TO '${MYSQL_REPLICATION_USER}'@'%'")
+                .contains("GRANT SUPER, READ_ONLY ADMIN, REPLICATION SLAVE ADMIN, REPLICATION MASTER ADMIN, BINLOG ADMIN,"
+                        + " BINLOG MONITOR, SLAVE MONITOR, REPLICATION SLAVE, PROCESS, RELOAD, CONNECTION ADMIN ON *.*"
+                        + " TO '${MYSQL_FAILOVER_USER}'@'%'")
                 // What the db-router's monitor reads with the app's user (SHOW SLAVE STATUS, gtid_binlog_pos).
                 .contains("GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO '${MYSQL_USER}'@'%'")
                 .contains("RESET MASTER");
@@ -97,8 +123,9 @@ class DatabaseReplicationContractTest {
     @ValueSource(strings = {"mysql", "mariadb"})
     void theHealthchecksProbeReplicationNotJustTheProcess(String flavor) {
         ComposeFile compose = ComposeFile.load(StackFiles.COMPOSE, Map.of("FOOBAR_DB_FLAVOR", flavor));
-        assertThat(compose.healthcheckCommand("mysql-primary")).endsWith("foobar-healthcheck primary");
-        assertThat(compose.healthcheckCommand("mysql-replica")).endsWith("foobar-healthcheck replica");
+        // `node`: the replica checks for whichever node has replica status (roles move with a failover).
+        assertThat(compose.healthcheckCommand("mysql-primary")).endsWith("foobar-healthcheck node");
+        assertThat(compose.healthcheckCommand("mysql-replica")).endsWith("foobar-healthcheck node");
         for (String db : List.of("mysql-primary", "mysql-replica")) {
             assertThat(compose.bindSourceOf(db, "/usr/local/bin/foobar-healthcheck")).isEqualTo("./db/healthcheck.sh");
         }
@@ -116,6 +143,58 @@ class DatabaseReplicationContractTest {
             assertThat(line).as("a vertical status query").doesNotContain("skip-column-names")
                     .doesNotContainPattern("(?<![A-Za-z_])q '");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mysql", "mariadb"})
+    void theFailoverDeciderWatchesBothNodesWithTheAccountsTheInitScriptsCreate(String flavor) {
+        ComposeFile compose = ComposeFile.load(StackFiles.COMPOSE, Map.of("FOOBAR_DB_FLAVOR", flavor));
+        Map<String, String> decider = compose.environment("db-failover");
+        assertThat(decider.get("FOOBAR_FAILOVER_NODES"))
+                .isEqualTo("mysql-primary=mysql-primary:3306,mysql-replica=mysql-replica:3306");
+        for (String db : List.of("mysql-primary", "mysql-replica")) {
+            Map<String, String> node = compose.environment(db);
+            assertThat(decider.get("FOOBAR_FAILOVER_USER")).isNotBlank().isEqualTo(node.get("MYSQL_FAILOVER_USER"));
+            assertThat(decider.get("FOOBAR_FAILOVER_PASSWORD")).isNotBlank().isEqualTo(node.get("MYSQL_FAILOVER_PASSWORD"));
+            assertThat(decider.get("FOOBAR_FAILOVER_REPLICATION_USER")).isEqualTo(node.get("MYSQL_REPLICATION_USER"));
+            assertThat(decider.get("FOOBAR_FAILOVER_REPLICATION_PASSWORD"))
+                    .isEqualTo(node.get("MYSQL_REPLICATION_PASSWORD"));
+            assertThat(compose.dependsOn("db-failover")).containsEntry(db, "service_healthy");
+        }
+        // Every node starts read-only: without this, nobody would make the first primary writable.
+        assertThat(decider.get("FOOBAR_FAILOVER_ENFORCE_WRITABLE_PRIMARY")).isEqualTo("true");
+        assertThat(compose.networks("db-failover")).contains("db");
+        // The web servers' migrations need a writer: they start once the decider sees one.
+        for (String web : List.of("web-1", "web-2")) {
+            assertThat(compose.dependsOn(web)).containsEntry("db-failover", "service_healthy");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mysql", "mariadb"})
+    void everyClientOfTheNodesFindsThemInEtcHostsAtTheirFixedAddresses(String flavor) {
+        // Docker drops a stopped container's name from its DNS, and on the internal db network a name it does not
+        // know hangs 20 s: after `docker kill mysql-primary` the replica's I/O thread, db-failover and the web
+        // servers' connects sat in that lookup, and the promotion came 15-30 s after the kill instead of about 8.
+        ComposeFile compose = ComposeFile.load(StackFiles.COMPOSE, Map.of("FOOBAR_DB_FLAVOR", flavor,
+                "FOOBAR_DB_NET", "10.99.5"));
+        Map<String, String> fixed = Map.of("mysql-primary", "10.99.5.10", "mysql-replica", "10.99.5.11");
+        for (Map.Entry<String, String> node : fixed.entrySet()) {
+            assertThat(compose.service(node.getKey()).path("networks").path("db").path("ipv4_address").asText())
+                    .as("%s's address on db", node.getKey()).isEqualTo(node.getValue());
+        }
+        for (String client : List.of("web-1", "web-2", "db-failover", "mysql-primary", "mysql-replica")) {
+            List<String> hosts = new ArrayList<>();
+            compose.service(client).path("extra_hosts").forEach(h -> hosts.add(h.asText()));
+            assertThat(hosts).as("extra_hosts of %s", client)
+                    .contains("mysql-primary:10.99.5.10", "mysql-replica:10.99.5.11");
+        }
+    }
+
+    private static List<String> without(List<String> args, String arg) {
+        List<String> out = new ArrayList<>(args);
+        out.remove(arg);
+        return out;
     }
 
     private static List<String> command(ComposeFile compose, String service) {

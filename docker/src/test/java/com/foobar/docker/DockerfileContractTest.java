@@ -23,7 +23,7 @@ class DockerfileContractTest {
     void buildsWithTheMavenWrapperInAJdkStage() {
         assertThat(STAGES).containsKey("build");
         String build = STAGES.get("build");
-        assertThat(build).contains("./mvnw -B").contains("-pl balancer,webapp -am package")
+        assertThat(build).contains("./mvnw -B").contains("-pl balancer,webapp,db-failover -am package")
                 .contains("--mount=type=cache,target=/root/.m2");
         assertThat(StackFiles.read(StackFiles.DOCKERFILE)).contains("ARG JDK_IMAGE=eclipse-temurin:17-jdk")
                 .contains("ARG JRE_IMAGE=eclipse-temurin:17-jre");
@@ -48,9 +48,13 @@ class DockerfileContractTest {
         assertThat(StackFiles.read(StackFiles.ROOT.resolve("balancer/pom.xml"))).contains("<finalName>balancer</finalName>");
         assertThat(StackFiles.read(StackFiles.ROOT.resolve("webapp/pom.xml")))
                 .contains("${project.build.directory}/webapp-slim.jar");
-        assertThat(STAGES.get("build")).contains("balancer/target/balancer.jar").contains("webapp/target/webapp-slim.jar");
+        assertThat(StackFiles.read(StackFiles.ROOT.resolve("db-failover/pom.xml")))
+                .contains("${project.build.directory}/db-failover.jar");
+        assertThat(STAGES.get("build")).contains("balancer/target/balancer.jar").contains("webapp/target/webapp-slim.jar")
+                .contains("db-failover/target/db-failover.jar");
         assertThat(STAGES.get("balancer")).contains("COPY --from=jars /out/balancer.jar /app/balancer.jar");
         assertThat(STAGES.get("webapp")).contains("COPY --from=jars /out/webapp-slim.jar /app/webapp.jar");
+        assertThat(STAGES.get("db-failover")).contains("COPY --from=jars /out/db-failover.jar /app/db-failover.jar");
     }
 
     @Test
@@ -58,11 +62,12 @@ class DockerfileContractTest {
         assertThat(StackFiles.read(StackFiles.DOCKERFILE)).contains("ARG JARS=build");
         assertThat(STAGES.get("jars-build")).startsWith("FROM scratch AS jars-build").contains("COPY --from=build /out/ /out/");
         assertThat(STAGES.get("jars-host")).startsWith("FROM scratch AS jars-host")
-                .contains("COPY balancer/target/balancer.jar webapp/target/webapp-slim.jar /out/");
+                .contains("COPY balancer/target/balancer.jar webapp/target/webapp-slim.jar db-failover/target/db-failover.jar /out/");
         assertThat(STAGES.get("jars")).startsWith("FROM jars-${JARS} AS jars");
-        // The context sends the two jars despite **/target/; the rest of target/ (webapp.jar is 200 MB) stays out.
+        // The context sends the jars despite **/target/; the rest of target/ (webapp.jar is 200 MB) stays out.
         assertThat(StackFiles.read(StackFiles.DOCKER.resolve("Dockerfile.dockerignore")).lines().toList())
-                .containsSubsequence("**/target/", "!balancer/target/balancer.jar", "!webapp/target/webapp-slim.jar");
+                .containsSubsequence("**/target/", "!balancer/target/balancer.jar", "!webapp/target/webapp-slim.jar",
+                        "!db-failover/target/db-failover.jar");
     }
 
     @Test
@@ -74,7 +79,7 @@ class DockerfileContractTest {
     @Test
     void runtimeTargetsRunAsANonRootUserWithAHealthcheck() {
         assertThat(STAGES.get("runtime")).startsWith("FROM ${JRE_IMAGE} AS runtime");
-        for (String target : List.of("balancer", "webapp")) {
+        for (String target : List.of("balancer", "webapp", "db-failover")) {
             String stage = STAGES.get(target);
             assertThat(stage).as(target).startsWith("FROM runtime AS " + target);
             Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(stage);

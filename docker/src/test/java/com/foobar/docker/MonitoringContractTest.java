@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MonitoringContractTest {
     private static final ComposeFile COMPOSE = ComposeFile.load(StackFiles.COMPOSE);
-    private static final Pattern SERIES = Pattern.compile("\\b((?:balancer|webapp|dbrouter|db_router|hikaricp)_[a-z0-9_]+)\\b");
+    private static final Pattern SERIES = Pattern.compile("\\b((?:balancer|webapp|dbrouter|db_router|db_failover|hikaricp)_[a-z0-9_]+)\\b");
     private static final Pattern BY = Pattern.compile("\\bby\\s*\\(([^)]*)\\)");
     private static final Pattern MATCHER = Pattern.compile("([a-z_][a-z0-9_]*)\\s*(?:=~|!~|!=|=)\\s*\"");
     /**
@@ -69,18 +69,28 @@ class MonitoringContractTest {
             }
             targets.put(job.path("job_name").asText(), list);
         }
-        assertThat(targets).containsOnlyKeys("balancer", "webapp");
-        assertThat(targets.get("balancer")).containsExactly("lb:" + balancer.admin().bind().port());
+        assertThat(targets).containsOnlyKeys("balancer", "webapp", "db-failover");
+        // Both balancers: the one holding the VIP and the one standing by (each is reached by its name on app, an
+        // alias of its namespace holder).
+        int admin = balancer.admin().bind().port();
+        assertThat(targets.get("balancer")).containsExactly("lb-1:" + admin, "lb-2:" + admin);
+        for (int n = 1; n <= 2; n++) {
+            assertThat(COMPOSE.service("lb-" + n + "-netns").path("networks").path("app").path("aliases").toString())
+                    .as("lb-%d resolves on app", n).contains("\"lb-" + n + "\"");
+        }
         List<String> web = new ArrayList<>();
         for (String service : List.of("web-1", "web-2")) {
             web.add(service + ":" + COMPOSE.environment(service).get("FOOBAR_PORT"));
         }
         assertThat(targets.get("webapp")).containsExactlyElementsOf(web);
+        // The failover decider, on its status address's port.
+        String bind = COMPOSE.environment("db-failover").get("FOOBAR_FAILOVER_STATUS_BIND");
+        assertThat(targets.get("db-failover")).containsExactly("db-failover:" + bind.substring(bind.lastIndexOf(':') + 1));
     }
 
     @Test
     void prometheusSharesANetworkWithEveryTargetAndMountsThisConfiguration() {
-        for (String target : List.of("lb", "web-1", "web-2")) {
+        for (String target : List.of("lb-1", "lb-2", "web-1", "web-2", "db-failover")) {
             assertThat(COMPOSE.networks("prometheus")).as("prometheus reaches %s", target)
                     .containsAnyElementsOf(COMPOSE.networks(target));
         }
@@ -133,7 +143,7 @@ class MonitoringContractTest {
     @Test
     void everySeriesAndLabelTheDashboardAndAlertsQueryIsRegisteredByTheCode() throws Exception {
         Map<String, MeterNames> modules = new LinkedHashMap<>();
-        for (String module : List.of("balancer", "webapp", "db-router")) {
+        for (String module : List.of("balancer", "webapp", "db-router", "db-failover")) {
             modules.put(module, MeterNames.of(StackFiles.ROOT.resolve(module)));
         }
         assertThat(modules.get("balancer").series).as("the balancer registers balancer_* meters").isNotEmpty();

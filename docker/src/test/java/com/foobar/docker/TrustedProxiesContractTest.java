@@ -25,17 +25,18 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 7's rule "web servers accept only the load balancer", as compose.yaml implements it: the app network has a
- * pinned private IPv4 subnet, the lb and Prometheus have fixed addresses on it, and the web servers'
- * FOOBAR_TRUSTED_PROXIES, parsed by the webapp's own {@link WebAppConfig}, admits exactly those two and the loopback
- * address of their own healthcheck, and no other address of the subnet. Each check runs on the file as it is and
+ * Issue 7's rule "web servers accept only the load balancer", as compose.yaml implements it with the balancer pair of
+ * issue 14: the app network has a pinned private IPv4 subnet, lb-1, lb-2 and Prometheus have fixed addresses on it
+ * (a balancer's is its namespace holder's, lb-N-netns), and the web servers' FOOBAR_TRUSTED_PROXIES, parsed by the
+ * webapp's own {@link WebAppConfig}, admits exactly those three and the loopback address of their own healthcheck,
+ * and no other address of the subnet. Each check runs on the file as it is and
  * with FOOBAR_APP_NET moved, so that the subnet, the fixed addresses and the trusted list cannot drift apart.
  */
 class TrustedProxiesContractTest {
     private static final String APP = "app";
     private static final List<String> WEB = List.of("web-1", "web-2");
     /** The only services that may hold a fixed address on app, and the only peers (besides loopback) web trusts. */
-    private static final List<String> TRUSTED_SERVICES = List.of("lb", "prometheus");
+    private static final List<String> TRUSTED_SERVICES = List.of("lb-1", "lb-2", "prometheus");
     private static final String APP_NET_VARIABLE = "FOOBAR_APP_NET";
     private static final Pattern APP_NET_REFERENCE = Pattern.compile("\\$\\{" + APP_NET_VARIABLE + "(:?-([^}]*))?}");
     private static final Pattern PROBE_URL = Pattern.compile("https?://[^\\s\"']+");
@@ -62,13 +63,14 @@ class TrustedProxiesContractTest {
             references++;
             defaults.add(String.valueOf(m.group(2)));
         }
-        // subnet, gateway, ip_range, two fixed addresses, and the two trusted lists.
-        assertThat(references).as("references to ${%s}", APP_NET_VARIABLE).isGreaterThanOrEqualTo(7);
+        // subnet, gateway, ip_range, three fixed addresses, and the two trusted lists (three references each).
+        assertThat(references).as("references to ${%s}", APP_NET_VARIABLE).isGreaterThanOrEqualTo(12);
         assertThat(defaults).as("every ${%s} has the same default", APP_NET_VARIABLE).hasSize(1);
         assertThat(defaults.iterator().next()).matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
         ComposeFile moved = ComposeFile.load(StackFiles.COMPOSE, Map.of(APP_NET_VARIABLE, "10.99.42"));
         assertThat(subnet(moved)).isEqualTo(Ipv4Range.parse("10.99.42.0/24"));
-        assertThat(moved.ipv4AddressOn("lb", APP)).isEqualTo("10.99.42.10");
+        assertThat(moved.ipv4AddressOn("lb-1", APP)).isEqualTo("10.99.42.10");
+        assertThat(moved.ipv4AddressOn("lb-2", APP)).isEqualTo("10.99.42.11");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -76,7 +78,7 @@ class TrustedProxiesContractTest {
     void theAppNetworkHasOnePinnedPrivateIpv4SubnetOutsideDockersDefaultPools(ComposeFile compose) {
         JsonNode app = compose.at("/networks/app");
         assertThat(app.path("internal").asBoolean()).as("app is internal").isTrue();
-        // Over IPv6 the lb would reach the web servers from an address outside the trusted list.
+        // Over IPv6 a balancer would reach the web servers from an address outside the trusted list.
         assertThat(app.path("enable_ipv6").isBoolean()).as("app states enable_ipv6").isTrue();
         assertThat(app.path("enable_ipv6").asBoolean()).as("app is IPv4 only").isFalse();
         assertThat(app.path("ipam").path("config").size()).as("app has exactly one IPAM subnet").isEqualTo(1);
@@ -89,7 +91,7 @@ class TrustedProxiesContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("composeFiles")
-    void onlyTheLoadBalancerAndPrometheusHoldFixedAddressesAndNothingDynamicCanTakeThem(ComposeFile compose) {
+    void onlyTheBalancersAndPrometheusHoldFixedAddressesAndNothingDynamicCanTakeThem(ComposeFile compose) {
         Ipv4Range subnet = subnet(compose);
         JsonNode ipam = compose.at("/networks/app/ipam/config/0");
         Ipv4Range dynamic = Ipv4Range.parse(ipam.path("ip_range").asText());
@@ -98,9 +100,13 @@ class TrustedProxiesContractTest {
         assertThat(subnet.containsAddress(gateway)).as("gateway inside %s", subnet).isTrue();
 
         Set<Integer> fixed = new HashSet<>();
+        List<String> trustedNamespaces = TRUSTED_SERVICES.stream().map(compose::namespaceOwner).toList();
         for (String service : compose.serviceNames()) {
+            if (!compose.namespaceOwner(service).equals(service)) {
+                continue; // joins another's namespace: its address is the owner's, checked there
+            }
             String text = compose.ipv4AddressOn(service, APP);
-            if (!TRUSTED_SERVICES.contains(service)) {
+            if (!trustedNamespaces.contains(service)) {
                 assertThat(text).as("%s must take a dynamic address from ip_range", service).isNull();
                 continue;
             }
@@ -121,7 +127,7 @@ class TrustedProxiesContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("composeFiles")
-    void webServersTrustExactlyTheLoadBalancerPrometheusAndTheLoopbackOfTheirHealthcheck(ComposeFile compose) {
+    void webServersTrustExactlyBothBalancersPrometheusAndTheLoopbackOfTheirHealthcheck(ComposeFile compose) {
         List<String> expected = new ArrayList<>();
         for (String service : TRUSTED_SERVICES) {
             expected.add(compose.ipv4AddressOn(service, APP) + "/32");
@@ -173,7 +179,7 @@ class TrustedProxiesContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("composeFiles")
-    void theLoadBalancerAndPrometheusReachTheWebServersOnlyOverAppFromTheirFixedAddresses(ComposeFile compose)
+    void theBalancersAndPrometheusReachTheWebServersOnlyOverAppFromTheirFixedAddresses(ComposeFile compose)
             throws Exception {
         // A connection leaves from the address on the network the two containers share: that must be app, where
         // the address is the fixed, trusted one.
@@ -184,7 +190,7 @@ class TrustedProxiesContractTest {
                 assertThat(shared).as("networks %s shares with %s", service, web).containsExactly(APP);
             }
         }
-        // Prometheus also scrapes the lb's admin port from that address: the balancer must let it in.
+        // Prometheus also scrapes the balancers' admin port from that address: the balancer must let it in.
         InetAddress prometheus = InetAddress.getByName(compose.ipv4AddressOn("prometheus", APP));
         assertThat(ConfigLoader.load(StackFiles.BALANCER_YML).admin().admits(prometheus))
                 .as("balancer.yml admin.allow admits Prometheus at %s", prometheus.getHostAddress()).isTrue();

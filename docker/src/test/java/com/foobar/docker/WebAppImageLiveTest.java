@@ -158,7 +158,7 @@ class WebAppImageLiveTest {
         // 127.0.0.2 is a loopback address, but not the 127.0.0.1 of the healthcheck that web-1's
         // FOOBAR_TRUSTED_PROXIES names: to the gate it is a stranger, as any other container on app would be.
         InetAddress stranger = InetAddress.getByName("127.0.0.2");
-        String lb = COMPOSE.ipv4AddressOn("lb", "app");
+        List<String> balancers = List.of(COMPOSE.ipv4AddressOn("lb-1", "app"), COMPOSE.ipv4AddressOn("lb-2", "app"));
         assertThat(WebAppConfig.fromArgs(new String[0], COMPOSE.environment("web-1")).trustedProxies()
                 .contains(stranger)).as("127.0.0.2 is outside web-1's FOOBAR_TRUSTED_PROXIES").isFalse();
         for (String path : List.of("/", "/api/products", WebAppContract.READY, WebAppContract.METRICS)) {
@@ -167,8 +167,11 @@ class WebAppImageLiveTest {
             assertThat(refused.body()).as("a one-line reason").startsWith("forbidden: ").endsWith("\n")
                     .hasLineCount(1);
         }
-        // Naming the lb in X-Forwarded-For does not make a stranger the lb: the gate looks at the TCP peer.
-        assertThat(rawGet(stranger, "/", List.of("X-Forwarded-For: " + lb)).status()).isEqualTo(403);
+        // Naming a balancer in X-Forwarded-For does not make a stranger a balancer: the gate looks at the TCP peer.
+        for (String lb : balancers) {
+            assertThat(rawGet(stranger, "/", List.of("X-Forwarded-For: " + lb)).status()).as("XFF %s", lb)
+                    .isEqualTo(403);
+        }
         // Liveness stays open to local probes (the image's own HEALTHCHECK), from any loopback address.
         assertThat(rawGet(stranger, WebAppContract.HEALTH, List.of()).status()).isEqualTo(200);
     }

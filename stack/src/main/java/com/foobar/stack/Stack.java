@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.foobar.stack.config.BalancerConfigWriter;
+import com.foobar.stack.control.ControlServer;
 import com.foobar.stack.db.DatabaseEndpoints;
 import com.foobar.stack.process.ChildSpec;
 import com.foobar.stack.process.ChildStartException;
@@ -37,6 +38,7 @@ final class Stack implements AutoCloseable {
     static final String DB_MAIN = "com.foobar.stack.db.DatabaseMain";
     static final String WEB_MAIN = "com.foobar.webapp.Main";
     static final String BALANCER_MAIN = "com.foobar.balancer.Main";
+    static final String FAILOVER_MAIN = "com.foobar.dbfailover.FailoverMain";
 
     /** The first start unpacks the MariaDB binaries and installs two data directories. */
     static final Duration DB_START_TIMEOUT = Duration.ofMinutes(3);
@@ -47,12 +49,16 @@ final class Stack implements AutoCloseable {
     static final Duration WEB_STOP_GRACE = Duration.ofSeconds(25);
     static final Duration BALANCER_START_TIMEOUT = Duration.ofMinutes(1);
     static final Duration BALANCER_STOP_GRACE = Duration.ofSeconds(15);
+    static final Duration FAILOVER_START_TIMEOUT = Duration.ofMinutes(1);
+    static final Duration FAILOVER_STOP_GRACE = Duration.ofSeconds(15);
 
     static final List<String> DB_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC");
     static final List<String> WEB_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
     static final List<String> BALANCER_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> FAILOVER_JVM_OPTIONS = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
     static final String BALANCER_CONFIG_FILE = "balancer.yml";
+    static final String FAILOVER_CONFIG_FILE = "db-failover.yml";
     static final String DB_DIR = "db";
     static final String DB_READY_FILE = "db/endpoints.json";
     static final String LOGS_DIR = "logs";
@@ -63,9 +69,11 @@ final class Stack implements AutoCloseable {
     private final Object lifecycle = new Object();
     private DataDirectory data;
     private SupervisedProcess db;
+    private SupervisedProcess failover;
     private DatabaseEndpoints endpoints;
     private final List<SupervisedProcess> webs = new ArrayList<>();
     private SupervisedProcess balancer;
+    private ControlServer control;
     private Path balancerConfig;
     private String publicBind;
     private String adminBind;
@@ -99,6 +107,7 @@ final class Stack implements AutoCloseable {
             // servers are up it answers 503, and the stack announces nothing before it sees them up.
             launchBalancer();
             startDatabase();
+            startFailover();
             failFastIfGone(balancer);
             startWebServers();
             awaitBalancer();
@@ -109,7 +118,48 @@ final class Stack implements AutoCloseable {
             throw new StackStartException(e.getMessage(), e);
         }
         printSummary();
+        startControl();
         up = true;
+    }
+
+    /**
+     * The control API ({@code --control-port}): stop, start and restart one web server or the balancer on purpose,
+     * e.g. for a rolling restart behind the balancer's drain. Off unless asked for.
+     */
+    private void startControl() throws StackStartException {
+        if (options.controlPort().isEmpty()) {
+            return;
+        }
+        StackComponents components = new StackComponents(supervisor, () -> {
+            synchronized (lifecycle) {
+                List<SupervisedProcess> all = new ArrayList<>();
+                all.add(db);
+                all.addAll(webs);
+                all.add(balancer);
+                return all;
+            }
+        }, () -> {
+            List<String[]> nodes = new ArrayList<>();
+            nodes.add(new String[] {"db-primary", Integer.toString(endpoints.primary().port())});
+            for (DatabaseEndpoints.Node replica : endpoints.replicas()) {
+                nodes.add(new String[] {"db-" + replica.name(), Integer.toString(replica.port())});
+            }
+            return nodes;
+        }, () -> closing);
+        String where = hostPort(StackOptions.LOOPBACK, options.controlPort().getAsInt());
+        try {
+            ControlServer started = ControlServer.start(new java.net.InetSocketAddress(StackOptions.LOOPBACK,
+                    options.controlPort().getAsInt()), components, console::progress);
+            synchronized (lifecycle) {
+                control = started;
+            }
+        } catch (IOException e) {
+            throw new StackStartException("the control API cannot listen on " + where + " (--control-port): "
+                    + e.getMessage(), e);
+        }
+        console.line("Control API: http://" + where + "/api/components  (restart one web server: curl -X POST http://"
+                + where + "/api/components/web-1/restart)");
+        console.line("");
     }
 
     private void prepareDataDirectory() throws StackStartException {
@@ -137,6 +187,11 @@ final class Stack implements AutoCloseable {
             PortChecker.requireFree(StackOptions.LOOPBACK, options.webPort(i), options.webName(i), "--web-port");
         }
         PortChecker.requireFree(StackOptions.LOOPBACK, options.dbPort(), "db-primary", "--db-port");
+        PortChecker.requireFree(StackOptions.LOOPBACK, options.failoverPort(), "db-failover's status", "--failover-port");
+        if (options.controlPort().isPresent()) {
+            PortChecker.requireFree(StackOptions.LOOPBACK, options.controlPort().getAsInt(), "the stack's control API",
+                    "--control-port");
+        }
         for (int i = 1; i <= options.dbReplicas(); i++) {
             PortChecker.requireFree(StackOptions.LOOPBACK, options.replicaPort(i), "db-replica-" + i, "--db-port");
         }
@@ -204,6 +259,7 @@ final class Stack implements AutoCloseable {
                         "--port", Integer.toString(options.dbPort()),
                         "--replicas", Integer.toString(options.dbReplicas()),
                         "--ready-file", readyFile.toString())
+                .args(dbFlags())
                 .logFile(logFile("devdb"))
                 .readiness(() -> Files.exists(readyFile))
                 .startTimeout(DB_START_TIMEOUT)
@@ -224,6 +280,84 @@ final class Stack implements AutoCloseable {
         }
         console.progress("database ready: replication from primary to "
                 + (options.dbReplicas() == 1 ? "replica" : options.dbReplicas() + " replicas") + " verified");
+    }
+
+    /**
+     * The failover decider (module db-failover), its own process like the others: it watches every database node and
+     * promotes the most advanced replica when the primary is gone; the web servers' db-router follows what the nodes
+     * report. Its configuration is generated from the database's endpoints; the passwords go in its environment.
+     */
+    private void startFailover() throws ChildStartException, StackStartException {
+        Path config = data.resolve(FAILOVER_CONFIG_FILE);
+        if (endpoints.failover() == null || endpoints.replication() == null) {
+            throw new StackStartException("the database's endpoints file names no failover or replication account;"
+                    + " db-failover cannot run (start with --fresh if the data comes from an older stack)");
+        }
+        try {
+            Files.writeString(config, failoverConfig(endpoints, hostPort(StackOptions.LOOPBACK, options.failoverPort())));
+        } catch (IOException e) {
+            throw new StackStartException("cannot write " + config + ": " + e.getMessage(), e);
+        }
+        String status = "http://" + hostPort(StackOptions.LOOPBACK, options.failoverPort());
+        console.progress("starting db-failover (status " + status + "/api/status); it promotes a replica when the"
+                + " primary is gone");
+        ChildSpec spec = ChildSpec.builder("db-failover", FAILOVER_MAIN)
+                .jvmOptions(FAILOVER_JVM_OPTIONS.toArray(new String[0]))
+                .args("--config", config.toString())
+                .env("FOOBAR_FAILOVER_PASSWORD", endpoints.failover().password())
+                .env("FOOBAR_FAILOVER_REPLICATION_PASSWORD", endpoints.replication().password())
+                .logFile(logFile("db-failover"))
+                .readiness(ReadinessCheck.httpOk(URI.create(status + "/health")))
+                .startTimeout(FAILOVER_START_TIMEOUT)
+                .stopGrace(FAILOVER_STOP_GRACE)
+                .crashHint("Nothing promotes a replica if the primary dies until it is back.")
+                .stdoutRelay(Stack::failoverEvent)
+                .build();
+        SupervisedProcess started = supervisor.launch(spec);
+        synchronized (lifecycle) {
+            failover = started;
+        }
+        supervisor.awaitReady(failover);
+    }
+
+    /** db-failover's configuration for the stack's database nodes, named as devdb names them. */
+    static String failoverConfig(DatabaseEndpoints endpoints, String statusBind) {
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("# Generated by the stack at each start from the database's nodes; the passwords are in the\n")
+                .append("# environment (FOOBAR_FAILOVER_PASSWORD, FOOBAR_FAILOVER_REPLICATION_PASSWORD).\n")
+                .append("nodes:\n");
+        List<DatabaseEndpoints.Node> nodes = new ArrayList<>();
+        nodes.add(endpoints.primary());
+        nodes.addAll(endpoints.replicas());
+        for (DatabaseEndpoints.Node n : nodes) {
+            yaml.append("  - name: ").append(n.name()).append('\n')
+                    .append("    address: ").append(hostPort(StackOptions.LOOPBACK, n.port())).append('\n');
+        }
+        yaml.append("user: ").append(endpoints.failover().user()).append('\n')
+                .append("replication:\n")
+                .append("  user: ").append(endpoints.replication().user()).append('\n')
+                .append("status:\n")
+                .append("  bind: ").append(statusBind).append('\n');
+        return yaml.toString();
+    }
+
+    /** {@code <instant> promoted replica-1: ...}, db-failover's line for a decision: every one is told. */
+    private static final java.util.regex.Pattern FAILOVER_EVENT =
+            java.util.regex.Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\S+Z (.*)$");
+
+    static Optional<String> failoverEvent(String line) {
+        java.util.regex.Matcher m = FAILOVER_EVENT.matcher(line);
+        return m.matches() ? Optional.of("   db-failover: " + m.group(1)) : Optional.empty();
+    }
+
+    /** Semi-sync unless --no-semi-sync; a crashed mariadbd is always restarted, read-only, for db-failover to judge. */
+    private List<String> dbFlags() {
+        List<String> flags = new ArrayList<>();
+        if (options.semiSync()) {
+            flags.add("--semi-sync");
+        }
+        flags.add("--restart-crashed");
+        return flags;
     }
 
     private void startWebServers() throws ChildStartException {
@@ -356,6 +490,8 @@ final class Stack implements AutoCloseable {
         rows.add(new String[] {"balancer", "http://" + publicBind, Long.toString(balancer.pid()),
                 relative(balancer.spec().logFile())});
         rows.add(new String[] {"dashboard", "http://" + adminBind + "/", Long.toString(balancer.pid()), ""});
+        rows.add(new String[] {"db-failover", "http://" + hostPort(StackOptions.LOOPBACK, options.failoverPort())
+                + "/api/status", Long.toString(failover.pid()), relative(failover.spec().logFile())});
 
         console.line("");
         console.line(String.format(Locale.ROOT, "Foobar Stack is up in %.1fs.", console.elapsedSeconds()));
@@ -375,6 +511,9 @@ final class Stack implements AutoCloseable {
         console.line("  dashboard: http://" + adminBind + "/");
         console.line("  in a browser, " + hostUrl + "/ after adding www.foobar.com to /etc/hosts:");
         console.line("    echo '127.0.0.1 www.foobar.com foobar.com' | sudo tee -a /etc/hosts");
+        String primaryPid = pidListeningOn(dbProcesses, endpoints.primary().port());
+        console.line("  database failover: kill -9 " + primaryPid + "   (db-primary's mariadbd; db-failover promotes"
+                + " a replica, devdb restarts the old primary, which comes back as a replica)");
         if (!webs.isEmpty()) {
             console.line("  failover: kill " + webs.get(0).pid() + "   (web-1; watch the dashboard"
                     + (options.restartCrashed() ? ", then watch it come back)" : ")"));
@@ -430,22 +569,29 @@ final class Stack implements AutoCloseable {
         SupervisedProcess balancerNow;
         List<SupervisedProcess> websNow;
         SupervisedProcess dbNow;
+        SupervisedProcess failoverNow;
         DataDirectory dataNow;
+        ControlServer controlNow;
         synchronized (lifecycle) {
             if (closed) {
                 return;
             }
             closed = true;
             closing = true;
+            controlNow = control;
             balancerNow = balancer;
             websNow = new ArrayList<>(webs);
             dbNow = db;
+            failoverNow = failover;
             dataNow = data;
         }
-        boolean any = balancerNow != null || !websNow.isEmpty() || dbNow != null;
+        if (controlNow != null) {
+            controlNow.close();
+        }
+        boolean any = balancerNow != null || !websNow.isEmpty() || dbNow != null || failoverNow != null;
         if (any) {
             console.line("");
-            console.progress("stopping: balancer, then web servers, then database");
+            console.progress("stopping: balancer, then web servers, then db-failover, then database");
         }
         if (balancerNow != null) {
             stopOne(balancerNow);
@@ -456,6 +602,10 @@ final class Stack implements AutoCloseable {
             console.progress("  stopped " + String.join(", ", websNow.stream().map(SupervisedProcess::name)
                     .toArray(String[]::new)) + String.format(Locale.ROOT, " in %.1fs",
                     (System.nanoTime() - start) / 1e9));
+        }
+        // The decider before the database: it would take the database's shutdown for a dead primary.
+        if (failoverNow != null) {
+            stopOne(failoverNow);
         }
         if (dbNow != null) {
             stopOne(dbNow);

@@ -23,6 +23,8 @@ public final class StackOptions {
     public static final int DEFAULT_DB_REPLICAS = 1;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final int MAX_WEB_INSTANCES = 16;
+    /** Next to the balancer's admin (9090); db-failover's own default status port. */
+    public static final int DEFAULT_FAILOVER_PORT = 9095;
     public static final int MAX_DB_REPLICAS = 4;
 
     /** Every component other than the balancer listens on loopback only, as on a private network. */
@@ -51,6 +53,13 @@ public final class StackOptions {
             "  --fresh               wipe the data directory first (otherwise a start reuses the data)",
             "  --restart-crashed     restart a web server or the balancer when it exits on its own",
             "  --balancer-config F   run the balancer with this file instead of generating DATA_DIR/balancer.yml",
+            "  --failover-port N     db-failover's status (/api/status, /metrics) on " + LOOPBACK + ":N (default "
+                    + DEFAULT_FAILOVER_PORT + "); db-failover promotes a replica when the primary dies",
+            "  --no-semi-sync        asynchronous replication (default: semi-synchronous, so a failover loses no",
+            "                        acknowledged write)",
+            "  --control-port N      a control API on " + LOOPBACK + ":N to stop, start and restart one web server or the",
+            "                        balancer on purpose (GET /api/components, POST /api/components/NAME/restart);",
+            "                        off unless given",
             "  -h, --help            show this help",
             "");
 
@@ -65,6 +74,9 @@ public final class StackOptions {
     private final boolean fresh;
     private final boolean restartCrashed;
     private final Path balancerConfig;
+    private final int controlPort;
+    private final int failoverPort;
+    private final boolean semiSync;
     private final boolean help;
 
     private StackOptions(Builder b) {
@@ -79,6 +91,9 @@ public final class StackOptions {
         this.fresh = b.fresh;
         this.restartCrashed = b.restartCrashed;
         this.balancerConfig = b.balancerConfig == null ? null : b.balancerConfig.toAbsolutePath().normalize();
+        this.controlPort = b.controlPort;
+        this.failoverPort = b.failoverPort;
+        this.semiSync = b.semiSync;
         this.help = b.help;
     }
 
@@ -116,6 +131,10 @@ public final class StackOptions {
                     noValue(flag, inlineValue);
                     b.restartCrashed = true;
                     break;
+                case "--no-semi-sync":
+                    noValue(flag, inlineValue);
+                    b.semiSync = false;
+                    break;
                 default:
                     String value = inlineValue;
                     if (value == null) {
@@ -146,6 +165,8 @@ public final class StackOptions {
             case "--db-replicas":
             case "--data-dir":
             case "--balancer-config":
+            case "--control-port":
+            case "--failover-port":
                 return true;
             default:
                 return false;
@@ -174,6 +195,10 @@ public final class StackOptions {
         for (int i = 1; i <= dbReplicas; i++) {
             claim(taken, replicaPort(i), "--db-port", "db-replica-" + i);
         }
+        if (controlPort != 0) {
+            claim(taken, controlPort, "--control-port", "the stack's control API");
+        }
+        claim(taken, failoverPort, "--failover-port", "db-failover's status");
         if (balancerConfig != null && !Files.isReadable(balancerConfig)) {
             throw new InvalidOptionException("--balancer-config: \"" + balancerConfig + "\" is not a readable file");
         }
@@ -262,6 +287,21 @@ public final class StackOptions {
         return Optional.ofNullable(balancerConfig);
     }
 
+    /** The port of the stack's control API on loopback; empty when it is off (the default). */
+    /** Where db-failover serves its status, on loopback. */
+    public int failoverPort() {
+        return failoverPort;
+    }
+
+    /** Semi-synchronous replication between the database nodes (on unless {@code --no-semi-sync}). */
+    public boolean semiSync() {
+        return semiSync;
+    }
+
+    public java.util.OptionalInt controlPort() {
+        return controlPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(controlPort);
+    }
+
     public boolean help() {
         return help;
     }
@@ -281,7 +321,7 @@ public final class StackOptions {
         return "StackOptions{bind=" + bindAddress + ", port=" + port + ", adminPort=" + adminPort + ", webPort="
                 + webPort + ", webInstances=" + webInstances + ", dbPort=" + dbPort + ", dbReplicas=" + dbReplicas
                 + ", dataDir=" + dataDir + ", fresh=" + fresh + ", restartCrashed=" + restartCrashed
-                + ", balancerConfig=" + balancerConfig + "}";
+                + ", balancerConfig=" + balancerConfig + ", controlPort=" + controlPort + ", failoverPort=" + failoverPort + ", semiSync=" + semiSync + "}";
     }
 
     private static final class Builder {
@@ -296,6 +336,9 @@ public final class StackOptions {
         boolean fresh;
         boolean restartCrashed;
         Path balancerConfig;
+        int controlPort;
+        int failoverPort = DEFAULT_FAILOVER_PORT;
+        boolean semiSync = true;
         boolean help;
 
         void set(String flag, String value) throws InvalidOptionException {
@@ -326,6 +369,12 @@ public final class StackOptions {
                     break;
                 case "--balancer-config":
                     balancerConfig = path(flag, value);
+                    break;
+                case "--control-port":
+                    controlPort = port(flag, value);
+                    break;
+                case "--failover-port":
+                    failoverPort = port(flag, value);
                     break;
                 default:
                     throw new InvalidOptionException(unknown(flag));

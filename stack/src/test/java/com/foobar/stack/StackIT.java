@@ -93,12 +93,13 @@ class StackIT {
         }
     }
 
-    /** Six consecutive free ports: public, admin, web-1, web-2, db primary, db replica. */
-    private final int base = freePorts(6);
+    /** Seven consecutive free ports: public, admin, web-1, web-2, db primary, db replica, db-failover's status. */
+    private final int base = freePorts(7);
     private final int publicPort = base;
     private final int adminPort = base + 1;
     private final int webPort = base + 2;
     private final int dbPort = base + 4;
+    private final int failoverPort = base + 6;
 
     private final HttpClient http = HttpClient.newBuilder()
             .cookieHandler(new CookieManager())
@@ -195,6 +196,70 @@ class StackIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> serverState("web-1").equals("up"));
     }
 
+    /** Writes get 503 while there is no writer; through the balancer they must succeed again within this. */
+    private static final Duration WRITES_BACK_WITHIN = Duration.ofSeconds(10);
+
+    @Test
+    void killedDatabasePrimaryIsReplacedWritesSucceedAgainWithinTenSecondsAndItReturnsAsAReplica() throws Exception {
+        RunningStack stack = start(dir.resolve("data"));
+        assertThat(stack.output()).containsPattern("db-failover\\s+http://127\\.0\\.0\\.1:" + failoverPort
+                + "/api/status\\s+\\d+\\s+data/logs/db-failover\\.log");
+        assertThat(failoverNode("primary").path("role").asText()).isEqualTo("primary");
+        long productId = firstProductInStock();
+        HttpResponse<String> before = post("/api/orders", "{\"product_id\":" + productId + ",\"quantity\":1}");
+        assertThat(before.statusCode()).as(before.body()).isEqualTo(201);
+        long orderBefore = JSON.readTree(before.body()).path("id").asLong();
+
+        long primaryPid = stack.pidOf("db-primary");
+        long killedAt = System.nanoTime();
+        ProcessHandle.of(primaryPid).orElseThrow().destroyForcibly();
+
+        // One order a poll, each on its own: the first 201 ends the wait; every other answer is counted.
+        List<Integer> refused = new ArrayList<>();
+        long[] backAfter = new long[1];
+        await().atMost(WRITES_BACK_WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> {
+            HttpResponse<String> r = post("/api/orders", "{\"product_id\":" + productId + ",\"quantity\":1}");
+            if (r.statusCode() == 201) {
+                backAfter[0] = System.nanoTime() - killedAt;
+                return true;
+            }
+            refused.add(r.statusCode());
+            return false;
+        });
+        System.out.printf(java.util.Locale.ROOT, "[failover] stack: writes through the balancer succeed again %.1f s"
+                + " after the SIGKILL of db-primary's mariadbd; %d write(s) refused before, statuses %s%n",
+                backAfter[0] / 1e9, refused.size(), new java.util.TreeSet<>(refused));
+        assertThat(refused).as("answers while there was no writer").allMatch(status -> status == 503);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stack.output())
+                .contains("db-failover: promoted replica-1: is the primary now"));
+        assertThat(myOrderIds()).contains(orderBefore);
+
+        // devdb restarts the killed server, read-only; db-failover fences it and makes it replica-1's replica.
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(failoverNode("primary").path("role").asText())
+                .isEqualTo("replica"));
+        JsonNode old = failoverNode("primary");
+        assertThat(old.path("read_only").asBoolean()).isTrue();
+        assertThat(old.path("replication").path("source_node").asText()).isEqualTo("replica-1");
+        assertThat(stack.output()).contains("db-failover: fenced primary: ").contains("db-failover: reattached primary: ");
+        System.out.printf(java.util.Locale.ROOT, "[failover] stack: the old primary is back as a replica of replica-1"
+                + " %.1f s after the kill%n", (System.nanoTime() - killedAt) / 1e9);
+        HttpResponse<String> after = post("/api/orders", "{\"product_id\":" + productId + ",\"quantity\":1}");
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(201);
+    }
+
+    private JsonNode failoverNode(String name) throws Exception {
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + failoverPort + "/api/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).isEqualTo(200);
+        for (JsonNode node : JSON.readTree(status.body()).path("nodes")) {
+            if (node.path("name").asText().equals(name)) {
+                return node;
+            }
+        }
+        throw new AssertionError("no node " + name + " in " + status.body());
+    }
+
     private RunningStack start(Path data, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
@@ -203,6 +268,7 @@ class StackIT {
                 "--admin-port", Integer.toString(adminPort),
                 "--web-port", Integer.toString(webPort),
                 "--db-port", Integer.toString(dbPort),
+                "--failover-port", Integer.toString(failoverPort),
                 "--data-dir", data.toString()));
         command.addAll(List.of(extra));
         assertThat(JAR).as("the packaged stack jar").exists();

@@ -26,7 +26,32 @@ class StackOptionsTest {
         assertThat(o.fresh()).isFalse();
         assertThat(o.restartCrashed()).isFalse();
         assertThat(o.balancerConfig()).isEmpty();
+        assertThat(o.controlPort()).as("the control API is off unless asked for").isEmpty();
+        assertThat(o.failoverPort()).isEqualTo(9095);
+        assertThat(o.semiSync()).isTrue();
         assertThat(o.help()).isFalse();
+    }
+
+    @Test
+    void failoverPortMayNotClashAndSemiSyncCanBeTurnedOff() throws Exception {
+        assertThat(StackOptions.parse("--failover-port", "9195").failoverPort()).isEqualTo(9195);
+        assertThatThrownBy(() -> StackOptions.parse("--failover-port", "9090"))
+                .hasMessage("--failover-port: db-failover's status would listen on port 9090, which the balancer's "
+                        + "admin (--admin-port) already uses");
+        assertThat(StackOptions.parse("--no-semi-sync").semiSync()).isFalse();
+        assertThatThrownBy(() -> StackOptions.parse("--no-semi-sync=yes"))
+                .hasMessage("--no-semi-sync: takes no value, got \"yes\"");
+    }
+
+    @Test
+    void controlPortTurnsTheControlApiOnAndMayNotClashWithAnotherPort() throws Exception {
+        assertThat(StackOptions.parse("--control-port", "9190").controlPort()).hasValue(9190);
+        assertThatThrownBy(() -> StackOptions.parse("--control-port", "9090"))
+                .hasMessage("--control-port: the stack's control API would listen on port 9090, which the balancer's "
+                        + "admin (--admin-port) already uses");
+        assertThatThrownBy(() -> StackOptions.parse("--control-port", "x"))
+                .hasMessage("--control-port: \"x\" is not a port number (1-65535)");
+        assertThat(StackOptions.usage()).contains("--control-port N");
     }
 
     @Test

@@ -44,6 +44,41 @@ class StackTest {
     }
 
     @Test
+    void dbFailoversDecisionsAreToldAndItsOtherLinesAreNot() {
+        assertThat(Stack.failoverEvent("2026-12-05T14:15:19.604755853Z promoted replica-1: is the primary now"))
+                .contains("   db-failover: promoted replica-1: is the primary now");
+        assertThat(Stack.failoverEvent("2026-12-05T14:15:19Z !! errant-refused primary: it has 3 transaction(s)"))
+                .contains("   db-failover: !! errant-refused primary: it has 3 transaction(s)");
+        assertThat(Stack.failoverEvent("db-failover: status on http://127.0.0.1:9095/api/status")).isEmpty();
+    }
+
+    @Test
+    void dbFailoverIsConfiguredWithEveryDatabaseNodeAndNoPassword() throws Exception {
+        com.foobar.stack.db.DatabaseEndpoints endpoints = new com.foobar.stack.db.DatabaseEndpoints(
+                new com.foobar.stack.db.DatabaseEndpoints.Node("primary", 13306, "jdbc:mysql://127.0.0.1:13306/foobar"),
+                List.of(new com.foobar.stack.db.DatabaseEndpoints.Node("replica-1", 13307, "jdbc:mysql://127.0.0.1:13307/foobar")),
+                "foobar", "app-secret", new com.foobar.stack.db.DatabaseEndpoints.Account("devdb_failover", "fo-secret"),
+                new com.foobar.stack.db.DatabaseEndpoints.Account("repl", "repl-secret"));
+        String yaml = Stack.failoverConfig(endpoints, "127.0.0.1:9095");
+        assertThat(yaml).doesNotContain("secret");
+        com.foobar.dbfailover.config.FailoverConfig config = com.foobar.dbfailover.config.ConfigLoader.load(
+                java.util.Optional.empty(), java.util.Map.of("FOOBAR_FAILOVER_CONFIG", writeTemp(yaml),
+                        "FOOBAR_FAILOVER_PASSWORD", "fo-secret", "FOOBAR_FAILOVER_REPLICATION_PASSWORD", "repl-secret"));
+        assertThat(config.nodes()).extracting(n -> n.name() + "=" + n.address())
+                .containsExactly("primary=127.0.0.1:13306", "replica-1=127.0.0.1:13307");
+        assertThat(config.user()).isEqualTo("devdb_failover");
+        assertThat(config.replicationUser()).isEqualTo("repl");
+        assertThat(config.statusPort()).isEqualTo(9095);
+    }
+
+    private static String writeTemp(String text) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("db-failover", ".yml");
+        file.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(file, text);
+        return file.toString();
+    }
+
+    @Test
     void ipv6AddressesAreBracketedNextToTheirPort() {
         assertThat(Stack.hostPort("127.0.0.1", 8080)).isEqualTo("127.0.0.1:8080");
         assertThat(Stack.hostPort("::1", 8080)).isEqualTo("[::1]:8080");

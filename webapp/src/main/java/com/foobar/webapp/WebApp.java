@@ -72,7 +72,6 @@ public final class WebApp implements AutoCloseable {
                         embedded.password());
             }
             String primary = config.primaryUrl().orElseThrow();
-            String version = SchemaMigrator.migrate(primary, config.dbUser(), config.dbPassword());
 
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.config().commonTags("server", config.name());
@@ -83,14 +82,20 @@ public final class WebApp implements AutoCloseable {
             gc = new JvmGcMetrics();
             gc.bindTo(registry);
 
+            // --primary and --replica are the nodes to watch; the router finds the writer among them.
             RouterConfig.Builder routerConfig = RouterConfig.builder()
                     .primaryUrl(primary)
                     .replicaUrls(config.replicaUrls())
                     .username(config.dbUser())
                     .password(config.dbPassword());
             config.causalReadTimeout().ifPresent(routerConfig::causalReadTimeout);
+            config.writerWait().ifPresent(routerConfig::writerWaitTimeout);
             RouterConfig rc = routerConfig.build();
             router = new RoutingDataSource(rc, registry);
+            // Through the router, so the schema goes to whichever node is the writer now (after a failover the
+            // configured primary may be a replica).
+            String version = SchemaMigrator.migrate(router, "the database writer ("
+                    + router.health().writer().orElse("none yet") + ")");
             RoutingDataSource r = router;
             ReadinessChecker readiness = () -> Readiness.of(r.health(), rc.primaryAcceptsReads());
             server = ShopServer.create(config.name(), config.bind(), config.port(), config.shutdownTimeout(),

@@ -1,5 +1,6 @@
 package com.foobar.webapp;
 
+import com.foobar.dbrouter.RouterConfig;
 import com.foobar.webapp.net.InvalidTrustedProxyException;
 import com.foobar.webapp.net.TrustedProxies;
 
@@ -34,6 +35,7 @@ public final class WebAppConfig {
     static final String ENV_PASSWORD = "FOOBAR_DB_PASSWORD";
     static final String ENV_SHUTDOWN_TIMEOUT = "FOOBAR_SHUTDOWN_TIMEOUT";
     static final String ENV_CAUSAL_READ_TIMEOUT = "FOOBAR_DB_CAUSAL_READ_TIMEOUT";
+    static final String ENV_WRITER_WAIT = "FOOBAR_DB_WRITER_WAIT";
     static final String ENV_TRUSTED_PROXIES = "FOOBAR_TRUSTED_PROXIES";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -52,11 +54,15 @@ public final class WebAppConfig {
                     + ENV_SHUTDOWN_TIMEOUT + ")",
             "  --db-causal-read-timeout D  how long a read carrying a consistency token waits for a replica"
                     + " before it goes to the primary (db-router default 1s; env " + ENV_CAUSAL_READ_TIMEOUT + ")",
+            "  --db-writer-wait D    how long a write waits for a writable database node during a failover or"
+                    + " switchover before it is answered 503, 0 to 10s (db-router default 1s; env " + ENV_WRITER_WAIT + ")",
             "  --trusted-proxies CIDR[,CIDR...]  only these peers (the load balancers) may send requests; others get"
                     + " 403 (except /health from loopback), and X-Forwarded-For is believed only from them"
                     + " (default: none, everyone is accepted; env " + ENV_TRUSTED_PROXIES + ")",
             "  --help                this text",
-            "Without --primary, an embedded replicated MariaDB pair is started (not in webapp-slim.jar).");
+            "Without --primary, an embedded replicated MariaDB pair is started (not in webapp-slim.jar).",
+            "--primary and --replica name the nodes to watch; which one takes writes is what the nodes report"
+                    + " (read_only, replication), so a failover needs no restart.");
 
     private final int port;
     private final String bind;
@@ -67,6 +73,7 @@ public final class WebAppConfig {
     private final String dbPassword;
     private final Duration shutdownTimeout;
     private final Duration causalReadTimeout;
+    private final Duration writerWait;
     private final TrustedProxies trustedProxies;
 
     private WebAppConfig(Builder b) {
@@ -79,6 +86,7 @@ public final class WebAppConfig {
         this.dbPassword = b.dbPassword == null ? "" : b.dbPassword;
         this.shutdownTimeout = b.shutdownTimeout;
         this.causalReadTimeout = b.causalReadTimeout;
+        this.writerWait = b.writerWait;
         this.trustedProxies = b.trustedProxies;
     }
 
@@ -125,6 +133,11 @@ public final class WebAppConfig {
         return Optional.ofNullable(causalReadTimeout);
     }
 
+    /** Empty: the db-router's default. */
+    public Optional<Duration> writerWait() {
+        return Optional.ofNullable(writerWait);
+    }
+
     /** The load balancers' ranges; {@link TrustedProxies#NONE} accepts everyone and believes no forwarding header. */
     public TrustedProxies trustedProxies() {
         return trustedProxies;
@@ -138,7 +151,7 @@ public final class WebAppConfig {
     public Builder toBuilder() {
         return builder().port(port).bind(bind).name(name).primaryUrl(primaryUrl).replicaUrls(replicaUrls)
                 .dbUser(dbUser).dbPassword(dbPassword).shutdownTimeout(shutdownTimeout)
-                .causalReadTimeout(causalReadTimeout).trustedProxies(trustedProxies);
+                .causalReadTimeout(causalReadTimeout).writerWait(writerWait).trustedProxies(trustedProxies);
     }
 
     /**
@@ -157,6 +170,7 @@ public final class WebAppConfig {
         String password = null;
         String shutdown = null;
         String causal = null;
+        String writerWait = null;
         String trusted = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -189,6 +203,7 @@ public final class WebAppConfig {
                 case "--db-password" -> password = value;
                 case "--shutdown-timeout" -> shutdown = value;
                 case "--db-causal-read-timeout" -> causal = value;
+                case "--db-writer-wait" -> writerWait = value;
                 case "--trusted-proxies" -> trusted = value;
                 default -> throw new IllegalStateException(flag);
             }
@@ -205,6 +220,11 @@ public final class WebAppConfig {
             b.causalReadTimeout(parseDuration("--db-causal-read-timeout", causal));
         } else if (blankToNull(env.get(ENV_CAUSAL_READ_TIMEOUT)) != null) {
             b.causalReadTimeout(parseDuration(ENV_CAUSAL_READ_TIMEOUT, env.get(ENV_CAUSAL_READ_TIMEOUT)));
+        }
+        if (writerWait != null) {
+            b.writerWait(parseWriterWait("--db-writer-wait", writerWait));
+        } else if (blankToNull(env.get(ENV_WRITER_WAIT)) != null) {
+            b.writerWait(parseWriterWait(ENV_WRITER_WAIT, env.get(ENV_WRITER_WAIT)));
         }
         b.trustedProxies(trusted != null ? parseTrustedProxies("--trusted-proxies", trusted)
                 : parseTrustedProxies(ENV_TRUSTED_PROXIES, env.get(ENV_TRUSTED_PROXIES)));
@@ -230,7 +250,7 @@ public final class WebAppConfig {
     private static boolean isKnown(String flag) {
         return switch (flag) {
             case "--port", "--bind", "--name", "--primary", "--replica", "--db-user", "--db-password",
-                    "--shutdown-timeout", "--db-causal-read-timeout", "--trusted-proxies" -> true;
+                    "--shutdown-timeout", "--db-causal-read-timeout", "--db-writer-wait", "--trusted-proxies" -> true;
             default -> false;
         };
     }
@@ -265,6 +285,15 @@ public final class WebAppConfig {
         } catch (InvalidTrustedProxyException e) {
             throw new InvalidConfigException(source + e.getMessage());
         }
+    }
+
+    static Duration parseWriterWait(String source, String value) {
+        Duration d = value.trim().equals("0") ? Duration.ZERO : parseDuration(source, value);
+        if (d.compareTo(RouterConfig.MAX_WRITER_WAIT_TIMEOUT) > 0) {
+            throw new InvalidConfigException(source + ": \"" + value + "\" is more than "
+                    + RouterConfig.MAX_WRITER_WAIT_TIMEOUT.toSeconds() + "s (a write should not hang through a failover)");
+        }
+        return d;
     }
 
     static Duration parseDuration(String source, String value) {
@@ -304,6 +333,7 @@ public final class WebAppConfig {
         private String dbPassword;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration causalReadTimeout;
+        private Duration writerWait;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private String primarySource = "primaryUrl";
         private String replicasSource = "replicaUrls";
@@ -358,6 +388,12 @@ public final class WebAppConfig {
             return this;
         }
 
+        /** Null keeps the db-router's default ({@code writerWaitTimeout}). */
+        public Builder writerWait(Duration writerWait) {
+            this.writerWait = writerWait;
+            return this;
+        }
+
         /** {@link TrustedProxies#NONE} (the default): everyone is accepted. */
         public Builder trustedProxies(TrustedProxies trustedProxies) {
             this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
@@ -408,6 +444,11 @@ public final class WebAppConfig {
             }
             if (causalReadTimeout != null && (causalReadTimeout.isNegative() || causalReadTimeout.isZero())) {
                 throw new InvalidConfigException("causalReadTimeout: must be more than zero");
+            }
+            if (writerWait != null && (writerWait.isNegative()
+                    || writerWait.compareTo(RouterConfig.MAX_WRITER_WAIT_TIMEOUT) > 0)) {
+                throw new InvalidConfigException("writerWait: must be 0 to "
+                        + RouterConfig.MAX_WRITER_WAIT_TIMEOUT.toSeconds() + "s");
             }
             return new WebAppConfig(this);
         }

@@ -65,6 +65,20 @@ class WebAppConfigTest {
     }
 
     @Test
+    void writerWaitComesFromTheFlagOrTheEnvironmentAndIsBounded() {
+        assertThat(WebAppConfig.fromArgs(new String[] {"--db-writer-wait", "250ms"}, Map.of()).writerWait())
+                .contains(Duration.ofMillis(250));
+        assertThat(WebAppConfig.fromArgs(new String[0], Map.of("FOOBAR_DB_WRITER_WAIT", "0")).writerWait())
+                .contains(Duration.ZERO);
+        assertThat(WebAppConfig.fromArgs(new String[0], Map.of()).writerWait()).isEmpty();
+        assertThatThrownBy(() -> WebAppConfig.fromArgs(new String[] {"--db-writer-wait", "1m"}, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("--db-writer-wait: \"1m\" is more than 10s (a write should not hang through a failover)");
+        assertThatThrownBy(() -> WebAppConfig.fromArgs(new String[0], Map.of("FOOBAR_DB_WRITER_WAIT", "later")))
+                .hasMessage("FOOBAR_DB_WRITER_WAIT: \"later\" is not a duration (e.g. 500ms, 15s, 1m)");
+    }
+
+    @Test
     void badDurationNamesTheVariable() {
         assertThatThrownBy(() -> WebAppConfig.fromArgs(new String[0], Map.of("FOOBAR_DB_CAUSAL_READ_TIMEOUT", "soon")))
                 .hasMessage("FOOBAR_DB_CAUSAL_READ_TIMEOUT: \"soon\" is not a duration (e.g. 500ms, 15s, 1m)");

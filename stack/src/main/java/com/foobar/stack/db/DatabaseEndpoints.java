@@ -54,13 +54,39 @@ public final class DatabaseEndpoints {
     private final String user;
     private final String password;
 
+    /** The accounts db-failover needs: its own (read_only, replication control) and the one replicas connect with. */
+    private final Account failover;
+    private final Account replication;
+
+    /** A database account. */
+    public record Account(@JsonProperty("user") String user, @JsonProperty("password") String password) {
+    }
+
+    public DatabaseEndpoints(Node primary, List<Node> replicas, String user, String password) {
+        this(primary, replicas, user, password, null, null);
+    }
+
     @JsonCreator
     public DatabaseEndpoints(@JsonProperty("primary") Node primary, @JsonProperty("replicas") List<Node> replicas,
-                             @JsonProperty("user") String user, @JsonProperty("password") String password) {
+                             @JsonProperty("user") String user, @JsonProperty("password") String password,
+                             @JsonProperty("failover") Account failover, @JsonProperty("replication") Account replication) {
         this.primary = Objects.requireNonNull(primary, "primary");
         this.replicas = List.copyOf(replicas);
         this.user = Objects.requireNonNull(user, "user");
         this.password = Objects.requireNonNull(password, "password");
+        this.failover = failover;
+        this.replication = replication;
+    }
+
+    /** Null when the database process did not say (an older endpoints file). */
+    @JsonProperty("failover")
+    public Account failover() {
+        return failover;
+    }
+
+    @JsonProperty("replication")
+    public Account replication() {
+        return replication;
     }
 
     @JsonProperty("primary")

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The stack's database process: {@code DatabaseMain --data-dir DIR --port N --replicas N --ready-file FILE}.
+ * The stack's database process: {@code DatabaseMain --data-dir DIR --port N --replicas N --ready-file FILE
+ * [--semi-sync] [--restart-crashed]}.
  *
  * <p>It runs a devdb primary on port N and replicas on N+1..., always embedded MariaDB (the stack promises no
  * Docker), with the data kept in DIR. Once devdb has verified replication it writes the endpoints to the ready
@@ -33,8 +34,20 @@ public final class DatabaseMain {
         Path readyFile = null;
         int port = -1;
         int replicas = DevDbOptions.DEFAULT_REPLICAS;
+        boolean semiSync = false;
+        boolean restartCrashed = false;
         try {
             for (int i = 0; i < args.length; i += 2) {
+                if (args[i].equals("--semi-sync")) {
+                    semiSync = true;
+                    i--;
+                    continue;
+                }
+                if (args[i].equals("--restart-crashed")) {
+                    restartCrashed = true;
+                    i--;
+                    continue;
+                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(args[i] + ": needs a value");
                 }
@@ -72,6 +85,8 @@ public final class DatabaseMain {
                     .basePort(port)
                     .replicas(replicas)
                     .dataDir(dataDir)
+                    .semiSync(semiSync)
+                    .restartCrashed(restartCrashed)
                     .build());
         } catch (DevDbException e) {
             System.err.println("database: " + e.getMessage());
@@ -100,7 +115,9 @@ public final class DatabaseMain {
         for (DbNode replica : db.replicas()) {
             replicas.add(node(replica));
         }
-        return new DatabaseEndpoints(node(db.primary()), replicas, db.user(), db.password());
+        return new DatabaseEndpoints(node(db.primary()), replicas, db.user(), db.password(),
+                new DatabaseEndpoints.Account(db.failoverUser(), db.failoverPassword()),
+                new DatabaseEndpoints.Account(db.replicationUser(), db.replicationPassword()));
     }
 
     private static DatabaseEndpoints.Node node(DbNode node) {

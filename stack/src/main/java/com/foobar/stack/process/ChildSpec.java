@@ -32,6 +32,7 @@ public final class ChildSpec {
     private final boolean restartable;
     private final String crashHint;
     private final Function<String, Optional<String>> stderrRelay;
+    private final Function<String, Optional<String>> stdoutRelay;
 
     private ChildSpec(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -46,6 +47,7 @@ public final class ChildSpec {
         this.restartable = b.restartable;
         this.crashHint = b.crashHint;
         this.stderrRelay = b.stderrRelay;
+        this.stdoutRelay = b.stdoutRelay;
     }
 
     public static Builder builder(String name, String mainClass) {
@@ -106,6 +108,11 @@ public final class ChildSpec {
         return stderrRelay;
     }
 
+    /** As {@link #stderrRelay()}, for stdout: a child that prints its decisions there (db-failover). */
+    public Function<String, Optional<String>> stdoutRelay() {
+        return stdoutRelay;
+    }
+
     public static final class Builder {
         private final String name;
         private final String mainClass;
@@ -119,6 +126,7 @@ public final class ChildSpec {
         private boolean restartable = true;
         private String crashHint = "";
         private Function<String, Optional<String>> stderrRelay;
+        private Function<String, Optional<String>> stdoutRelay;
 
         private Builder(String name, String mainClass) {
             this.name = name;
@@ -177,6 +185,11 @@ public final class ChildSpec {
 
         public Builder stderrRelay(Function<String, Optional<String>> relay) {
             this.stderrRelay = Objects.requireNonNull(relay);
+            return this;
+        }
+
+        public Builder stdoutRelay(Function<String, Optional<String>> relay) {
+            this.stdoutRelay = Objects.requireNonNull(relay);
             return this;
         }
 

@@ -162,6 +162,27 @@ public final class ProcessSupervisor implements AutoCloseable {
     }
 
     /**
+     * Starts a child again, on purpose, after {@link #stop} (or after it exited and was not restarted): the same
+     * spec in a new process, under the same name; returns once it is ready. Its exit from now on is a crash to
+     * report again, as after its first start.
+     *
+     * @throws ChildStartException if it is running already, the stack is stopping, or it fails to get ready
+     */
+    public void startAgain(SupervisedProcess child) throws ChildStartException {
+        synchronized (child) {
+            if (closing) {
+                throw new ChildStartException(child.name() + " cannot start: the stack is stopping");
+            }
+            if (child.isAlive()) {
+                throw new ChildStartException(child.name() + " is running already (pid " + child.pid() + ")");
+            }
+            child.resume();
+        }
+        spawn(child);
+        awaitReady(child);
+    }
+
+    /**
      * Stops several children at once, as one tier, each on a thread of its own so that one slow to drain does not
      * hold up the others' SIGTERM; returns when all have stopped.
      */
@@ -228,7 +249,8 @@ public final class ProcessSupervisor implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.putAll(spec.environment());
         Path log = spec.logFile();
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.redirectOutput(spec.stdoutRelay() == null ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                : ProcessBuilder.Redirect.PIPE);
         if (spec.stderrRelay() == null) {
             builder.redirectErrorStream(true);
         } else {
@@ -260,7 +282,10 @@ public final class ProcessSupervisor implements AutoCloseable {
             }
             child.started(process, offset);
             if (spec.stderrRelay() != null) {
-                relayStderr(spec, process);
+                relay(spec, process.getErrorStream(), spec.stderrRelay(), "-stderr");
+            }
+            if (spec.stdoutRelay() != null) {
+                relay(spec, process.getInputStream(), spec.stdoutRelay(), "-stdout");
             }
             process.onExit().thenAccept(p -> exited(child, p));
         }
@@ -277,25 +302,26 @@ public final class ProcessSupervisor implements AutoCloseable {
             .findFirst();
 
     /**
-     * Copies the child's stderr into its log line by line, telling the user the lines the spec picks. Both this
-     * copy and the child's own stdout append to the log, so their lines interleave without overwriting.
+     * Copies one of the child's streams into its log line by line, telling the user the lines the spec picks. This
+     * copy and the child's other stream append to the log, so their lines interleave without overwriting.
      */
-    private void relayStderr(ChildSpec spec, Process process) {
+    private void relay(ChildSpec spec, java.io.InputStream stream, java.util.function.Function<String, Optional<String>> pick,
+                       String suffix) {
         Thread pump = new Thread(() -> {
             try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    process.getErrorStream(), StandardCharsets.UTF_8));
+                    stream, StandardCharsets.UTF_8));
                  java.io.Writer out = Files.newBufferedWriter(spec.logFile(), StandardCharsets.UTF_8,
                          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
                 for (String line; (line = in.readLine()) != null; ) {
                     out.write(line);
                     out.write(System.lineSeparator());
                     out.flush();
-                    spec.stderrRelay().apply(line).ifPresent(notices);
+                    pick.apply(line).ifPresent(notices);
                 }
             } catch (IOException e) {
                 // The child is gone, or its log cannot be written; its exit is reported on its own.
             }
-        }, spec.name() + "-stderr");
+        }, spec.name() + suffix);
         pump.setDaemon(true);
         pump.start();
     }

@@ -42,6 +42,25 @@ public final class SupervisedProcess {
         return current != null && current.isAlive();
     }
 
+    /** Where a component is in its life, as the stack's control API shows it. */
+    public enum State {
+        /** Its process runs and has not passed its readiness check yet. */
+        STARTING,
+        /** Its process runs and passed its readiness check. */
+        RUNNING,
+        /** Stopped on purpose (by the stack or through its control API); it stays down until started. */
+        STOPPED,
+        /** Its process exited on its own (or never started); {@code --restart-crashed} may bring it back. */
+        EXITED
+    }
+
+    public synchronized State state() {
+        if (current != null && current.isAlive()) {
+            return ready ? State.RUNNING : State.STARTING;
+        }
+        return stopping ? State.STOPPED : State.EXITED;
+    }
+
     /** The process running now, if any. */
     public synchronized Optional<ProcessHandle> handle() {
         return current == null ? Optional.empty() : Optional.of(current.toHandle());
@@ -102,6 +121,15 @@ public final class SupervisedProcess {
             pendingRestart = null;
         }
         return current;
+    }
+
+    /** Undoes {@link #markStopping()} before it is started again on purpose; a pending crash restart is dropped. */
+    synchronized void resume() {
+        stopping = false;
+        if (pendingRestart != null) {
+            pendingRestart.cancel(false);
+            pendingRestart = null;
+        }
     }
 
     synchronized int crashed(boolean livedLong) {

@@ -168,6 +168,47 @@ class ProcessSupervisorTest {
     }
 
     @Test
+    void aChildStoppedOnPurposeStartsAgainUnderTheSameNameAndItsNextCrashIsReportedAgain() throws Exception {
+        int port = freePort();
+        SupervisedProcess child = supervisor(false).start(dummy("web-1", "--port", Integer.toString(port))
+                .readiness(health(port)).build());
+        long firstPid = child.pid();
+        supervisor.stop(child);
+        assertThat(child.state()).isEqualTo(SupervisedProcess.State.STOPPED);
+
+        supervisor.startAgain(child);
+
+        assertThat(child.state()).isEqualTo(SupervisedProcess.State.RUNNING);
+        assertThat(child.pid()).isNotEqualTo(firstPid);
+        assertThat(health(port).isReady()).isTrue();
+        assertThat(child.restarts()).as("a start on purpose is not a crash restart").isZero();
+        long secondPid = child.pid();
+        child.handle().orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notices)
+                .anyMatch(n -> n.startsWith("!! web-1 (pid " + secondPid + ") exited on its own")));
+        assertThat(child.state()).isEqualTo(SupervisedProcess.State.EXITED);
+    }
+
+    @Test
+    void startAgainRefusesAChildThatIsRunning() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("web-1").build());
+
+        assertThatThrownBy(() -> supervisor.startAgain(child)).isInstanceOf(ChildStartException.class)
+                .hasMessage("web-1 is running already (pid " + child.pid() + ")");
+    }
+
+    @Test
+    void startAgainRefusesOnceTheSupervisorIsClosing() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("web-1").build());
+        supervisor.stop(child);
+        supervisor.close();
+
+        assertThatThrownBy(() -> supervisor.startAgain(child)).isInstanceOf(ChildStartException.class)
+                .hasMessage("web-1 cannot start: the stack is stopping");
+        assertThat(child.isAlive()).isFalse();
+    }
+
+    @Test
     void aChildThatDiesWhileStartingFailsTheStartWithTheEndOfItsLog() {
         ChildSpec spec = dummy("broken", "--say", "cannot open database: access denied", "--exit", "3")
                 .readiness(() -> false).build();

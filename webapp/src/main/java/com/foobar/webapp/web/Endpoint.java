@@ -1,6 +1,7 @@
 package com.foobar.webapp.web;
 
 import com.foobar.dbrouter.PrimaryUnavailableException;
+import com.foobar.dbrouter.WriteRefusal;
 import com.foobar.webapp.shop.InsufficientStockException;
 import com.foobar.webapp.shop.ProductNotFoundException;
 import com.foobar.webapp.shop.Routed;
@@ -31,7 +32,7 @@ abstract class Endpoint extends HttpServlet {
 
     static final String DB_NODE_HEADER = "X-Db-Node";
     static final String JSON = "application/json";
-    /** Seconds a client should wait before retrying a write while the primary is down. */
+    /** Seconds a client should wait before retrying when the database fails otherwise. */
     static final String RETRY_AFTER_SECONDS = "5";
     /** Up to this much of an unread request body is read and dropped before an error answer (see discardUnreadBody). */
     static final long DISCARD_LIMIT = 64 * 1024;
@@ -102,10 +103,13 @@ abstract class Endpoint extends HttpServlet {
         } catch (PayloadTooLargeException e) {
             fail(req, resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, e.getMessage(), null);
         } catch (PrimaryUnavailableException e) {
-            services.metrics().writeRefused();
-            resp.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-            fail(req, resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                    "the primary database is unavailable, writes are refused for now; retry shortly", null);
+            // No single writable database node: down, a failover or switchover under way, or split brain. The
+            // router names the state; the client gets when to retry and one line (no node names: those are ours).
+            WriteRefusal refusal = e.refusal();
+            services.metrics().writeRefused(refusal);
+            LOG.debug("{} {}: write refused: {}", method, req.getRequestURI(), e.getMessage());
+            resp.setHeader("Retry-After", Long.toString(Math.max(1, refusal.retryAfter().toSeconds())));
+            fail(req, resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, refusalMessage(refusal), null);
         } catch (SQLException e) {
             LOG.warn("{} {} failed on the database: {}", method, req.getRequestURI(), e.toString());
             resp.setHeader("Retry-After", RETRY_AFTER_SECONDS);
@@ -118,6 +122,19 @@ abstract class Endpoint extends HttpServlet {
             LOG.error("{} {} failed", method, req.getRequestURI(), e);
             fail(req, resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "internal error", null);
         }
+    }
+
+    /** The one line a client gets for a refused write. */
+    static String refusalMessage(WriteRefusal refusal) {
+        return switch (refusal) {
+            case WRITER_DOWN -> "the primary database is unavailable, writes are refused for now; retry shortly";
+            case NO_WRITER -> "the primary database is being switched over (no node takes writes yet), writes are"
+                    + " refused for now; retry shortly";
+            case WRITER_TURNED_READ_ONLY -> "the primary database was switched over during this write, nothing was"
+                    + " written; retry shortly";
+            case SPLIT_BRAIN -> "more than one database node takes writes (split brain), writes are refused until"
+                    + " one is fenced; retry later";
+        };
     }
 
     /**

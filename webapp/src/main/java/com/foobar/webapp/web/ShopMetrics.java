@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import com.foobar.dbrouter.WriteRefusal;
+
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** The {@code webapp_} business and HTTP metrics. */
 final class ShopMetrics {
@@ -16,7 +20,7 @@ final class ShopMetrics {
     private final Counter ordersPlaced;
     private final Counter productsCreated;
     private final Counter visitorsIssued;
-    private final Counter writesRefused;
+    private final Map<WriteRefusal, Counter> writesRefused = new EnumMap<>(WriteRefusal.class);
 
     ShopMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,8 +29,13 @@ final class ShopMetrics {
                 .register(registry);
         this.visitorsIssued = Counter.builder("webapp.visitors.issued")
                 .description("Visitor cookies issued to first-time callers").register(registry);
-        this.writesRefused = Counter.builder("webapp.writes.refused")
-                .description("Writes answered 503 because the primary was down").register(registry);
+        // Registered at zero, one per reason, so the dashboard and the alert on this series see 0 and not "no data"
+        // before the first refusal (a counter that appears only when it first counts is invisible to rate()).
+        for (WriteRefusal r : WriteRefusal.values()) {
+            writesRefused.put(r, Counter.builder("webapp.writes.refused")
+                    .description("Writes answered 503 because no single database node took writes, by the db-router's reason")
+                    .tag("reason", r.tag()).register(registry));
+        }
     }
 
     void orderPlaced() {
@@ -45,8 +54,9 @@ final class ShopMetrics {
         visitorsIssued.increment();
     }
 
-    void writeRefused() {
-        writesRefused.increment();
+    /** A write answered 503 because no single database node took writes, for the router's reason. */
+    void writeRefused(WriteRefusal reason) {
+        writesRefused.get(reason).increment();
     }
 
     /** {@code route} is the servlet's name, so the label has a handful of values whatever the paths requested. */
