@@ -30,10 +30,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProxyExchangeTest {
 
     private ExchangeFixture f;
+    private EmbeddedChannel client;
 
-    private ExchangeFixture fixture(String poolExtras) throws Exception {
+    /** A fixture with {@code poolExtras} in the pool, and one client connection on it. */
+    private void start(String poolExtras) throws Exception {
         f = new ExchangeFixture(poolExtras);
-        return f;
+        client = f.client();
+    }
+
+    /** The client sends a bodyless GET and its connect succeeds: the exchange is forwarding on the returned channel. */
+    private EmbeddedChannel getForwarded() {
+        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
+        return f.connect();
+    }
+
+    /** The balancer answered {@code status} saying {@code why} before asking any server for a connection. */
+    private void assertRefused(int status, String why, boolean connectionStaysOpen) {
+        assertThat(written(client)).singleElement().asString().startsWith(status + " ").contains(why);
+        assertThat(client.isOpen()).isEqualTo(connectionStaysOpen);
+        assertThat(f.connector.all).isEmpty();
+    }
+
+    /**
+     * The one attempt failed and the client got the balancer's {@code status} naming that server and {@code why}; the
+     * server counts the failure and has nothing in flight.
+     */
+    private UpstreamServer assertAnsweredForTheOneServer(int status, String why) {
+        assertThat(f.connector.all).as("attempts").hasSize(1);
+        UpstreamServer s = f.connector.last().server();
+        assertThat(written(client)).singleElement().asString().startsWith(status + " ")
+                .contains("server " + s.name() + " (" + s.address() + ") " + why);
+        assertThat(s.failures()).isEqualTo(1);
+        assertIdle(s);
+        return s;
     }
 
     @AfterEach
@@ -57,8 +86,7 @@ class ProxyExchangeTest {
 
     @Test
     void aCompleteExchangeGoesThroughEveryPhaseAndReturnsTheConnectionToThePool() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         client.writeInbound(get("/a"), LastHttpContent.EMPTY_LAST_CONTENT);
         ProxyExchange ex = f.exchange();
         assertThat(ex.phase()).isEqualTo(ExchangePhase.CONNECTING);
@@ -83,8 +111,7 @@ class ProxyExchangeTest {
 
     @Test
     void theNextRequestOnTheConnectionTakesThePooledUpstreamConnection() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         client.writeInbound(get("/1"), LastHttpContent.EMPTY_LAST_CONTENT);
         EmbeddedChannel up = f.connect();
         up.writeInbound(response(200, 1), last("1"));
@@ -108,8 +135,7 @@ class ProxyExchangeTest {
 
     @Test
     void eventsAfterTheEndAreIgnored() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
         ProxyExchange ex = f.exchange();
         EmbeddedChannel up = f.connect();
@@ -135,8 +161,7 @@ class ProxyExchangeTest {
 
     @Test
     void aMalformedHeadIsRefusedWithItsStatusAndTheConnectionCloses() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         HttpRequest r = get("/");
         r.setDecoderResult(DecoderResult.failure(new TooLongHttpLineException("line too long")));
         client.writeInbound(r);
@@ -147,27 +172,20 @@ class ProxyExchangeTest {
 
     @Test
     void aRequestWithoutHostIsRefused400AndTheConnectionCloses() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         HttpRequest r = get("/");
         r.headers().remove("host");
         client.writeInbound(r, LastHttpContent.EMPTY_LAST_CONTENT);
-        assertThat(written(client)).singleElement().asString().startsWith("400 ")
-                .contains("HTTP/1.1 request without a Host header");
-        assertThat(client.isOpen()).isFalse();
-        assertThat(f.connector.all).isEmpty();
+        assertRefused(400, "HTTP/1.1 request without a Host header", false);
     }
 
     @Test
     void anUnknownHostIsAnswered421AndTheConnectionServesTheNextRequest() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         HttpRequest r = get("/");
         r.headers().set("host", "elsewhere.example");
         client.writeInbound(r, LastHttpContent.EMPTY_LAST_CONTENT);
-        assertThat(written(client)).singleElement().asString().startsWith("421 ")
-                .contains("no route for host \"elsewhere.example\"");
-        assertThat(client.isOpen()).isTrue();
+        assertRefused(421, "no route for host \"elsewhere.example\"", true);
 
         client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
         assertThat(f.connector.requests).hasSize(1);
@@ -175,27 +193,20 @@ class ProxyExchangeTest {
 
     @Test
     void anUnsupportedExpectationIsAnswered417AndTheConnectionCloses() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         HttpRequest r = post("/", 2);
         r.headers().set("expect", "something-else");
         client.writeInbound(r);
-        assertThat(written(client)).singleElement().asString().startsWith("417 ")
-                .contains("unsupported expectation \"something-else\"");
-        assertThat(client.isOpen()).isFalse();
-        assertThat(f.connector.all).isEmpty();
+        assertRefused(417, "unsupported expectation \"something-else\"", false);
     }
 
     @Test
     void aPoolWithNoUsableServerIsAnswered503() throws Exception {
-        fixture("");
+        start("");
         f.server("web-1").drain();
         f.server("web-2").drain();
-        EmbeddedChannel client = f.client();
         client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        assertThat(written(client)).singleElement().asString().startsWith("503 ")
-                .contains("no usable server in pool web");
-        assertThat(client.isOpen()).isTrue();
+        assertRefused(503, "no usable server in pool web", true);
         assertThat(f.metrics.scrape()).contains("balancer_no_server_total{listener=\"public\",pool=\"web\"} 1.0");
     }
 
@@ -203,8 +214,7 @@ class ProxyExchangeTest {
 
     @Test
     void aRefusedConnectIsRetriedOnTheOtherServerWhateverTheMethod() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         client.writeInbound(post("/", 2), last("hi"));
         f.failConnect(FailureKind.CONNECT_REFUSED);
         assertThat(f.exchange().phase()).isEqualTo(ExchangePhase.CONNECTING);
@@ -222,8 +232,7 @@ class ProxyExchangeTest {
 
     @Test
     void whenEveryConnectFailsTheClientGets503WithTheLastServersReason() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
         f.failConnect(FailureKind.CONNECT_REFUSED);
         f.failConnect(FailureKind.CONNECT_TIMEOUT);
@@ -239,18 +248,15 @@ class ProxyExchangeTest {
 
     @Test
     void noRetriesLeftAnswersTheFirstFailure() throws Exception {
-        fixture("retries: 0\n");
-        EmbeddedChannel client = f.client();
+        start("retries: 0\n");
         client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
         f.failConnect(FailureKind.CONNECT_REFUSED);
-        assertThat(f.connector.all).hasSize(1);
-        assertThat(written(client)).singleElement().asString().startsWith("503 ").contains("connection refused");
+        assertAnsweredForTheOneServer(503, "connect failed (connection refused)");
     }
 
     @Test
     void aClientLeavingWhileConnectingEndsTheAttemptAs499AndTheConnectionIsNotTaken() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
         ExchangeFixture.Connector.Request pending = f.connector.requests.poll();
         client.close();
@@ -269,8 +275,7 @@ class ProxyExchangeTest {
 
     @Test
     void aResetBeforeTheResponseRetriesAnIdempotentRequestElsewhere() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
         EmbeddedChannel first = f.connect();
         first.close();
@@ -284,25 +289,18 @@ class ProxyExchangeTest {
 
     @Test
     void aResetAfterAPostReachedTheServerIsAnswered502AndNotRetried() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         client.writeInbound(post("/order", 2), last("hi"));
         EmbeddedChannel up = f.connect();
         assertThat(written(up)).containsExactly("POST /order", "end:hi");
         up.close();
-        assertThat(f.connector.all).hasSize(1);
-        UpstreamServer s = f.connector.last().server();
-        assertThat(written(client)).singleElement().asString().startsWith("502 ")
-                .contains("server " + s.name() + " (" + s.address() + ") closed the connection");
+        assertAnsweredForTheOneServer(502, "closed the connection");
         assertThat(client.isOpen()).isTrue();
-        assertThat(s.failures()).isEqualTo(1);
-        assertIdle(s);
     }
 
     @Test
     void aBodyPastTheReplayLimitIsNotRetriedAfterAReset() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         String big = "x".repeat(RequestForwarder.REPLAY_LIMIT);
         client.writeInbound(ExchangeFixture.put("/file", big.length() + 1));
         EmbeddedChannel up = f.connect();
@@ -315,10 +313,8 @@ class ProxyExchangeTest {
 
     @Test
     void anInvalidResponseIsAnswered502AndNotRetried() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("");
+        EmbeddedChannel up = getForwarded();
         HttpResponse bad = response(200, 0);
         bad.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("invalid header")));
         up.writeInbound(bad);
@@ -331,10 +327,8 @@ class ProxyExchangeTest {
 
     @Test
     void switchingProtocolsUnaskedIsAnswered502() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("");
+        EmbeddedChannel up = getForwarded();
         up.writeInbound(response(101, 0));
         assertThat(written(client)).singleElement().asString().startsWith("502 ").contains("switched protocols unasked");
         assertThat(up.isOpen()).isFalse();
@@ -342,18 +336,15 @@ class ProxyExchangeTest {
 
     @Test
     void interimResponsesAreNotRelayed() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("");
+        EmbeddedChannel up = getForwarded();
         up.writeInbound(response(103, 0), LastHttpContent.EMPTY_LAST_CONTENT, response(200, 2), last("ok"));
         assertThat(written(client)).containsExactly("200", "end:ok");
     }
 
     @Test
     void expectContinueIsAnsweredByTheBalancerOnceAServerIsConnected() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         HttpRequest r = post("/", 2);
         r.headers().set("expect", "100-continue");
         client.writeInbound(r);
@@ -368,26 +359,18 @@ class ProxyExchangeTest {
 
     @Test
     void aSilentServerIsAnswered504AfterTheResponseTimeoutAndNotRetried() throws Exception {
-        fixture("response_timeout: 5s\n");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("response_timeout: 5s\n");
+        EmbeddedChannel up = getForwarded();
         f.advance(Duration.ofMillis(4_999));
         assertThat(written(client)).isEmpty();
         f.advance(Duration.ofMillis(1));
-        assertThat(f.connector.all).hasSize(1);
-        UpstreamServer s = f.connector.last().server();
-        assertThat(written(client)).singleElement().asString().startsWith("504 ")
-                .contains("server " + s.name() + " (" + s.address() + ") did not respond within 5s");
+        assertAnsweredForTheOneServer(504, "did not respond within 5s");
         assertThat(up.isOpen()).isFalse();
-        assertThat(s.failures()).isEqualTo(1);
-        assertIdle(s);
     }
 
     @Test
     void aStalledRequestBodyIsAnswered408AndTheClientConnectionCloses() throws Exception {
-        fixture("response_timeout: 5s\n");
-        EmbeddedChannel client = f.client();
+        start("response_timeout: 5s\n");
         client.writeInbound(post("/", 10), content("abcde"));
         EmbeddedChannel up = f.connect();
         assertThat(written(up)).containsExactly("POST /", "body:abcde");
@@ -403,8 +386,7 @@ class ProxyExchangeTest {
 
     @Test
     void aMalformedRequestBodyIsAnswered400AndBothConnectionsClose() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
+        start("");
         HttpRequest r = post("/", 0);
         r.headers().remove("content-length").set("transfer-encoding", "chunked");
         client.writeInbound(r);
@@ -421,10 +403,8 @@ class ProxyExchangeTest {
 
     @Test
     void aClientLeavingWhileForwardingClosesTheUpstreamConnectionWithoutBlamingTheServer() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("");
+        EmbeddedChannel up = getForwarded();
         client.close();
         assertThat(up.isOpen()).isFalse();
         UpstreamServer s = f.connector.last().server();
@@ -437,10 +417,8 @@ class ProxyExchangeTest {
 
     @Test
     void aResetMidResponseCutsTheClientOff() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("");
+        EmbeddedChannel up = getForwarded();
         up.writeInbound(response(200, 10), content("part"));
         up.close();
         assertThat(written(client)).containsExactly("200", "body:part");
@@ -453,10 +431,8 @@ class ProxyExchangeTest {
 
     @Test
     void aBrokenResponseBodyCutsTheClientOff() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("");
+        EmbeddedChannel up = getForwarded();
         HttpContent bad = content("zz");
         bad.setDecoderResult(DecoderResult.failure(new NumberFormatException("invalid chunk size")));
         up.writeInbound(response(200, 10));
@@ -468,10 +444,8 @@ class ProxyExchangeTest {
 
     @Test
     void aResponseThatStallsMidwayIsCutOffAfterTheResponseTimeout() throws Exception {
-        fixture("response_timeout: 5s\n");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("response_timeout: 5s\n");
+        EmbeddedChannel up = getForwarded();
         f.advance(Duration.ofSeconds(3));
         up.writeInbound(response(200, 10), content("part"));
         f.advance(Duration.ofSeconds(3));
@@ -485,10 +459,8 @@ class ProxyExchangeTest {
 
     @Test
     void aClientLeavingMidResponseCountsTheServersStatus() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("");
+        EmbeddedChannel up = getForwarded();
         up.writeInbound(response(200, 10), content("part"));
         client.close();
         assertThat(up.isOpen()).isFalse();
@@ -501,10 +473,8 @@ class ProxyExchangeTest {
 
     @Test
     void aResponseDelimitedByCloseIsChunkedForTheClientAndTheUpstreamConnectionIsNotReused() throws Exception {
-        fixture("");
-        EmbeddedChannel client = f.client();
-        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
-        EmbeddedChannel up = f.connect();
+        start("");
+        EmbeddedChannel up = getForwarded();
         HttpResponse r = response(200, 0);
         r.headers().remove("content-length");
         up.writeInbound(r, last("tail"));
