@@ -34,14 +34,18 @@ final class EmbeddedMariaDbCluster implements Cluster {
         } catch (IOException e) {
             throw new DevDbException("dataDir: cannot create " + options.dataDir().orElse(null) + ": " + e.getMessage(), e);
         }
+        List<Integer> asked = new ArrayList<>();
+        asked.add(options.primaryPort());
+        for (int i = 1; i <= options.replicas(); i++) {
+            asked.add(options.replicaPort(i));
+        }
+        List<Integer> ports = PortChecks.choose(asked);
         List<CompletableFuture<Node>> starts = new ArrayList<>();
         if (options.replicaOfHost().isEmpty()) {
-            int primaryPort = options.primaryPort() == 0 ? PortChecks.freePort() : options.primaryPort();
-            starts.add(startAsync("primary", 1, primaryPort, workDir, binaries, options));
+            starts.add(startAsync("primary", 1, ports.get(0), workDir, binaries, options));
         }
         for (int i = 1; i <= options.replicas(); i++) {
-            int port = options.replicaPort(i) == 0 ? PortChecks.freePort() : options.replicaPort(i);
-            starts.add(startAsync("replica-" + i, 1 + i, port, workDir, binaries, options));
+            starts.add(startAsync("replica-" + i, 1 + i, ports.get(i), workDir, binaries, options));
         }
         List<Node> all = new ArrayList<>();
         RuntimeException failure = null;

@@ -37,11 +37,15 @@ final class MySqlContainerCluster implements Cluster {
         Network network = Network.newNetwork();
         List<Node> all = new ArrayList<>();
         try {
-            int primaryPort = options.primaryPort() == 0 ? PortChecks.freePort() : options.primaryPort();
-            all.add(node("primary", 1, false, primaryPort, network, options));
+            List<Integer> asked = new ArrayList<>();
+            asked.add(options.primaryPort());
             for (int i = 1; i <= options.replicas(); i++) {
-                int port = options.replicaPort(i) == 0 ? PortChecks.freePort() : options.replicaPort(i);
-                all.add(node("replica-" + i, 1 + i, true, port, network, options));
+                asked.add(options.replicaPort(i));
+            }
+            List<Integer> ports = PortChecks.choose(asked);
+            all.add(node("primary", 1, false, ports.get(0), network, options));
+            for (int i = 1; i <= options.replicas(); i++) {
+                all.add(node("replica-" + i, 1 + i, true, ports.get(i), network, options));
             }
             for (Node n : all) {
                 n.startReadOnly();

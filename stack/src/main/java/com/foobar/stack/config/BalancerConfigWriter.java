@@ -28,6 +28,11 @@ public final class BalancerConfigWriter {
     public static final int HEALTH_RISE = 2;
     public static final int HEALTH_FALL = 2;
     public static final int RETRIES = 2;
+    /**
+     * How long the balancer keeps an idle connection to a web server: below the webapp's own idle timeout (Jetty,
+     * 30 s), since a proxy that keeps one longer than the server sends requests on connections the server is closing.
+     */
+    public static final Duration BACKEND_IDLE_TIMEOUT = Duration.ofSeconds(20);
 
     private final String publicBind;
     private final String adminBind;
@@ -104,6 +109,8 @@ public final class BalancerConfigWriter {
                 .append(", expect_status: 200-399 }").append(nl);
         y.append("    retries: ").append(RETRIES)
                 .append("                   # a GET that fails on a dead server is retried on another").append(nl);
+        y.append("    keepalive: { idle_timeout: ").append(duration(BACKEND_IDLE_TIMEOUT))
+                .append(" }   # below the web servers' 30 s, so that they never close one under a request").append(nl);
         y.append(nl);
         y.append("admin:                           # dashboard, /api/status, /metrics").append(nl);
         y.append("  bind: \"").append(adminBind).append('"').append(nl);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.foobar.webapp.web.ShopServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,9 @@ class BalancerConfigWriterTest {
         assertThat(health.path("fall").asInt()).isEqualTo(2);
         assertThat(health.path("expect_status").asText()).isEqualTo("200-399");
         assertThat(pool.path("retries").asInt()).isEqualTo(2);
+        assertThat(pool.path("keepalive").path("idle_timeout").asText()).as("below the webapp's idle timeout")
+                .isEqualTo("20s");
+        assertThat(BalancerConfigWriter.BACKEND_IDLE_TIMEOUT).isLessThan(ShopServer.IDLE_TIMEOUT);
 
         assertThat(config.path("admin").path("bind").asText()).isEqualTo("127.0.0.1:9090");
         assertThat(config.path("access_log").asText()).isEqualTo("stdout");
