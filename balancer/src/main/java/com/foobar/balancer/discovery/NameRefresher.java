@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps server names resolved: each watched target's name is asked again on its {@link RefreshSchedule} (interval,
@@ -17,8 +18,8 @@ import java.util.concurrent.RejectedExecutionException;
  * {@code resolvers} section and Envoy's {@code STRICT_DNS} clusters, this runs beside the traffic: a request only
  * reads the address last handed over, never waits for DNS.
  *
- * <p>All queries, timers and hand-overs run on one event loop of the balancer, the resolver's: resolution is rare
- * (a name every few seconds), so one loop is plenty and each watch's state needs no lock. {@link #watch} and
+ * <p>All queries, timers and hand-overs run on one event loop, the resolver's: resolution is rare (a name every few
+ * seconds), so one loop is plenty and each watch's state needs no lock. {@link #watch} and
  * {@link NameWatch#connectFailed} may be called from any thread.
  *
  * <p>This is the base for DNS service discovery (a server per record, SRV records), which is not done yet: today one
@@ -26,7 +27,12 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class NameRefresher implements AutoCloseable {
 
+    private static final Duration QUIET = Duration.ofMillis(100);
+    static final String THREAD_NAME = "balancer-dns";
+
     private final DnsResolver resolver;
+    /** The loop made by {@link #start}, stopped by {@link #close}; null when the resolver was handed in. */
+    private EventLoopGroup ownGroup;
     private final Map<ResolveTarget, NameWatch> watches = new ConcurrentHashMap<>();
     private volatile Duration floor;
     private volatile boolean closed;
@@ -36,10 +42,19 @@ public final class NameRefresher implements AutoCloseable {
         this.floor = floor;
     }
 
-    /** A refresher on one loop of {@code group}, with a resolver made for the group's transport and {@code dns}. */
-    public static NameRefresher start(EventLoopGroup group, DnsConfig dns) {
-        EventLoop loop = group.next();
-        return new NameRefresher(new DnsResolver(loop, Transport.of(group), dns), dns.minTtl());
+    /**
+     * A refresher with an event loop of its own: one NIO thread, {@value #THREAD_NAME}, whatever transport the
+     * balancer's connections use. DNS is a query every few seconds, so a native transport gains nothing here, and
+     * Netty's io_uring datagram channel (4.2.18) loses its read buffer when the loop stops while a query is under way:
+     * every balancer stopped while it resolved leaked one (found by the paranoid leak check, reproduced by stopping a
+     * loop with queries in flight; epoll and NIO do not). Closing the refresher stops the loop.
+     */
+    public static NameRefresher start(DnsConfig dns) {
+        Transport nio = Transport.named("nio");
+        EventLoopGroup group = nio.newGroup(1, THREAD_NAME);
+        NameRefresher refresher = new NameRefresher(new DnsResolver(group.next(), nio, dns), dns.minTtl());
+        refresher.ownGroup = group;
+        return refresher;
     }
 
     EventLoop loop() {
@@ -115,6 +130,10 @@ public final class NameRefresher implements AutoCloseable {
         watches.values().forEach(NameWatch::cancel);
         watches.clear();
         resolver.close();
+        if (ownGroup != null) {
+            // The resolver closes its channels on the loop; the quiet period lets that run before the loop stops.
+            ownGroup.shutdownGracefully(QUIET.toMillis(), QUIET.toMillis() * 10, TimeUnit.MILLISECONDS);
+        }
     }
 
     boolean closed() {

@@ -42,7 +42,7 @@ public final class Upstreams implements AutoCloseable {
             m.put(pc.name(), new UpstreamPool(pc, metrics, clock));
         }
         this.pools = Collections.unmodifiableMap(m);
-        this.names = group == null ? null : NameRefresher.start(group, cfg.dns());
+        this.names = group == null ? null : NameRefresher.start(cfg.dns());
         // As when names were resolved at load: the start waits (briefly) for the first answers, so the servers have
         // their addresses before traffic and the first health checks come.
         List<UpstreamServer> all = new ArrayList<>();
