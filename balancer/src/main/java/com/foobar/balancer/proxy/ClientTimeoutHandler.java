@@ -1,16 +1,17 @@
 package com.foobar.balancer.proxy;
 
 import com.foobar.balancer.config.Durations;
+import com.foobar.balancer.http.ErrorReplies;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.handler.ssl.SslHandler;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -69,12 +70,8 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
     /** The raw 408 response, built once per listener: this handler sits below the codec and writes bytes. */
     static byte[] requestTimeoutResponse(java.time.Duration header) {
-        String body = "408 Request Timeout: request headers not received within " + Durations.format(header) + "\n";
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        return ("HTTP/1.1 408 Request Timeout\r\n"
-                + "content-type: text/plain; charset=utf-8\r\n"
-                + "content-length: " + b.length + "\r\n"
-                + "connection: close\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+        return ErrorReplies.encoded(HttpResponseStatus.REQUEST_TIMEOUT,
+                "request headers not received within " + Durations.format(header));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.accesslog.AccessLogEntry;
 import com.foobar.balancer.config.Durations;
 import com.foobar.balancer.config.ProxyHeadersConfig;
+import com.foobar.balancer.http.ErrorReplies;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.upstream.FailureKind;
 import com.foobar.balancer.upstream.UpstreamPool;
@@ -352,8 +353,10 @@ final class ProxyExchange implements UpstreamEvents {
             // Refused before a pool was chosen: the id still ties the answer to the access log line.
             requestId = HeaderRewriter.ensureRequestId(head.request().headers());
         }
-        FullHttpResponse answer = ErrorResponses.create(client.alloc(), r.status(), r.reason(), close,
-                headers.requestId() ? requestId : BalancerMetrics.NONE);
+        FullHttpResponse answer = ErrorReplies.response(client.alloc(), r.status(), r.reason(), close);
+        if (headers.requestId() && !BalancerMetrics.NONE.equals(requestId)) {
+            answer.headers().set(HeaderRewriter.X_REQUEST_ID, requestId);
+        }
         status = code;
         answerBytes = answer.content().readableBytes();
         end(Outcome.ANSWERED, answer, close, code, now);
