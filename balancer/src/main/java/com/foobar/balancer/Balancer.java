@@ -10,9 +10,9 @@ import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.config.PoolConfig;
 import com.foobar.balancer.config.ServerConfig;
 import com.foobar.balancer.discovery.ResolvedAddress;
-import com.foobar.balancer.http.ListenerPipelines;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.proxy.ListenerBindException;
+import com.foobar.balancer.proxy.ListenerGuards;
 import com.foobar.balancer.proxy.ProxyContext;
 import com.foobar.balancer.proxy.ProxyListener;
 import com.foobar.balancer.transport.Transport;
@@ -57,7 +57,7 @@ public final class Balancer implements AutoCloseable {
     private final ProxyContext proxy;
     private final Map<String, ProxyListener> listeners;
     private final AdminServer admin;
-    private final ListenerPipelines guards;
+    private final ListenerGuards guards;
     private final Path configFile;
     private final ConfigWatcher watcher;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -94,7 +94,7 @@ public final class Balancer implements AutoCloseable {
         ProxyContext proxy;
         Map<String, ProxyListener> listeners = new LinkedHashMap<>();
         AdminServer admin;
-        ListenerPipelines guards;
+        ListenerGuards guards;
         Path configFile;
         BalancerConfig config;
         boolean watch = true;
@@ -151,7 +151,7 @@ public final class Balancer implements AutoCloseable {
             b.upstreams = Upstreams.start(config, b.metrics, b.workers);
             b.proxy = new ProxyContext(b.upstreams, b.metrics, b.accessLog, b.transport, config.clientTimeouts());
             // The security guards (TLS, ACLs, rate limits, limits) go into each client pipeline.
-            b.guards = ListenerPipelines.create(config, b.metrics, b.accessLog, System.out);
+            b.guards = ListenerGuards.create(config, b.metrics, b.accessLog, System.out);
             for (ListenerConfig lc : config.listeners()) {
                 b.listeners.put(lc.name(), ProxyListener.start(lc, b.proxy, b.workers, b.guards));
             }

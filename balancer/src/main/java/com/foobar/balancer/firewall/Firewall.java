@@ -7,9 +7,9 @@ import com.foobar.balancer.metrics.BalancerMetrics;
 import io.netty.channel.ChannelPipeline;
 
 /**
- * One listener's firewall: the connection ACL and per-address connection limit (installed at the very front, they
- * act at accept) and the rate limit and forwarding-header policy (installed after the HTTP codec, they act per
- * request). State such as connection counts and token buckets is shared by all the listener's connections.
+ * One listener's firewall: the connection ACL and per-address connection limit (first in the pipeline, they act at
+ * accept) and the rate limit and forwarding-header policy (behind the HTTP codec, they act per request). State such
+ * as connection counts and token buckets is shared by all the listener's connections.
  */
 public final class Firewall {
 
@@ -47,22 +47,22 @@ public final class Firewall {
         return config;
     }
 
-    /** Adds the accept-time handlers at the front of {@code pipeline}, ACL first so a denied address takes no slot. */
-    public void installConnectionGuards(ChannelPipeline pipeline) {
-        if (perIp != null) {
-            pipeline.addFirst(CONNECTION_LIMIT, new ConnectionLimitHandler(perIp, metrics, listener));
-        }
+    /** Adds the accept-time handlers last to {@code pipeline}: the ACL first, so a denied address takes no slot. */
+    public void addConnectionGuards(ChannelPipeline pipeline) {
         if (!config.admitsAll()) {
-            pipeline.addFirst(ACL, new AccessControlHandler(config::admits, metrics, listener));
+            pipeline.addLast(ACL, new AccessControlHandler(config::admits, metrics, listener));
+        }
+        if (perIp != null) {
+            pipeline.addLast(CONNECTION_LIMIT, new ConnectionLimitHandler(perIp, metrics, listener));
         }
     }
 
-    /** Adds the per-request handlers right after {@code codecName}: rate limit first, then the header policy. */
-    public void installRequestGuards(ChannelPipeline pipeline, String codecName) {
-        pipeline.addAfter(codecName, FORWARDED_HEADERS, forwarded);
+    /** Adds the per-request handlers last to {@code pipeline}: the rate limit first, then the header policy. */
+    public void addRequestGuards(ChannelPipeline pipeline) {
         if (buckets != null) {
-            pipeline.addAfter(codecName, RATE_LIMIT, new RateLimitHandler(buckets, metrics, log, listener));
+            pipeline.addLast(RATE_LIMIT, new RateLimitHandler(buckets, metrics, log, listener));
         }
+        pipeline.addLast(FORWARDED_HEADERS, forwarded);
     }
 
     /** The admin listener's ACL handler (loopback only unless configured otherwise). */

@@ -3,8 +3,6 @@ package com.foobar.balancer.http;
 import com.foobar.balancer.config.ClientTimeouts;
 import com.foobar.balancer.config.Http2Config;
 import com.foobar.balancer.config.HttpLimitsConfig;
-import com.foobar.balancer.proxy.ProxyAttributes;
-import com.foobar.balancer.proxy.ProxyListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -26,7 +24,7 @@ import java.util.List;
  * the request guards, the proxy), so a stream is one proxied request. The proxy handler stays on the connection to
  * keep its bookkeeping (open connections, drain). Anything else ALPN settles on keeps the HTTP/1.1 pipeline.
  */
-final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
+public final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
 
     static final String H2_CODEC = "h2-codec";
     static final String H2_MULTIPLEX = "h2-multiplex";
@@ -44,11 +42,23 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
 
     private final HttpLimitsConfig limits;
     private final Http2Config settings;
+    private final ChannelHandler streams;
+    private final ClientTimeouts timeouts;
+    private final String proxy;
 
-    Http2Negotiator(HttpLimitsConfig limits, Http2Config settings) {
+    /**
+     * @param streams  the initializer that gives each stream its pipeline
+     * @param timeouts the connection's client timeouts, which an HTTP/2 connection keeps
+     * @param proxy    the name of the proxy handler: what lies between this handler and it is HTTP/1.1 and comes out
+     */
+    public Http2Negotiator(HttpLimitsConfig limits, Http2Config settings, ChannelHandler streams,
+            ClientTimeouts timeouts, String proxy) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.limits = limits;
         this.settings = settings;
+        this.streams = streams;
+        this.timeouts = timeouts;
+        this.proxy = proxy;
     }
 
     @Override
@@ -57,15 +67,11 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
             return;
         }
         ChannelPipeline p = ctx.pipeline();
-        ChannelHandler streams = ctx.channel().attr(ProxyAttributes.STREAM_INITIALIZER).get();
-        if (streams == null) {
-            throw new IllegalStateException("h2 negotiated on a connection the proxy did not set up");
-        }
         List<String> names = p.names();
         List<String> http1 = new ArrayList<>();
         for (int i = names.indexOf(ctx.name()) + 1; i < names.size(); i++) {
             String n = names.get(i);
-            if (n.equals(ProxyListener.PROXY)) {
+            if (n.equals(proxy)) {
                 break;
             }
             http1.add(n);
@@ -82,14 +88,10 @@ final class Http2Negotiator extends ApplicationProtocolNegotiationHandler {
                 .gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE.toMillis())
                 .validateHeaders(true)
                 .build();
-        p.addBefore(ProxyListener.PROXY, H2_CODEC, codec);
-        ClientTimeouts timeouts = ctx.channel().attr(ProxyAttributes.CLIENT_TIMEOUTS).get();
-        if (timeouts == null) {
-            timeouts = ClientTimeouts.DEFAULT;
-        }
-        p.addBefore(ProxyListener.PROXY, H2_TIMEOUTS, new Http2ConnectionTimeoutHandler(timeouts.header(),
+        p.addBefore(proxy, H2_CODEC, codec);
+        p.addBefore(proxy, H2_TIMEOUTS, new Http2ConnectionTimeoutHandler(timeouts.header(),
                 timeouts.idle(), codec.connection(), H2_CODEC));
-        p.addBefore(ProxyListener.PROXY, H2_MULTIPLEX, new Http2MultiplexHandler(streams));
+        p.addBefore(proxy, H2_MULTIPLEX, new Http2MultiplexHandler(streams));
         int connectionWindowGrowth = settings.initialWindowSize() - Http2Config.DEFAULT_INITIAL_WINDOW_SIZE;
         if (connectionWindowGrowth > 0) {
             // SETTINGS only change stream windows; the connection's own window grows by WINDOW_UPDATE, so one

@@ -3,10 +3,15 @@ package com.foobar.balancer.proxy;
 import com.foobar.balancer.accesslog.AccessLogEntry;
 import com.foobar.balancer.config.ClientTimeouts;
 import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.balancer.firewall.Firewall;
+import com.foobar.balancer.http.HttpGuards;
+import com.foobar.balancer.http.Http2Negotiator;
+import com.foobar.balancer.tls.TlsTerminator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -16,11 +21,25 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * A client connection's pipeline, one concern per handler. This class puts in the proxy's own handlers,
- * {@link #CLIENT_TIMEOUTS}, {@link #HTTP_CODEC} and {@link #PROXY}; the {@link ClientPipelineConfigurer} then adds the
- * security guards around them, and its class comment ({@code http.ListenerPipelines}) shows the whole order. Handlers
- * that must see raw bytes (TLS, connection ACLs) go in front of {@link #CLIENT_TIMEOUTS}; handlers that judge
- * requests go between {@link #HTTP_CODEC} and {@link #PROXY}.
+ * Builds every client pipeline, in the order its handlers see bytes coming in; reading this class is reading the
+ * pipeline. An HTTP/1.1 connection (names in {@link ProxyListener}, {@link Firewall}, {@link TlsTerminator},
+ * {@link HttpGuards}; [ ] only when configured):
+ * <pre>
+ *   [firewall-acl] [firewall-connection-limit]        at accept, before TLS spends a handshake
+ *   [tls] [alpn]                                      ALPN h2 swaps what follows for an HTTP/2 codec (Http2Negotiator)
+ *   client-timeouts                                   raw bytes: header, idle and send timeouts, the 408
+ *   http-obs-fold  http                               folded header lines seen, then decoded
+ *   [hsts] http-strict [http-underscores] [http-body-limit]
+ *   [firewall-rate-limit] firewall-forwarded-headers  per request
+ *   [https-redirect]
+ *   proxy
+ * </pre>
+ * An HTTP/2 stream runs the same request handling behind its own codec; its connection keeps the accept-time guards
+ * and TLS:
+ * <pre>
+ *   h2-stream-codec  h2-stream-stall  http  [hsts] http-strict ... [https-redirect]  proxy
+ * </pre>
+ * A listener added by a reload has no guards until the next restart: it gets the proxy's own handlers only.
  */
 final class ProxyInitializer extends ChannelInitializer<Channel> {
 
@@ -28,6 +47,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     static final String HTTP_CODEC = ProxyListener.HTTP_CODEC;
     static final String PROXY = ProxyListener.PROXY;
     static final String H2_STREAM_CODEC = ProxyListener.H2_STREAM_CODEC;
+    static final String ALPN = "alpn";
 
     /** Long enough for real URLs and cookies; beyond it the client gets 414 / 431. */
     static final int MAX_INITIAL_LINE = 8 * 1024;
@@ -38,15 +58,14 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     private final ProxyContext proxy;
     private final ListenerState listener;
     private final ListenerConfig config;
-    private final ClientPipelineConfigurer configurer;
+    private final ListenerGuards.Guards guards;
     private final ClientTimeoutHandler.TimeoutListener timedOut;
 
-    ProxyInitializer(ProxyContext proxy, ListenerState listener, ListenerConfig config,
-            ClientPipelineConfigurer configurer) {
+    ProxyInitializer(ProxyContext proxy, ListenerState listener, ListenerConfig config, ListenerGuards guards) {
         this.proxy = proxy;
         this.listener = listener;
         this.config = config;
-        this.configurer = configurer;
+        this.guards = guards.of(config.name());
         this.timedOut = (ctx, phase, answered) -> {
             proxy.metrics().clientTimedOut(listener.name(), phase);
             // A 408 is an answer, so it is logged as HAProxy logs its own; the other timeouts end a connection only.
@@ -57,6 +76,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
         };
     }
 
+    /** The client codec's decoder settings: the default limits, bodies in pieces, the proxy's headers factory. */
     static HttpDecoderConfig decoderConfig() {
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
@@ -71,16 +91,28 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
             initStream(ch);
             return;
         }
-        ch.attr(ProxyAttributes.STREAM_INITIALIZER).set(this);
         ClientTimeouts timeouts = proxy.clientTimeouts();
         ch.attr(ProxyAttributes.CLIENT_TIMEOUTS).set(timeouts);
-        ch.pipeline()
-                .addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(timeouts.header().toNanos(),
-                        timeouts.idle().toNanos(), timeouts.send().toNanos(),
-                        listener.requestTimeoutResponse(timeouts.header()), timedOut))
-                .addLast(HTTP_CODEC, new HttpServerCodec(decoderConfig()))
-                .addLast(PROXY, new FrontendHandler(proxy, listener));
-        configurer.configure(ch.pipeline(), config);
+        ChannelPipeline p = ch.pipeline();
+        if (guards != null) {
+            guards.firewall().addConnectionGuards(p);
+        }
+        if (guards != null && guards.tls() != null) {
+            ch.attr(ProxyAttributes.FORWARDED_PROTO).set("https");
+            guards.tls().addTo(p);
+            if (guards.offersH2()) {
+                p.addLast(ALPN, new Http2Negotiator(config.limits(), config.http2(), this, timeouts, PROXY));
+            }
+        }
+        p.addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(timeouts.header().toNanos(), timeouts.idle().toNanos(),
+                timeouts.send().toNanos(), listener.requestTimeoutResponse(timeouts.header()), timedOut));
+        if (guards != null) {
+            guards.http().addObsFoldDetector(p);
+        }
+        p.addLast(HTTP_CODEC, new HttpServerCodec(decoderConfig()
+                .setMaxInitialLineLength(config.limits().maxRequestLine())
+                .setMaxHeaderSize(config.limits().maxHeaderSize())));
+        addRequestHandling(p);
     }
 
     /**
@@ -90,11 +122,27 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
      */
     private void initStream(Channel ch) {
         ch.config().setAutoRead(false);
-        ch.pipeline()
-                .addLast(H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
-                .addLast(HTTP_CODEC, new FullRequestSplitter())
-                .addLast(PROXY, new FrontendHandler(proxy, listener));
-        configurer.configure(ch.pipeline(), config);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true));
+        if (guards != null) {
+            if (guards.tls() != null) {
+                ch.attr(ProxyAttributes.FORWARDED_PROTO).set("https");
+            }
+            ClientTimeouts timeouts = ((Http2StreamChannel) ch).parent().attr(ProxyAttributes.CLIENT_TIMEOUTS).get();
+            guards.http().addStreamStallHandler(p, timeouts == null ? ClientTimeouts.DEFAULT_IDLE : timeouts.idle());
+        }
+        p.addLast(HTTP_CODEC, new FullRequestSplitter());
+        addRequestHandling(p);
+    }
+
+    /** Behind the codec, on a connection and a stream alike: the request guards, then the proxy. */
+    private void addRequestHandling(ChannelPipeline p) {
+        if (guards != null) {
+            guards.http().addRequestChecks(p);
+            guards.firewall().addRequestGuards(p);
+            guards.http().addRedirect(p);
+        }
+        p.addLast(PROXY, new FrontendHandler(proxy, listener));
     }
 
     /**

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProxyListener implements AutoCloseable {
 
-    /** Pipeline handler names, for handlers that must go in front of or between them. */
+    /** Names of the proxy's own handlers in a client pipeline. */
     public static final String CLIENT_TIMEOUTS = "client-timeouts";
     public static final String HTTP_CODEC = "http";
     public static final String PROXY = "proxy";
@@ -46,29 +45,13 @@ public final class ProxyListener implements AutoCloseable {
     }
 
     /**
-     * Binds the listener.
-     *
-     * @throws ListenerBindException when the address cannot be bound
-     */
-    /**
-     * A fresh copy of the client codec's decoder settings (chunk size, the proxy's headers factory), for a listener
-     * that replaces the codec to apply its own request-line and header limits.
-     */
-    public static HttpDecoderConfig decoderConfig() {
-        return ProxyInitializer.decoderConfig();
-    }
-
-    public static ProxyListener start(ListenerConfig config, ProxyContext proxy, EventLoopGroup workers) {
-        return start(config, proxy, workers, ClientPipelineConfigurer.NONE);
-    }
-
-    /**
-     * Binds the listener; {@code configurer} adds handlers (TLS, ACLs, rate limits) to each client pipeline.
+     * Binds the listener; each client pipeline gets the listener's {@code guards} (TLS, ACLs, rate limits, request
+     * checks), in the order {@link ProxyInitializer} shows.
      *
      * @throws ListenerBindException when the address cannot be bound
      */
     public static ProxyListener start(ListenerConfig config, ProxyContext proxy, EventLoopGroup workers,
-            ClientPipelineConfigurer configurer) {
+            ListenerGuards guards) {
         ChannelGroup clients = new DefaultChannelGroup("listener-" + config.name(), GlobalEventExecutor.INSTANCE);
         ListenerState state = new ListenerState(config, clients);
         ServerBootstrap b = new ServerBootstrap()
@@ -81,7 +64,7 @@ public final class ProxyListener implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ProxyInitializer(proxy, state, config, configurer));
+                .childHandler(new ProxyInitializer(proxy, state, config, guards));
         ChannelFuture f = b.bind(config.bind().host(), config.bind().port()).awaitUninterruptibly();
         if (!f.isSuccess()) {
             Throwable cause = f.cause();

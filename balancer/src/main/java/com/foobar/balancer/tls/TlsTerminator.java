@@ -116,10 +116,10 @@ public final class TlsTerminator implements AutoCloseable {
         return alpn;
     }
 
-    /** Adds TLS (with SNI) at the front of {@code pipeline}. */
-    public void install(ChannelPipeline pipeline) {
+    /** Adds TLS (with SNI) last to {@code pipeline}. */
+    public void addTo(ChannelPipeline pipeline) {
         // The mapping is read per handshake, so a reload reaches the next connection.
-        pipeline.addFirst(TLS, new SniHandler((Mapping<String, SslContext>) host -> mapping.map(host)));
+        pipeline.addLast(TLS, new SniHandler((Mapping<String, SslContext>) host -> mapping.map(host)));
     }
 
     /** Starts polling the certificate files; a change reloads them for new connections. */

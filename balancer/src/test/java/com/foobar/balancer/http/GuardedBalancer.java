@@ -5,6 +5,7 @@ import com.foobar.balancer.config.BalancerConfig;
 import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.metrics.BalancerMetrics;
+import com.foobar.balancer.proxy.ListenerGuards;
 import com.foobar.balancer.proxy.ProxyContext;
 import com.foobar.balancer.proxy.ProxyListener;
 import com.foobar.balancer.transport.Transport;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real proxy listeners of a YAML configuration with {@link ListenerPipelines} installed, on ephemeral loopback
+ * The real proxy listeners of a YAML configuration with {@link ListenerGuards} installed, on ephemeral loopback
  * ports: what {@code Balancer} runs, minus reload and admin.
  */
 public final class GuardedBalancer implements AutoCloseable {
@@ -28,7 +29,7 @@ public final class GuardedBalancer implements AutoCloseable {
     private final EventLoopGroup group;
     private final BalancerMetrics metrics = new BalancerMetrics();
     private final Upstreams upstreams;
-    private final ListenerPipelines pipelines;
+    private final ListenerGuards guards;
     private final Map<String, ProxyListener> listeners = new LinkedHashMap<>();
     private final String printed;
 
@@ -38,7 +39,7 @@ public final class GuardedBalancer implements AutoCloseable {
         upstreams = Upstreams.start(config, metrics, group);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            pipelines = ListenerPipelines.create(config, metrics, new PrintStream(out, true, StandardCharsets.UTF_8));
+            guards = ListenerGuards.create(config, metrics, new PrintStream(out, true, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             upstreams.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -47,7 +48,7 @@ public final class GuardedBalancer implements AutoCloseable {
         printed = out.toString(StandardCharsets.UTF_8);
         ProxyContext proxy = new ProxyContext(upstreams, metrics, AccessLog.OFF, transport, config.clientTimeouts());
         for (ListenerConfig lc : config.listeners()) {
-            listeners.put(lc.name(), ProxyListener.start(lc, proxy, group, pipelines));
+            listeners.put(lc.name(), ProxyListener.start(lc, proxy, group, guards));
         }
     }
 
@@ -63,8 +64,8 @@ public final class GuardedBalancer implements AutoCloseable {
         return metrics;
     }
 
-    public ListenerPipelines pipelines() {
-        return pipelines;
+    public ListenerGuards guards() {
+        return guards;
     }
 
     /** What the start printed (the local CA hint). */
@@ -92,7 +93,7 @@ public final class GuardedBalancer implements AutoCloseable {
     @Override
     public void close() {
         listeners.values().forEach(ProxyListener::close);
-        pipelines.close();
+        guards.close();
         upstreams.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

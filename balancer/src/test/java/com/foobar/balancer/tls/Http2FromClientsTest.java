@@ -139,7 +139,7 @@ class Http2FromClientsTest {
     @Test
     void withoutH2InAlpnTheSameClientGetsHttp11() throws Exception {
         try (GuardedBalancer b = GuardedBalancer.start(yaml("      alpn: [http/1.1]\n"))) {
-            assertThat(b.pipelines().tls("https").alpn()).containsExactly("http/1.1");
+            assertThat(b.guards().tls("https").alpn()).containsExactly("http/1.1");
             HttpResponse<String> r = client().send(HttpRequest.newBuilder(uri(b.address("https"), "/hello"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);

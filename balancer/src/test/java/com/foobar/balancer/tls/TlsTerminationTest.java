@@ -124,7 +124,7 @@ class TlsTerminationTest {
             assertThat(get(trusting, addr, "www.b.example", "TLSv1.3").peerNames).contains("*.b.example");
             assertThat(get(trusting, addr, "a.example", "TLSv1.2").peerNames).containsExactly("a.example");
             assertThat(get(trusting, addr, null, "TLSv1.3").peerNames).containsExactly("a.example");
-            assertThat(b.pipelines().tls("https").serverNames()).containsExactly("a.example", "b.example",
+            assertThat(b.guards().tls("https").serverNames()).containsExactly("a.example", "b.example",
                     "*.b.example");
         }
     }
