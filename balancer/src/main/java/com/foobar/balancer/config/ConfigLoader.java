@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.foobar.balancer.lb.HashKeys;
 import com.foobar.balancer.lb.LoadBalancingPolicies;
 
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package com.foobar.balancer.lb;
 
-import com.foobar.balancer.config.HashKeys;
 
 import java.net.InetAddress;
 

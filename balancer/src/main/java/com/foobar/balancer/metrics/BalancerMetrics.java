@@ -1,6 +1,5 @@
 package com.foobar.balancer.metrics;
 
-import com.foobar.balancer.upstream.FailureKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -11,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -41,7 +41,8 @@ public final class BalancerMetrics {
     private final ConcurrentMap<String, ConnectionMeters> clientConnections = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, ConnectionMeters>> upstreamConnections =
             new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, ConcurrentMap<String, Counter[]>> retries = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, ConcurrentMap<String, Counter>>> retries =
+            new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> ejections = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> noServer = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter[]> refused = new ConcurrentHashMap<>();
@@ -107,28 +108,21 @@ public final class BalancerMetrics {
                         .register(registry));
     }
 
-    /** A request is sent again to another server after {@code server} failed it. */
-    public void retried(String pool, String server, FailureKind reason) {
-        retryCounters(pool, server)[reason.ordinal()].increment();
+    /**
+     * A request is sent again to another server after {@code server} failed it; {@code reason} is the failure's label
+     * ({@code connect-refused}, {@code response-timeout}, ...).
+     */
+    public void retried(String pool, String server, String reason) {
+        retryCounter(pool, server, reason).increment();
     }
 
-    private Counter[] retryCounters(String pool, String server) {
-        ConcurrentMap<String, Counter[]> byServer = retries.get(pool);
-        Counter[] c = byServer == null ? null : byServer.get(server);
-        if (c != null) {
-            return c;
-        }
+    private Counter retryCounter(String pool, String server, String reason) {
         return retries.computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(server, k -> {
-                    Counter[] made = new Counter[FailureKind.values().length];
-                    for (FailureKind f : FailureKind.values()) {
-                        made[f.ordinal()] = Counter.builder("balancer.retries")
-                                .description("Requests retried on another server, by the failure that caused it")
-                                .tags("pool", pool, "server", server, "reason", f.label())
-                                .register(registry);
-                    }
-                    return made;
-                });
+                .computeIfAbsent(server, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(reason, k -> Counter.builder("balancer.retries")
+                        .description("Requests retried on another server, by the failure that caused it")
+                        .tags("pool", pool, "server", server, "reason", reason)
+                        .register(registry));
     }
 
     /** A request got 503 because no server of the pool was usable. */
@@ -281,10 +275,11 @@ public final class BalancerMetrics {
     }
 
     /**
-     * Registers the gauges of one server (in-flight, state, effective weight). Closing the handle removes them, as a
-     * reload does for a server that left.
+     * Registers the gauges of one server (in-flight, state, effective weight), and its retry counters at 0 for each of
+     * {@code retryReasons}. Closing the handle removes the gauges, as a reload does for a server that left.
      */
-    public AutoCloseable registerServer(String pool, String server, ServerGaugeSource source) {
+    public AutoCloseable registerServer(String pool, String server, ServerGaugeSource source,
+            Collection<String> retryReasons) {
         List<Meter> meters = new ArrayList<>();
         Tags tags = Tags.of("pool", pool, "server", server);
         meters.add(Gauge.builder("balancer.requests.in.flight", source, ServerGaugeSource::inFlight)
@@ -302,7 +297,7 @@ public final class BalancerMetrics {
         // Series that only count events start at 0, so rate() and alerts see them before the first event.
         upstreamConnections(pool, server);
         ejectionCounter(pool, server);
-        retryCounters(pool, server);
+        retryReasons.forEach(reason -> retryCounter(pool, server, reason));
         return () -> meters.forEach(registry::remove);
     }
 

@@ -206,7 +206,7 @@ final class ProxyExchange implements UpstreamEvents {
         if (phase == ExchangePhase.RESPONDING) {
             end(Outcome.CUT_OFF, null, true, 0, now);
         } else if (attempts.retry(kind, reason, head.idempotent(), forward.reachedServer(), forward.intact())) {
-            proxy.metrics().retried(poolName, attempts.server().name(), kind);
+            proxy.metrics().retried(poolName, attempts.server().name(), kind.label());
             attempt();
         } else {
             answer(attempts.lastFailure());

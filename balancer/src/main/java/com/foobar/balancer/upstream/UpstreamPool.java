@@ -48,7 +48,7 @@ public final class UpstreamPool {
 
     UpstreamServer newServer(com.foobar.balancer.config.ServerConfig sc, boolean rampUp) {
         UpstreamServer s = new UpstreamServer(this, sc, clock, rampUp);
-        s.gauges(metrics.registerServer(name, sc.name(), s));
+        s.gauges(metrics.registerServer(name, sc.name(), s, FailureKind.LABELS));
         return s;
     }
 

@@ -181,7 +181,7 @@ class AdminServerTest {
         metrics.requestCompleted("public", "web", "web-1", 503, 2_000_000, 1_000_000);
         metrics.requestCompleted("public", BalancerMetrics.NONE, BalancerMetrics.NONE, 404, 100_000, -1);
         metrics.noServer("public", "web");
-        metrics.retried("web", "web-1", FailureKind.CONNECT_REFUSED);
+        metrics.retried("web", "web-1", FailureKind.CONNECT_REFUSED.label());
         metrics.clientConnectionOpened("public");
         metrics.upstreamConnectionOpened("web", "web-1");
         HttpResponse<String> res = get("/metrics");

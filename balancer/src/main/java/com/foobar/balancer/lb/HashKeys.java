@@ -1,4 +1,4 @@
-package com.foobar.balancer.config;
+package com.foobar.balancer.lb;
 
 /** The syntax of {@code hash_key}: {@code header:NAME | cookie:NAME | path | source-ip}. */
 public final class HashKeys {
