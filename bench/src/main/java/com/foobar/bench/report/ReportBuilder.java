@@ -27,7 +27,9 @@ public final class ReportBuilder {
     public static final String HAPROXY = "haproxy";
     public static final String NGINX = "nginx";
     public static final String DIRECT = "direct";
-    static final List<String> TARGET_ORDER = List.of(OURS, HAPROXY, NGINX, DIRECT);
+    /** Our balancer from another jar (bench/run --baseline-jar): an A/B of two commits in the same run. */
+    public static final String BASELINE = "baseline";
+    static final List<String> TARGET_ORDER = List.of(OURS, BASELINE, HAPROXY, NGINX, DIRECT);
     static final List<String> SCENARIO_ORDER = List.of(
             "small-keepalive", "new-connection", "large-response", "upload", "many-connections");
     static final String IDLE = "idle-10k";
@@ -124,7 +126,9 @@ public final class ReportBuilder {
             putNumber(ratios, "rps_ours_vs_nginx", rpsRatio(summaries, NGINX));
             putNumber(ratios, "p99_ours_vs_haproxy", p99Ratio(summaries, HAPROXY));
             putNumber(ratios, "p99_ours_vs_nginx", p99Ratio(summaries, NGINX));
-            for (String peer : List.of(HAPROXY, NGINX)) {
+            putNumber(ratios, "rps_ours_vs_baseline", rpsRatio(summaries, BASELINE));
+            putNumber(ratios, "p99_ours_vs_baseline", p99Ratio(summaries, BASELINE));
+            for (String peer : List.of(HAPROXY, NGINX, BASELINE)) {
                 ArrayNode paired = ratios.putArray("rps_ours_vs_" + peer + "_per_round");
                 pairedRpsRatios(scenario, peer).forEach(r -> paired.add(round(r, 3)));
             }
@@ -206,6 +210,20 @@ public final class ReportBuilder {
                     .append(" | ").append(fmtSpread(pairedRpsRatios(scenario, HAPROXY)))
                     .append(" | ").append(fmtSpread(pairedRpsRatios(scenario, NGINX)))
                     .append(" |\n");
+        }
+        if (runs.values().stream().anyMatch(byTarget -> byTarget.containsKey(BASELINE))) {
+            md.append("\n## Ours against the baseline jar (A/B, same run)\n\n")
+                    .append("Median over the rounds, and the median (lowest-highest) of the per-round ratios.\n\n")
+                    .append("| Scenario | ours/baseline req/s | per round | ours/baseline p99 |\n")
+                    .append("|---|---:|---:|---:|\n");
+            for (String scenario : orderedScenarios()) {
+                Map<String, TargetSummary> summaries = summaries(scenario);
+                md.append("| ").append(scenario)
+                        .append(" | ").append(fmtRatio(rpsRatio(summaries, BASELINE)))
+                        .append(" | ").append(fmtSpread(pairedRpsRatios(scenario, BASELINE)))
+                        .append(" | ").append(fmtRatio(p99Ratio(summaries, BASELINE)))
+                        .append(" |\n");
+            }
         }
         appendCpu(md);
         appendIdleAndStream(md);

@@ -66,6 +66,22 @@ class ReportBuilderTest {
     }
 
     @Test
+    void aBaselineJarIsComparedRoundByRoundAsAnAbOfTwoCommits() throws Exception {
+        ReportBuilder builder = builder(
+                wrk("small-keepalive", "balancer", 1, 990, 1000, 2000),
+                wrk("small-keepalive", "baseline", 1, 1000, 1000, 2000),
+                wrk("small-keepalive", "balancer", 2, 1050, 1000, 2000),
+                wrk("small-keepalive", "baseline", 2, 1000, 1000, 2000));
+
+        JsonNode ratios = builder.json().path("scenarios").get(0).path("ratios");
+        assertThat(ratios.path("rps_ours_vs_baseline_per_round").toString()).isEqualTo("[0.99,1.05]");
+        assertThat(ratios.path("p99_ours_vs_baseline").asDouble()).isEqualTo(1.0);
+        assertThat(builder.markdown())
+                .contains("## Ours against the baseline jar (A/B, same run)")
+                .contains("| small-keepalive | 1.02x | 1.02x (0.99-1.05) | 1.00x |");
+    }
+
+    @Test
     void saysHowMuchCpuTheVmHostTookAndWarnsWhenItMovesTheFigures() throws Exception {
         ObjectNode meta = JSON.createObjectNode();
         meta.putObject("machine").put("nproc", 2);
