@@ -23,6 +23,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final InetSocketAddress address;
     private Channel channel;
     private UpstreamEvents exchange;
+    /** Exchanges this connection has carried, the one under way included. */
+    private int exchanges;
     private boolean pooled;
     private long idleSince;
     private ScheduledFuture<?> watchdog;
@@ -49,6 +51,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     void attach(UpstreamEvents exchange) {
         this.exchange = exchange;
+        exchanges++;
+    }
+
+    /** Whether an earlier exchange used this connection, which then waited idle in the pool. */
+    boolean reused() {
+        return exchanges > 1;
     }
 
     void detach() {

@@ -60,6 +60,8 @@ final class ProxyExchange implements UpstreamEvents {
     /** Null until the request is routed to a pool. */
     private Attempts attempts;
     private BackendHandler backend;
+    /** The attempt was sent again on a new connection after a pooled one turned out closed (once per exchange). */
+    private boolean reconnected;
 
     /** What the access log and metrics get: the server's status, 499, or the balancer's own answer's. */
     private int status;
@@ -197,7 +199,30 @@ final class ProxyExchange implements UpstreamEvents {
         forward.stop();
         h.detach();
         h.channel().close();
-        attemptFailed(kind, reason);
+        if (staleConnection(h, kind)) {
+            reconnect();
+        } else {
+            attemptFailed(kind, reason);
+        }
+    }
+
+    /**
+     * A pooled connection the server closed while it sat idle (its keep-alive timeout and our reuse crossed): the
+     * request went into a closed socket and the server never saw it, so it is sent once more to the same server on a
+     * new connection, neither counted against the server nor as a retry, as nginx does for its cached connections.
+     * Only before any response byte, and only when resending is safe: an idempotent request, or one whose head did not
+     * get out, with all of its body still held.
+     */
+    private boolean staleConnection(BackendHandler h, FailureKind kind) {
+        return kind == FailureKind.CONNECTION_RESET && h.reused() && !reconnected && phase == ExchangePhase.FORWARDING
+                && forward.intact() && (head.idempotent() || !forward.reachedServer());
+    }
+
+    private void reconnect() {
+        reconnected = true;
+        forward.beginAttempt();
+        phase = ExchangePhase.CONNECTING;
+        proxy.connector().connect(client.channel().eventLoop(), attempts.server(), pool.config(), this);
     }
 
     private void attemptFailed(FailureKind kind, String reason) {

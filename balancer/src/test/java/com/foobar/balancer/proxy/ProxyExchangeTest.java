@@ -287,6 +287,64 @@ class ProxyExchangeTest {
         assertIdle(f.server("web-1"), f.server("web-2"));
     }
 
+    /** The server's keep-alive timeout closed the pooled connection just as the next request went out on it. */
+    private EmbeddedChannel pooledConnectionToTheOnlyUsableServer() {
+        client.writeInbound(get("/1"), LastHttpContent.EMPTY_LAST_CONTENT);
+        EmbeddedChannel up = f.connect();
+        up.writeInbound(response(200, 1), last("1"));
+        BackendHandler pooled = f.connector.released.get(0);
+        f.connector.idle.add(pooled);
+        written(up);
+        written(client);
+        for (UpstreamServer s : f.upstreams.pool("web").servers()) {
+            if (s != pooled.server()) {
+                s.drain();
+            }
+        }
+        return up;
+    }
+
+    @Test
+    void aPooledConnectionTheServerClosedIsReplacedAndTheRequestSentAgainToTheSameServer() throws Exception {
+        start("retries: 0");
+        EmbeddedChannel stale = pooledConnectionToTheOnlyUsableServer();
+        UpstreamServer s = f.connector.last().server();
+
+        client.writeInbound(get("/2"), LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(written(stale)).containsExactly("GET /2", "end:");
+        stale.close();
+
+        EmbeddedChannel fresh = f.connect();
+        assertThat(f.connector.last().server()).isSameAs(s);
+        assertThat(written(fresh)).containsExactly("GET /2", "end:");
+        fresh.writeInbound(response(200, 1), last("2"));
+        assertThat(written(client)).containsExactly("200", "end:2");
+        assertThat(s.failures()).as("a closed idle connection is not the server's failure").isZero();
+        assertIdle(s);
+    }
+
+    @Test
+    void aPostOnAPooledConnectionTheServerClosedIsNotSentAgain() throws Exception {
+        start("");
+        EmbeddedChannel stale = pooledConnectionToTheOnlyUsableServer();
+
+        client.writeInbound(post("/order", 2), last("hi"));
+        assertThat(written(stale)).containsExactly("POST /order", "end:hi");
+        stale.close();
+
+        assertThat(f.connector.requests).as("no new connect").isEmpty();
+        assertThat(written(client)).singleElement().asString().startsWith("502 ").contains("closed the connection");
+    }
+
+    @Test
+    void aNewConnectionClosedBeforeTheResponseIsAFailureOfTheServer() throws Exception {
+        start("retries: 0");
+        client.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
+        f.connect().close();
+
+        assertAnsweredForTheOneServer(502, "closed the connection");
+    }
+
     @Test
     void aResetAfterAPostReachedTheServerIsAnswered502AndNotRetried() throws Exception {
         start("");
