@@ -6,6 +6,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One listener's HTTP request guards, added to a client pipeline by the proxy's pipeline builder at the places it
@@ -18,8 +20,8 @@ public final class HttpGuards {
     /** Pipeline names of the handlers added here. */
     public static final String OBS_FOLD = "http-obs-fold";
     public static final String HSTS = "hsts";
-    public static final String STRICT = "http-strict";
-    public static final String UNDERSCORES = "http-underscores";
+    /** Every request head's checks, in one handler: strict syntax, then underscores in header names. */
+    public static final String CHECKS = "http-checks";
     public static final String BODY_LIMIT = "http-body-limit";
     public static final String REDIRECT = "https-redirect";
     /** On an HTTP/2 stream: resets a stream whose request body stalls. */
@@ -29,6 +31,8 @@ public final class HttpGuards {
     private final RejectionListener rejections;
     private final HstsHandler hsts;
     private final RedirectToHttpsHandler redirect;
+    private final List<HeadCheck> connectionChecks;
+    private final List<HeadCheck> streamChecks;
 
     public HttpGuards(ListenerConfig listener, RejectionListener rejections) {
         this.limits = listener.limits();
@@ -36,6 +40,8 @@ public final class HttpGuards {
         this.hsts = listener.hsts() == null ? null : new HstsHandler(listener.hsts());
         this.redirect = listener.redirectToHttps() == ListenerConfig.NO_REDIRECT ? null
                 : new RedirectToHttpsHandler(listener.redirectToHttps());
+        this.connectionChecks = checks(limits, StrictSyntaxCheck.DECODER_CHECKS_TARGET);
+        this.streamChecks = checks(limits, limits.maxRequestLine());
     }
 
     /** In front of an HTTP/1.1 codec. HTTP/2 has none: its HPACK decoder already refuses CR, LF and NUL in values. */
@@ -49,24 +55,30 @@ public final class HttpGuards {
     }
 
     /**
-     * Right behind the codec, in this order: HSTS on the responses, then the checks each request passes (strict
-     * syntax, underscores in header names, body size). An HTTP/1.1 connection's strict check reads what the obs-fold
-     * detector in front of the codec saw.
+     * Right behind the codec, in this order: HSTS on the responses, then the checks each request head passes (strict
+     * syntax, underscores in header names) as one handler, then the body size. An HTTP/1.1 connection's checks re-arm
+     * the obs-fold detector in front of the codec.
      */
     public void addRequestChecks(ChannelPipeline p) {
         boolean stream = p.channel() instanceof Http2StreamChannel;
         if (hsts != null) {
             p.addLast(HSTS, hsts);
         }
-        // The HTTP/1.1 decoder already bounds the request line; an HTTP/2 :path is bounded here.
-        p.addLast(STRICT, new StrictRequestHandler(rejections, p.get(ObsFoldDetector.class),
-                stream ? limits.maxRequestLine() : StrictRequestHandler.DECODER_CHECKS_TARGET));
-        if (limits.underscores() != HttpLimitsConfig.UnderscorePolicy.ALLOW) {
-            p.addLast(UNDERSCORES, new UnderscoreHeadersHandler(limits.underscores(), rejections));
-        }
+        p.addLast(CHECKS, new RequestChecksHandler(rejections, stream ? streamChecks : connectionChecks,
+                p.get(ObsFoldDetector.class)));
         if (limits.maxBodySize() != HttpLimitsConfig.NO_BODY_LIMIT) {
             p.addLast(BODY_LIMIT, new BodySizeLimitHandler(limits.maxBodySize(), rejections));
         }
+    }
+
+    /** A listener's head checks, made once: the HTTP/1.1 decoder bounds the request line, an HTTP/2 :path is here. */
+    private static List<HeadCheck> checks(HttpLimitsConfig limits, int maxTarget) {
+        List<HeadCheck> checks = new ArrayList<>(2);
+        checks.add(new StrictSyntaxCheck(maxTarget));
+        if (limits.underscores() != HttpLimitsConfig.UnderscorePolicy.ALLOW) {
+            checks.add(new UnderscoreCheck(limits.underscores()));
+        }
+        return List.copyOf(checks);
     }
 
     /** Last in front of the proxy: a plain-HTTP listener that redirects answers every request with 308 to https. */

@@ -10,7 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Rejects obsolete line folding (a header line starting with SP or HTAB) with 400 before the decoder sees it: Netty's
  * decoder would join the lines with a space, which RFC 9112 allows, but refusing them means no
- * server behind us ever has to agree on their meaning. It scans only the header section: {@link StrictRequestHandler}
+ * server behind us ever has to agree on their meaning. It scans only the header section: {@link RequestChecksHandler}
  * re-arms it when a request has been read to its end. A pipelined request that arrives in the same read as the end
  * of the previous one is not scanned (the decoder then folds it, which is still safe).
  */

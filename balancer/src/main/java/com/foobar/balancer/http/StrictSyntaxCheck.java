@@ -1,10 +1,8 @@
 package com.foobar.balancer.http;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
 
 import java.util.Iterator;
 import java.util.Locale;
@@ -14,42 +12,29 @@ import java.util.Locale;
  * {@code Host} that disagrees with an absolute-form target, and control characters in the target. Each gets 400 and
  * a close, and nothing reaches a server. Decoder failures pass through untouched (the proxy answers those).
  */
-final class StrictRequestHandler extends RequestRefusingHandler {
+final class StrictSyntaxCheck implements HeadCheck {
 
     /** Checking the target's length is left to the HTTP/1.1 decoder, which sees the whole request line. */
     static final int DECODER_CHECKS_TARGET = 0;
 
-    private final ObsFoldDetector folds;
     private final int maxTarget;
 
     /**
      * @param maxTarget the longest request target (an h2 {@code :path}) taken, longer gets 414; or
      *                  {@link #DECODER_CHECKS_TARGET}
      */
-    StrictRequestHandler(RejectionListener rejections, ObsFoldDetector folds, int maxTarget) {
-        super(rejections);
-        this.folds = folds;
+    StrictSyntaxCheck(int maxTarget) {
         this.maxTarget = maxTarget;
     }
 
     @Override
-    void judge(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
-            if (maxTarget != DECODER_CHECKS_TARGET && req.uri().length() > maxTarget) {
-                refuse(ctx, msg, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request target of " + req.uri().length()
-                        + " bytes is over the limit of " + maxTarget);
-                return;
-            }
-            String problem = problem(req);
-            if (problem != null) {
-                refuse(ctx, msg, HttpResponseStatus.BAD_REQUEST, problem);
-                return;
-            }
+    public Refusal check(HttpRequest req) {
+        if (maxTarget != DECODER_CHECKS_TARGET && req.uri().length() > maxTarget) {
+            return new Refusal(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request target of " + req.uri().length()
+                    + " bytes is over the limit of " + maxTarget);
         }
-        if (msg instanceof LastHttpContent && folds != null) {
-            folds.expectHeaders();
-        }
-        ctx.fireChannelRead(msg);
+        String problem = problem(req);
+        return problem == null ? null : new Refusal(HttpResponseStatus.BAD_REQUEST, problem);
     }
 
     static String problem(HttpRequest req) {

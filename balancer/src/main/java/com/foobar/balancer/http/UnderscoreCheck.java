@@ -1,7 +1,6 @@
 package com.foobar.balancer.http;
 
 import com.foobar.balancer.config.HttpLimitsConfig.UnderscorePolicy;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -14,33 +13,30 @@ import java.util.Map;
 /**
  * Header names with underscores, as Envoy's {@code headers_with_underscores_action}: {@code drop} removes them (so
  * {@code X_Auth_User} cannot pose as {@code X-Auth-User} to a server that folds {@code _} into {@code -}),
- * {@code reject} answers 400. Not installed for {@code allow}.
+ * {@code reject} answers 400. Not run for {@code allow}.
  */
-final class UnderscoreHeadersHandler extends RequestRefusingHandler {
+final class UnderscoreCheck implements HeadCheck {
 
     private final UnderscorePolicy policy;
 
-    UnderscoreHeadersHandler(UnderscorePolicy policy, RejectionListener rejections) {
-        super(rejections);
+    UnderscoreCheck(UnderscorePolicy policy) {
         this.policy = policy;
     }
 
     @Override
-    void judge(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
-            List<CharSequence> found = withUnderscore(req.headers());
-            if (found != null) {
-                if (policy == UnderscorePolicy.REJECT) {
-                    refuse(ctx, msg, HttpResponseStatus.BAD_REQUEST,
-                            "header name \"" + found.get(0) + "\" contains an underscore, which this listener refuses");
-                    return;
-                }
-                for (CharSequence name : found) {
-                    req.headers().remove(name);
-                }
-            }
+    public Refusal check(HttpRequest req) {
+        List<CharSequence> found = withUnderscore(req.headers());
+        if (found == null) {
+            return null;
         }
-        ctx.fireChannelRead(msg);
+        if (policy == UnderscorePolicy.REJECT) {
+            return new Refusal(HttpResponseStatus.BAD_REQUEST,
+                    "header name \"" + found.get(0) + "\" contains an underscore, which this listener refuses");
+        }
+        for (CharSequence name : found) {
+            req.headers().remove(name);
+        }
+        return null;
     }
 
     static List<CharSequence> withUnderscore(HttpHeaders h) {

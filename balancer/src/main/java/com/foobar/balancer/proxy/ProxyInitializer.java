@@ -29,7 +29,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
  *   [tls] [alpn]                                      ALPN h2 swaps what follows for an HTTP/2 codec (Http2Negotiator)
  *   client-timeouts                                   raw bytes: header, idle and send timeouts, the 408
  *   http-obs-fold  http                               folded header lines seen, then decoded
- *   [hsts] http-strict [http-underscores] [http-body-limit]
+ *   [hsts] http-checks [http-body-limit]              every head passes one handler of checks
  *   [firewall-rate-limit] firewall-forwarded-headers  per request
  *   [https-redirect]
  *   proxy
@@ -37,7 +37,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * An HTTP/2 stream runs the same request handling behind its own codec; its connection keeps the accept-time guards
  * and TLS:
  * <pre>
- *   h2-stream-codec  h2-stream-stall  http  [hsts] http-strict ... [https-redirect]  proxy
+ *   h2-stream-codec  h2-stream-stall  http  [hsts] http-checks ... [https-redirect]  proxy
  * </pre>
  * A listener added by a reload has no guards until the next restart: it gets the proxy's own handlers only.
  */

@@ -81,7 +81,7 @@ class ProxyInitializerTest {
                 "tls", "alpn",
                 "client-timeouts",
                 "http-obs-fold", "http",
-                "hsts", "http-strict", "http-underscores", "http-body-limit",
+                "hsts", "http-checks", "http-body-limit",
                 "firewall-rate-limit", "firewall-forwarded-headers",
                 "proxy");
     }
@@ -89,7 +89,7 @@ class ProxyInitializerTest {
     @Test
     void aPlainListenerGetsTheGuardsThatAreAlwaysOnAndItsRedirect() {
         assertThat(pipeline(config.listeners().get(1))).containsExactly(
-                "client-timeouts", "http-obs-fold", "http", "http-strict", "firewall-forwarded-headers",
+                "client-timeouts", "http-obs-fold", "http", "http-checks", "firewall-forwarded-headers",
                 "https-redirect", "proxy");
     }
 
