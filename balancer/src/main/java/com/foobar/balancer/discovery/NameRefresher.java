@@ -31,13 +31,14 @@ public final class NameRefresher implements AutoCloseable {
     static final String THREAD_NAME = "balancer-dns";
 
     private final DnsResolver resolver;
-    /** The loop made by {@link #start}, stopped by {@link #close}; null when the resolver was handed in. */
-    private EventLoopGroup ownGroup;
+    /** The resolver's own loop, stopped by {@link #close}. */
+    private final EventLoopGroup group;
     private final Map<ResolveTarget, NameWatch> watches = new ConcurrentHashMap<>();
     private volatile Duration floor;
     private volatile boolean closed;
 
-    public NameRefresher(DnsResolver resolver, Duration floor) {
+    private NameRefresher(EventLoopGroup group, DnsResolver resolver, Duration floor) {
+        this.group = group;
         this.resolver = resolver;
         this.floor = floor;
     }
@@ -52,9 +53,7 @@ public final class NameRefresher implements AutoCloseable {
     public static NameRefresher start(DnsConfig dns) {
         Transport nio = Transport.named("nio");
         EventLoopGroup group = nio.newGroup(1, THREAD_NAME);
-        NameRefresher refresher = new NameRefresher(new DnsResolver(group.next(), nio, dns), dns.minTtl());
-        refresher.ownGroup = group;
-        return refresher;
+        return new NameRefresher(group, new DnsResolver(group.next(), nio, dns), dns.minTtl());
     }
 
     EventLoop loop() {
@@ -130,10 +129,8 @@ public final class NameRefresher implements AutoCloseable {
         watches.values().forEach(NameWatch::cancel);
         watches.clear();
         resolver.close();
-        if (ownGroup != null) {
-            // The resolver closes its channels on the loop; the quiet period lets that run before the loop stops.
-            ownGroup.shutdownGracefully(QUIET.toMillis(), QUIET.toMillis() * 10, TimeUnit.MILLISECONDS);
-        }
+        // The resolver closes its channels on the loop; the quiet period lets that run before the loop stops.
+        group.shutdownGracefully(QUIET.toMillis(), QUIET.toMillis() * 10, TimeUnit.MILLISECONDS);
     }
 
     boolean closed() {
