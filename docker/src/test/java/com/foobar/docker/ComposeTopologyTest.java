@@ -158,8 +158,11 @@ class ComposeTopologyTest {
         for (String web : WEB) {
             // db-failover: healthy once a node is writable (every node starts read-only), which Flyway needs.
             assertThat(COMPOSE.dependsOn(web).keySet()).as(web)
-                    .containsExactlyInAnyOrder("mysql-primary", "mysql-replica", "db-failover");
+                    .containsAll(List.of("mysql-primary", "mysql-replica", "db-failover"));
         }
+        // web-1 builds the image web-2 runs: the only other dependency (see imagesAreBuiltBeforeTheServicesThatUseThem).
+        assertThat(COMPOSE.dependsOn("web-1").keySet()).hasSize(3);
+        assertThat(COMPOSE.dependsOn("web-2")).hasSize(4).containsEntry("web-1", "service_started");
         assertThat(COMPOSE.dependsOn("mysql-replica").keySet()).containsExactly("mysql-primary");
         assertThat(COMPOSE.dependsOn("db-failover").keySet()).containsExactlyInAnyOrder("mysql-primary", "mysql-replica");
         // A healthy keepalived is MASTER or BACKUP, with its balancer answering.
@@ -167,9 +170,45 @@ class ComposeTopologyTest {
         for (String service : COMPOSE.serviceNames()) {
             for (Map.Entry<String, String> d : COMPOSE.dependsOn(service).entrySet()) {
                 assertThat(COMPOSE.serviceNames()).as("%s depends on an unknown service", service).contains(d.getKey());
-                assertThat(d.getValue()).as("%s depends_on %s", service, d.getKey()).isEqualTo("service_healthy");
+                if (!builderOf(COMPOSE.service(service).path("image").asText()).equals(d.getKey())) {
+                    assertThat(d.getValue()).as("%s depends_on %s", service, d.getKey()).isEqualTo("service_healthy");
+                }
             }
         }
+    }
+
+    /**
+     * Compose v1 readies images in dependency order and pulls an image it meets before the service that builds it:
+     * from a machine that never built them, `up --build` stopped at "Pulling lb-2-netns (foobar/keepalived)". So a
+     * service that runs an image another service builds depends on that builder, directly or through the network
+     * namespace it joins.
+     */
+    @Test
+    void imagesAreBuiltBeforeTheServicesThatUseThem() {
+        for (String service : COMPOSE.serviceNames()) {
+            JsonNode s = COMPOSE.service(service);
+            String builder = builderOf(s.path("image").asText());
+            if (s.has("build") || builder.isEmpty()) {
+                continue;
+            }
+            String owner = COMPOSE.namespaceOwner(service);
+            assertThat(owner.equals(builder) || COMPOSE.dependsOn(service).containsKey(builder)
+                    || COMPOSE.dependsOn(owner).containsKey(builder))
+                    .as("%s runs %s, which %s builds, without depending on it", service, s.path("image").asText(),
+                            builder)
+                    .isTrue();
+        }
+    }
+
+    /** The service that builds {@code image}, or "" when none does. */
+    private static String builderOf(String image) {
+        for (String service : COMPOSE.serviceNames()) {
+            JsonNode s = COMPOSE.service(service);
+            if (s.has("build") && s.path("image").asText().equals(image)) {
+                return service;
+            }
+        }
+        return "";
     }
 
     @Test
