@@ -220,7 +220,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             c.setAutoCommit(false);
             T value;
             try {
-                value = work.apply(new LentConnection(c, node, false, e -> writeFailure(node, e)));
+                value = work.apply(LentConnection.lend(c, node, NodeCalls.lent(this, node, true)));
                 c.commit();
             } catch (SQLException | RuntimeException | Error e) {
                 try {
@@ -263,7 +263,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         ensureOpen();
-        return new RoutingConnection(this);
+        return RoutingConnection.open(this);
     }
 
     /** Credentials are part of the router's configuration; per-call credentials are not supported. */
@@ -508,7 +508,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         NodePool replica = lease.node();
         replica.meters().connections(true).increment();
         try {
-            return work.apply(new LentConnection(lease.physical(), replica, true, StatementFailures.NONE));
+            return work.apply(LentConnection.lend(lease.physical(), replica, NodeCalls.lent(this, replica, false)));
         } catch (SQLException e) {
             if (!isConnectionFailure(e)) {
                 throw e;
@@ -526,7 +526,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             lease.node().meters().connections(true).increment();
         }
         try {
-            return work.apply(new LentConnection(lease.physical(), lease.node(), true, StatementFailures.NONE));
+            return work.apply(LentConnection.lend(lease.physical(), lease.node(),
+                    NodeCalls.lent(this, lease.node(), false)));
         } catch (SQLException e) {
             failed(lease.node(), e);
             throw e;

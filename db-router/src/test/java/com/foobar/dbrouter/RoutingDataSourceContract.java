@@ -299,6 +299,55 @@ abstract class RoutingDataSourceContract {
     }
 
     @Test
+    void aStatementFailingOnADeadReplicaMarksItDownAtOnceWithoutWaitingForTheMonitor() throws SQLException {
+        // The monitor would take minutes: what marks the replica down here is the statement's own failure.
+        RoutingDataSource router = router(config().monitorInterval(Duration.ofMinutes(10)).build());
+        try (Connection c = router.getConnection()) {
+            c.setReadOnly(true);
+            PreparedStatement ps = c.prepareStatement("SELECT @@server_id");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(replicaId());
+            }
+            db().replicas().get(0).stop();
+            assertThatThrownBy(ps::executeQuery).isInstanceOf(SQLException.class);
+            assertThat(registry.find(RouterMetrics.NODE_UP).tag("node", "replica-1").gauge().value()).isZero();
+        }
+        assertThat(router.read(RoutingDataSource::nodeOf)).isEqualTo("primary");
+    }
+
+    @Test
+    void whatADataSourceConnectionHandsOutLeadsBackToItNotToThePooledConnection() throws SQLException {
+        RoutingDataSource router = router(config().build());
+        try (Connection c = router.getConnection()) {
+            for (boolean readOnly : new boolean[] {false, true}) {
+                c.setReadOnly(readOnly);
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                    assertThat(rs.getStatement()).isSameAs(s);
+                    assertThat(rs.getStatement().getConnection()).isSameAs(c);
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT ?")) {
+                    ps.setInt(1, 1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.getStatement().getConnection()).isSameAs(c);
+                    }
+                }
+                assertThat(c.getMetaData().getConnection()).isSameAs(c);
+                try (ResultSet tables = c.getMetaData().getTables(null, null, "ryw", null)) {
+                    assertThat(tables.next()).isTrue();
+                    assertThat(tables.getStatement()).isNull();
+                }
+            }
+        }
+        router.read(work -> {
+            try (Statement s = work.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertThat(rs.getStatement().getConnection()).isSameAs(work);
+            }
+            return null;
+        });
+    }
+
+    @Test
     void replicaDyingUnderAReadIsRetriedOnTheWriterWithAndWithoutAToken() throws SQLException {
         for (CausalReads mode : List.of(CausalReads.TOKEN, CausalReads.FAST)) {
             RoutingDataSource router = router(config().causalReads(mode).build());
