@@ -96,9 +96,29 @@ public final class ConfigLoader {
         Node require(String key) throws ConfigException {
             Node n = get(key);
             if (n.json.isMissingNode()) {
+                // A misspelt required key is the likelier mistake than a forgotten one: name it as what it is.
+                String typo = unreadKeyLike(key);
+                if (typo != null) {
+                    throw new ConfigException(child(typo), "is not a known key (did you mean " + key + "?)");
+                }
                 throw new ConfigException(n.path, "is required");
             }
             return n;
+        }
+
+        /** A key of this mapping nobody read yet that is one or two edits away from {@code key}, or null. */
+        private String unreadKeyLike(String key) {
+            if (!json.isObject()) {
+                return null;
+            }
+            Iterator<String> names = json.fieldNames();
+            while (names.hasNext()) {
+                String k = names.next();
+                if (!read.contains(k) && editDistance(k, key) <= 2) {
+                    return k;
+                }
+            }
+            return null;
         }
 
         Node object() throws ConfigException {
@@ -119,15 +139,10 @@ public final class ConfigLoader {
             return out;
         }
 
-        /** Declares the keys this mapping may have and rejects any other before reading a value. */
-        Node only(String... known) throws ConfigException {
-            object();
-            read.addAll(List.of(known));
-            noOtherKeys();
-            return this;
-        }
-
-        /** Rejects keys nobody asked for: a typo must not silently fall back to a default. */
+        /**
+         * Rejects keys nobody read: a typo must not silently fall back to a default. Called once a mapping's keys have
+         * all been read, so the keys a section knows are the ones its code reads, named once.
+         */
         void noOtherKeys() throws ConfigException {
             Iterator<String> names = json.fieldNames();
             while (names.hasNext()) {
@@ -258,6 +273,26 @@ public final class ConfigLoader {
         }
     }
 
+    /** Levenshtein's distance (insertions, deletions, substitutions), small strings only: config keys. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
     private static String describe(JsonNode n) {
         if (n.isMissingNode()) {
             return "nothing";
@@ -281,8 +316,7 @@ public final class ConfigLoader {
         private static final Duration MAX_DNS_TIMEOUT = Duration.ofSeconds(30);
 
         BalancerConfig config(Node root) throws ConfigException {
-            root.only("listeners", "pools", "admin", "client_timeouts", "access_log", "data_dir", "trusted_proxies",
-                    "dns");
+            root.object();
             // First: each pool's resolve_interval is checked against the DNS floor.
             DnsConfig dns = root.has("dns") ? dns(root.get("dns").object()) : DnsConfig.DEFAULT;
             Map<String, PoolConfig> pools = pools(root.require("pools"), dns);
@@ -308,7 +342,6 @@ public final class ConfigLoader {
         }
 
         private DnsConfig dns(Node n) throws ConfigException {
-            n.only("nameservers", "min_ttl", "timeout");
             List<HostPort> nameservers = new ArrayList<>();
             if (n.has("nameservers")) {
                 Node list = n.get("nameservers");
@@ -374,8 +407,6 @@ public final class ConfigLoader {
         }
 
         private PoolConfig pool(String name, Node n, DnsConfig dns) throws ConfigException {
-            n.only("algorithm", "hash_key", "servers", "health_check", "outlier_detection", "slow_start", "retries",
-                    "connect_timeout", "response_timeout", "keepalive", "proxy_headers", "resolve_interval");
             String algorithm = PoolConfig.DEFAULT_ALGORITHM;
             if (n.has("algorithm")) {
                 Node a = n.get("algorithm");
@@ -433,7 +464,7 @@ public final class ConfigLoader {
             Map<String, String> namePaths = new HashMap<>();
             Map<HostPort, String> addressNames = new HashMap<>();
             for (Node s : items) {
-                s.only("name", "address", "weight", "backup");
+                s.object();
                 Node nameNode = s.require("name");
                 String name = nameNode.nonEmptyText();
                 checkName(nameNode.path, name, "server name");
@@ -471,7 +502,7 @@ public final class ConfigLoader {
         }
 
         private HealthCheckConfig healthCheck(Node n) throws ConfigException {
-            n.only("path", "interval", "timeout", "rise", "fall", "expect_status", "host");
+            n.object();
             String path = HealthCheckConfig.DEFAULT_PATH;
             if (n.has("path")) {
                 Node p = n.get("path");
@@ -508,8 +539,6 @@ public final class ConfigLoader {
         }
 
         private OutlierDetectionConfig outlierDetection(Node n) throws ConfigException {
-            n.only("consecutive_failures", "consecutive_5xx", "base_ejection_time", "max_ejection_percent",
-                    "max_ejection_time");
             int failures = n.has("consecutive_failures")
                     ? n.get("consecutive_failures").integer(0, 1000) : OutlierDetectionConfig.DEFAULT_CONSECUTIVE_FAILURES;
             int fiveXx = n.has("consecutive_5xx")
@@ -533,7 +562,6 @@ public final class ConfigLoader {
         }
 
         private ProxyHeadersConfig proxyHeaders(Node n) throws ConfigException {
-            n.only("forwarded", "via", "request_id");
             List<String> forwarded = ProxyHeadersConfig.FORWARDED;
             if (n.has("forwarded")) {
                 Node f = n.get("forwarded");
@@ -556,7 +584,6 @@ public final class ConfigLoader {
         }
 
         private KeepAliveConfig keepAlive(Node n) throws ConfigException {
-            n.only("max_idle", "idle_timeout");
             int maxIdle = n.has("max_idle") ? n.get("max_idle").integer(0, 100_000) : KeepAliveConfig.DEFAULT_MAX_IDLE_PER_SERVER;
             Duration idle = n.has("idle_timeout")
                     ? n.get("idle_timeout").duration(Duration.ofMillis(1)) : KeepAliveConfig.DEFAULT_IDLE_TIMEOUT;
@@ -573,9 +600,7 @@ public final class ConfigLoader {
             List<ListenerConfig> out = new ArrayList<>();
             Map<String, String> names = new HashMap<>();
             for (Node l : items) {
-                l.only("name", "bind", "routes", "default_pool", "tls", "hsts", "redirect_to_https", "allow", "deny",
-                        "max_connections_per_ip", "rate_limit", "trusted_proxies", "max_body_size", "max_request_line",
-                        "max_header_size", "headers_with_underscores", "http2");
+                l.object();
                 Node nameNode = l.require("name");
                 String name = nameNode.nonEmptyText();
                 checkName(nameNode.path, name, "listener name");
@@ -632,11 +657,10 @@ public final class ConfigLoader {
         }
 
         private TlsConfig tls(Node t) throws ConfigException {
-            t.only("certificates", "auto", "protocols", "alpn");
             List<TlsConfig.Certificate> certs = new ArrayList<>();
             if (t.has("certificates")) {
                 for (Node c : t.get("certificates").list()) {
-                    c.only("cert", "key");
+                    c.object();
                     Node cert = c.require("cert");
                     Node key = c.require("key");
                     certs.add(new TlsConfig.Certificate(path(cert), path(key)));
@@ -714,7 +738,7 @@ public final class ConfigLoader {
                     ? l.get("max_connections_per_ip").integer(1, 1_000_000) : FirewallConfig.UNLIMITED;
             RateLimitConfig rate = null;
             if (l.has("rate_limit")) {
-                Node r = l.get("rate_limit").only("requests_per_second", "burst", "key");
+                Node r = l.get("rate_limit").object();
                 Node rpsNode = r.require("requests_per_second");
                 if (!rpsNode.json.isNumber() || !(rpsNode.json.doubleValue() > 0)
                         || rpsNode.json.doubleValue() > 1_000_000) {
@@ -740,7 +764,7 @@ public final class ConfigLoader {
         }
 
         private Http2Config http2(Node h, TlsConfig tls) throws ConfigException {
-            h.only("max_concurrent_streams", "initial_window_size");
+            h.object();
             if (tls == null) {
                 throw new ConfigException(h.path, "needs tls on this listener (h2 is offered through TLS ALPN)");
             }
@@ -752,6 +776,7 @@ public final class ConfigLoader {
             int window = h.has("initial_window_size") ? (int) h.get("initial_window_size")
                     .size(Http2Config.MIN_WINDOW_SIZE, Http2Config.MAX_WINDOW_SIZE)
                     : Http2Config.DEFAULT_INITIAL_WINDOW_SIZE;
+            h.noOtherKeys();
             return new Http2Config(streams, window);
         }
 
@@ -791,7 +816,6 @@ public final class ConfigLoader {
         }
 
         private RouteConfig route(Node r, Map<String, PoolConfig> pools) throws ConfigException {
-            r.only("hosts", "path_prefix", "pool");
             List<String> hosts = new ArrayList<>();
             if (r.has("hosts")) {
                 Node h = r.get("hosts");
@@ -833,7 +857,6 @@ public final class ConfigLoader {
         }
 
         private AdminConfig admin(Node n) throws ConfigException {
-            n.only("bind", "allow", "deny");
             HostPort bind = n.has("bind") ? n.get("bind").hostPort() : AdminConfig.DEFAULT_BIND;
             List<Cidr> allow = n.has("allow") ? n.get("allow").cidrs() : AdminConfig.DEFAULT_ALLOW;
             List<Cidr> deny = n.has("deny") ? n.get("deny").cidrs() : List.of();
@@ -842,7 +865,6 @@ public final class ConfigLoader {
         }
 
         private ClientTimeouts clientTimeouts(Node n) throws ConfigException {
-            n.only("header", "idle", "send");
             Duration header = n.has("header") ? n.get("header").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_HEADER;
             Duration idle = n.has("idle") ? n.get("idle").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_IDLE;
             Duration send = n.has("send") ? n.get("send").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_SEND;

@@ -40,7 +40,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void readsTheContractConfigurationOfIssue2() throws Exception {
+    void readsTheContractConfigurationOutsideChecksRelyOn() throws Exception {
         BalancerConfig cfg = ConfigLoader.parse(resource("contract.yml"));
 
         assertThat(cfg.listeners()).hasSize(1);
@@ -209,7 +209,13 @@ class ConfigLoaderTest {
                         "listeners[0].bind: \"8080\" is not host:port"),
                 Arguments.of("a misspelt required key is named as unknown, not as missing",
                         BASE.replace("pools:", "pool:"),
-                        "pool: is not a known key (known here: access_log, admin, client_timeouts, data_dir, dns, listeners, pools, trusted_proxies)"),
+                        "pool: is not a known key (did you mean pools?)"),
+                Arguments.of("a misspelt required server key",
+                        BASE.replace("address: 127.0.0.1:8082", "adress: 127.0.0.1:8082"),
+                        "pools.web.servers[1].adress: is not a known key (did you mean address?)"),
+                Arguments.of("a required key left out, with no key like it",
+                        BASE.replace("address: 127.0.0.1:8082", "weight: 2"),
+                        "pools.web.servers[1].address: is required"),
                 Arguments.of("an unknown top-level key",
                         BASE + "frontends: []\n",
                         "frontends: is not a known key (known here: access_log, admin, client_timeouts, data_dir, dns, listeners, pools, trusted_proxies)"),

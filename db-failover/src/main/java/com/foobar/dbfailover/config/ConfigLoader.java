@@ -243,11 +243,18 @@ public final class ConfigLoader {
             return json.isMissingNode();
         }
 
-        Node only(String... known) throws ConfigException {
+        Node object() throws ConfigException {
             if (!json.isObject()) {
                 throw new ConfigException(path, "must be a mapping, not " + describe(json));
             }
-            read.addAll(List.of(known));
+            return this;
+        }
+
+        /**
+         * Rejects keys nobody read: a typo must not fall back to a default. Called once a mapping's keys have all been
+         * read, so the keys a section knows are the ones its code reads, named once.
+         */
+        void noOtherKeys() throws ConfigException {
             Iterator<String> names = json.fieldNames();
             while (names.hasNext()) {
                 String k = names.next();
@@ -257,7 +264,6 @@ public final class ConfigLoader {
                     throw new ConfigException(child(k), "is not a known key (known here: " + String.join(", ", sorted) + ")");
                 }
             }
-            return this;
         }
 
         List<Node> list() throws ConfigException {
@@ -334,16 +340,14 @@ public final class ConfigLoader {
 
     private static final class Walker {
         FailoverConfig config(Node root) throws ConfigException {
-            root.only("nodes", "user", "password", "replication", "flavor", "failover_after", "check_interval",
-                    "connect_timeout", "probe_timeout", "catch_up_timeout", "confirm_with_replicas",
-                    "enforce_writable_primary", "semi_sync", "status", "jdbc_options", "events_kept");
+            root.object();
             FailoverConfig.Builder b = FailoverConfig.builder();
             Node nodes = root.get("nodes");
             if (nodes.missing()) {
                 throw new ConfigException("nodes", "is required (in the file, or FOOBAR_FAILOVER_NODES=name=host:port,...)");
             }
             for (Node n : nodes.list()) {
-                n.only("name", "address", "replication_address", "candidate");
+                n.object();
                 Node name = n.get("name");
                 if (name.missing()) {
                     throw new ConfigException(name.path, "is required");
@@ -357,6 +361,7 @@ public final class ConfigLoader {
                 HostPort seen = replication.missing() ? at : HostPort.parse(replication.path, replication.text());
                 b.node(new NodeConfig(name.text().trim(), at.host(), at.port(), seen.host(), seen.port(),
                         n.get("candidate").bool(true)));
+                n.noOtherKeys();
             }
             Node user = root.get("user");
             if (user.missing()) {
@@ -367,13 +372,14 @@ public final class ConfigLoader {
             if (replication.missing()) {
                 throw new ConfigException("replication", "is required: the account replicas connect with (user, password)");
             }
-            replication.only("user", "password", "ssl");
+            replication.object();
             Node replUser = replication.get("user");
             if (replUser.missing()) {
                 throw new ConfigException(replUser.path, "is required");
             }
             b.replicationUser(replUser.text(), replication.get("password").text(""));
             b.replicationSsl(replication.get("ssl").bool(false));
+            replication.noOtherKeys();
             b.flavor(root.get("flavor").choice(DatabaseFlavor.class, DatabaseFlavor.AUTO));
             b.failoverAfter(root.get("failover_after").duration(FailoverConfig.DEFAULT_FAILOVER_AFTER));
             b.checkInterval(root.get("check_interval").duration(FailoverConfig.DEFAULT_CHECK_INTERVAL));
@@ -385,15 +391,17 @@ public final class ConfigLoader {
             b.semiSync(root.get("semi_sync").choice(SemiSyncMode.class, SemiSyncMode.AUTO));
             Node status = root.get("status");
             if (!status.missing()) {
-                status.only("bind");
+                status.object();
                 Node bind = status.get("bind");
                 if (!bind.missing()) {
                     HostPort hp = HostPort.parse(bind.path, bind.text(), true);
                     b.status(hp.host(), hp.port());
                 }
+                status.noOtherKeys();
             }
             b.jdbcOptions(root.get("jdbc_options").text(FailoverConfig.DEFAULT_JDBC_OPTIONS));
             b.eventsKept(root.get("events_kept").integer(FailoverConfig.DEFAULT_EVENTS_KEPT));
+            root.noOtherKeys();
             return b.build();
         }
     }
