@@ -10,6 +10,7 @@ import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.config.PoolConfig;
 import com.foobar.balancer.config.ServerConfig;
 import com.foobar.balancer.discovery.ResolvedAddress;
+import com.foobar.balancer.events.EventJournal;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.proxy.ListenerBindException;
 import com.foobar.balancer.proxy.ListenerGuards;
@@ -148,7 +149,7 @@ public final class Balancer implements AutoCloseable {
                 throw new BalancerStartException("access_log: cannot open " + config.accessLog().file() + ": "
                         + e.getMessage(), e);
             }
-            b.upstreams = Upstreams.start(config, b.metrics, b.workers);
+            b.upstreams = Upstreams.start(config, b.metrics, EventJournal.toStderr(), b.workers);
             b.proxy = new ProxyContext(b.upstreams, b.metrics, b.accessLog, b.transport, config.clientTimeouts());
             // The security guards (TLS, ACLs, rate limits, limits) go into each client pipeline.
             b.guards = ListenerGuards.create(config, b.metrics, b.accessLog, System.out);
@@ -235,7 +236,7 @@ public final class Balancer implements AutoCloseable {
         try {
             next = ConfigLoader.load(configFile);
         } catch (ConfigException e) {
-            System.err.println("reload rejected, keeping the running configuration: " + e.getMessage());
+            upstreams.events().reload("rejected, keeping the running configuration: " + e.getMessage());
             return ReloadReport.rejected(e.getMessage());
         }
         return apply(next);
@@ -291,11 +292,11 @@ public final class Balancer implements AutoCloseable {
         }
         config = next;
         ReloadReport report = upstreamReport.merge(new ReloadReport(applied, restart));
-        for (String line : report.restartRequired()) {
-            System.err.println("reload: " + line);
-        }
         if (report.changed()) {
-            System.out.println("reload: applied " + String.join("; ", report.applied()));
+            upstreams.events().reload("applied: " + String.join("; ", report.applied()));
+        }
+        for (String line : report.restartRequired()) {
+            upstreams.events().reload("waits for a restart: " + line);
         }
         return report;
     }
@@ -303,7 +304,7 @@ public final class Balancer implements AutoCloseable {
     private void reloadFromWatcher() {
         ReloadReport r = reload();
         if (!r.rejected() && !r.changed() && !r.needsRestart()) {
-            System.out.println("reload: " + configFile + " changed, nothing to apply");
+            upstreams.events().reload(configFile + " changed, nothing to apply");
         }
     }
 

@@ -2,18 +2,25 @@ package com.foobar.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.foobar.balancer.events.BalancerEvent;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Reads the balancer's {@code GET /api/status} (issue 2): {@code {"pools":[{"servers":[{"name":..,"state":..}]}]}}.
- * The stack calls itself up only once the balancer sees every web server up, so the first curl succeeds.
+ * Reads the balancer's admin API: {@code GET /api/status} ({@code {"pools":[{"servers":[{"name":..,"state":..}]}]}}),
+ * so that the stack calls itself up only once the balancer sees every web server up and the first curl succeeds; and
+ * {@code GET /api/events?after=N}, the server state changes and reload results the console tells.
  */
 final class BalancerStatus {
 
@@ -22,9 +29,41 @@ final class BalancerStatus {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI statusUri;
+    private final String eventsUri;
 
     BalancerStatus(String adminHostPort) {
         this.statusUri = URI.create("http://" + adminHostPort + "/api/status");
+        this.eventsUri = "http://" + adminHostPort + "/api/events?after=";
+    }
+
+    /**
+     * The balancer's events numbered above {@code after} and the number of its latest; {@code started} changes when
+     * the balancer restarted and numbers from 1 again.
+     */
+    record EventsPage(String started, long latest, List<BalancerEvent> events) {
+    }
+
+    /** The events after {@code after}; empty when the admin listener does not answer. */
+    Optional<EventsPage> events(long after) {
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(eventsUri + after))
+                    .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            JsonNode root = JSON.readTree(response.body());
+            List<BalancerEvent> events = new ArrayList<>();
+            for (JsonNode e : root.path("events")) {
+                events.add(new BalancerEvent(e.path("seq").asLong(), Instant.parse(e.path("at").asText()),
+                        e.path("kind").asText(), e.path("subject").asText(), e.path("message").asText()));
+            }
+            return Optional.of(new EventsPage(root.path("started").asText(), root.path("latest").asLong(), events));
+        } catch (IOException | DateTimeParseException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** Each server's state by name, across pools; empty when the admin listener does not answer yet. */

@@ -74,11 +74,11 @@ final class Stack implements AutoCloseable {
     private final List<SupervisedProcess> webs = new ArrayList<>();
     private SupervisedProcess balancer;
     private ControlServer control;
+    private BalancerEventFeed events;
     private Path balancerConfig;
     private String publicBind;
     private String adminBind;
     private volatile boolean closing;
-    private volatile boolean up;
     private boolean closed;
 
     /** Whether {@link #close()} has begun: a start that fails now failed because it was stopped. */
@@ -119,7 +119,19 @@ final class Stack implements AutoCloseable {
         }
         printSummary();
         startControl();
-        up = true;
+        startEventFeed();
+    }
+
+    /** From now on, the balancer's server state changes and reload results are told on the console. */
+    private void startEventFeed() {
+        BalancerEventFeed feed = new BalancerEventFeed(new BalancerStatus(adminBind), console::progress);
+        synchronized (lifecycle) {
+            if (closing) {
+                return;
+            }
+            events = feed;
+        }
+        feed.start();
     }
 
     /**
@@ -431,26 +443,11 @@ final class Stack implements AutoCloseable {
                 .startTimeout(BALANCER_START_TIMEOUT)
                 .stopGrace(BALANCER_STOP_GRACE)
                 .crashHint("www.foobar.com is unreachable until it is back.")
-                .stderrRelay(line -> up ? serverEvent(line) : Optional.empty())
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
             balancer = started;
         }
-    }
-
-    /** {@code <instant> server web/web-1 is DOWN: connection refused}, the balancer's line for a state change. */
-    private static final java.util.regex.Pattern SERVER_EVENT =
-            java.util.regex.Pattern.compile("^\\S+ server (\\S+/\\S+ .*)$");
-
-    /**
-     * The balancer's server state changes, told once the stack is up: that is how the user sees in the terminal the
-     * failover the dashboard shows. During the start they are expected (a web server is down until it has started)
-     * and not told.
-     */
-    static Optional<String> serverEvent(String balancerStderrLine) {
-        java.util.regex.Matcher m = SERVER_EVENT.matcher(balancerStderrLine);
-        return m.matches() ? Optional.of("   balancer: " + m.group(1)) : Optional.empty();
     }
 
     /** A child that died while others started (a bad balancer.yml, say) is reported now, not after them. */
@@ -572,6 +569,7 @@ final class Stack implements AutoCloseable {
         SupervisedProcess failoverNow;
         DataDirectory dataNow;
         ControlServer controlNow;
+        BalancerEventFeed eventsNow;
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -579,6 +577,7 @@ final class Stack implements AutoCloseable {
             closed = true;
             closing = true;
             controlNow = control;
+            eventsNow = events;
             balancerNow = balancer;
             websNow = new ArrayList<>(webs);
             dbNow = db;
@@ -587,6 +586,9 @@ final class Stack implements AutoCloseable {
         }
         if (controlNow != null) {
             controlNow.close();
+        }
+        if (eventsNow != null) {
+            eventsNow.close(); // what stopping the balancer does is told by the stop itself
         }
         boolean any = balancerNow != null || !websNow.isEmpty() || dbNow != null || failoverNow != null;
         if (any) {

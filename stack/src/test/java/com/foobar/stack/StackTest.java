@@ -35,15 +35,6 @@ class StackTest {
     }
 
     @Test
-    void theBalancersServerStateChangesAreToldAndItsOtherLinesAreNot() {
-        assertThat(Stack.serverEvent("2026-11-22T01:02:03.456Z server web/web-1 is DOWN: connection refused"))
-                .contains("   balancer: web/web-1 is DOWN: connection refused");
-        assertThat(Stack.serverEvent("2026-11-22T01:02:05.001Z server web/web-1 is UP: 2 checks passed"))
-                .contains("   balancer: web/web-1 is UP: 2 checks passed");
-        assertThat(Stack.serverEvent("balancer: reloaded /data/balancer.yml")).isEmpty();
-    }
-
-    @Test
     void dbFailoversDecisionsAreToldAndItsOtherLinesAreNot() {
         assertThat(Stack.failoverEvent("2026-12-05T14:15:19.604755853Z promoted replica-1: is the primary now"))
                 .contains("   db-failover: promoted replica-1: is the primary now");

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The admin endpoints. Requests are small and few (a scraper, a dashboard, an operator), so they are aggregated and
@@ -62,6 +63,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     sendJson(ctx, req, HttpResponseStatus.OK, StatusJson.status(upstreams));
                 }
             }
+            case "/api/events" -> {
+                if (allow(ctx, req, HttpMethod.GET)) {
+                    events(ctx, req);
+                }
+            }
             case "/", "/index.html" -> {
                 if (allow(ctx, req, HttpMethod.GET)) {
                     send(ctx, req, HttpResponseStatus.OK, HTML, dashboard);
@@ -72,10 +78,27 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     serverAction(ctx, req, path, method);
                 } else {
                     send(ctx, req, HttpResponseStatus.NOT_FOUND, TEXT, "not found: " + path
-                            + " (try /, /metrics, /api/status, POST /api/pools/{pool}/servers/{server}/drain|enable)");
+                            + " (try /, /metrics, /api/status, /api/events?after=N, POST /api/pools/{pool}/servers/{server}/drain|enable)");
                 }
             }
         }
+    }
+
+    /** {@code /api/events}, or {@code /api/events?after=N} for those numbered above N. */
+    private void events(ChannelHandlerContext ctx, FullHttpRequest req) {
+        List<String> after = new QueryStringDecoder(req.uri()).parameters().getOrDefault("after", List.of("0"));
+        long seq;
+        try {
+            seq = Long.parseLong(after.get(after.size() - 1));
+        } catch (NumberFormatException e) {
+            seq = -1;
+        }
+        if (seq < 0) {
+            send(ctx, req, HttpResponseStatus.BAD_REQUEST, TEXT, "bad request: after=" + after.get(after.size() - 1)
+                    + " is not an event number (0 or more)");
+            return;
+        }
+        sendJson(ctx, req, HttpResponseStatus.OK, StatusJson.events(upstreams.events(), seq));
     }
 
     /** {@code /api/pools/{pool}/servers/{server}/(drain|enable)}. */

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.foobar.balancer.discovery.ResolvedAddress;
+import com.foobar.balancer.events.BalancerEvent;
+import com.foobar.balancer.events.EventJournal;
 import com.foobar.balancer.upstream.UpstreamPool;
 import com.foobar.balancer.upstream.UpstreamServer;
 import com.foobar.balancer.upstream.Upstreams;
 
-/** The {@code /api/status} document. */
+/** The {@code /api/status} and {@code /api/events} documents. */
 final class StatusJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -55,5 +57,27 @@ final class StatusJson {
         o.put("ejections", s.ejections());
         o.put("latency_ewma_ms", Math.round(s.latencyEwmaNanos() / 10_000.0) / 100.0);
         return o;
+    }
+
+    /**
+     * {@code {"started": "...", "latest": 42, "events": [{"seq": 41, "at": "...", "kind": "server", "subject":
+     * "web/web-1", "message": "is DOWN: connection refused"}, ...]}}: the kept events after {@code after}, oldest
+     * first. A new {@code started} means the balancer restarted and numbers from 1 again.
+     */
+    static ObjectNode events(EventJournal journal, long after) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("started", journal.started().toString());
+        // Never above the last listed event's number (read first); a reader goes on from the last seq it got.
+        root.put("latest", journal.latest());
+        ArrayNode events = root.putArray("events");
+        for (BalancerEvent e : journal.after(after)) {
+            ObjectNode o = events.addObject();
+            o.put("seq", e.seq());
+            o.put("at", e.at().toString());
+            o.put("kind", e.kind());
+            o.put("subject", e.subject());
+            o.put("message", e.message());
+        }
+        return root;
     }
 }

@@ -2,6 +2,7 @@ package com.foobar.balancer.upstream;
 
 import com.foobar.balancer.config.OutlierDetectionConfig;
 import com.foobar.balancer.config.PoolConfig;
+import com.foobar.balancer.events.EventJournal;
 import com.foobar.balancer.lb.LoadBalancingPolicies;
 import com.foobar.balancer.lb.LoadBalancingPolicy;
 import com.foobar.balancer.lb.RequestContext;
@@ -27,16 +28,18 @@ public final class UpstreamPool {
     private final String name;
     private final BalancerMetrics metrics;
     private final LongSupplier clock;
+    private final EventJournal events;
     private volatile Snapshot snapshot;
 
     private record Snapshot(PoolConfig config, List<UpstreamServer> servers, Map<String, UpstreamServer> byName,
             ServerSelector<UpstreamServer> primaries, ServerSelector<UpstreamServer> backups) {
     }
 
-    UpstreamPool(PoolConfig config, BalancerMetrics metrics, LongSupplier clock) {
+    UpstreamPool(PoolConfig config, BalancerMetrics metrics, LongSupplier clock, EventJournal events) {
         this.name = config.name();
         this.metrics = metrics;
         this.clock = clock;
+        this.events = events;
         // A first snapshot without servers, so servers created below can already read the pool's config.
         this.snapshot = new Snapshot(config, List.of(), Map.of(), null, null);
         List<UpstreamServer> servers = new ArrayList<>();
@@ -44,6 +47,11 @@ public final class UpstreamPool {
             servers.add(newServer(sc, false));
         }
         install(config, servers);
+    }
+
+    /** Where its servers' state changes are told. */
+    EventJournal events() {
+        return events;
     }
 
     UpstreamServer newServer(com.foobar.balancer.config.ServerConfig sc, boolean rampUp) {

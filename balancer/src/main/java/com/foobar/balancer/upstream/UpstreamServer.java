@@ -125,18 +125,18 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         InetSocketAddress was = prev.address();
         InetSocketAddress now = next.address();
         if (now != null && now != was) {
-            ServerEvents.log(pool.name(), name, was == null
+            pool.events().server(pool.name(), name, was == null
                     ? "address resolved: " + address + " is " + next.addressText()
                     : "address changed: " + address + " " + ResolvedAddress.text(was) + " -> " + next.addressText());
         } else if (next.problem() != null
                 && (prev.status() != next.status() || !Objects.equals(prev.problem(), next.problem()))) {
-            ServerEvents.log(pool.name(), name, now != null
+            pool.events().server(pool.name(), name, now != null
                     ? "address kept: " + address.host() + " does not resolve (" + next.problem() + "); still using "
                             + next.addressText() + " and asking again"
                     : "has no address: " + address.host() + " does not resolve (" + next.problem()
                             + "); it takes no requests until it does");
         } else if (prev.status() == ResolvedAddress.Status.HELD && next.status() == ResolvedAddress.Status.RESOLVED) {
-            ServerEvents.log(pool.name(), name, "address confirmed: " + address.host() + " resolves again to "
+            pool.events().server(pool.name(), name, "address confirmed: " + address.host() + " resolves again to "
                     + next.addressText());
         }
     }
@@ -319,7 +319,7 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         ejected = true;
         consecutiveFailures.set(0);
         consecutive5xx.set(0);
-        ServerEvents.log(pool.name(), name, "is EJECTED for " + time / 1_000_000 + " ms after " + why
+        pool.events().server(pool.name(), name, "is EJECTED for " + time / 1_000_000 + " ms after " + why
                 + " (ejection #" + ejections + ")");
         return true;
     }
@@ -343,14 +343,14 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
             upSince = clock.getAsLong();
         }
         healthy = nowHealthy;
-        ServerEvents.log(pool.name(), name, (nowHealthy ? "is UP: " : "is DOWN: ") + reason);
+        pool.events().server(pool.name(), name, (nowHealthy ? "is UP: " : "is DOWN: ") + reason);
     }
 
     /** Takes no new requests; requests in flight finish. */
     public void drain() {
         if (!draining) {
             draining = true;
-            ServerEvents.log(pool.name(), name, "is DRAINING (operator)");
+            pool.events().server(pool.name(), name, "is DRAINING (operator)");
         }
     }
 
@@ -359,7 +359,7 @@ public final class UpstreamServer implements Endpoint, HealthCheckTarget, Server
         if (draining) {
             upSince = clock.getAsLong();
             draining = false;
-            ServerEvents.log(pool.name(), name, "is ENABLED again (operator)");
+            pool.events().server(pool.name(), name, "is ENABLED again (operator)");
         }
     }
 

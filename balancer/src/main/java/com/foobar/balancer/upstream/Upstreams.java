@@ -6,6 +6,7 @@ import com.foobar.balancer.config.Durations;
 import com.foobar.balancer.config.PoolConfig;
 import com.foobar.balancer.config.ServerConfig;
 import com.foobar.balancer.discovery.NameRefresher;
+import com.foobar.balancer.events.EventJournal;
 import com.foobar.balancer.health.HealthChecker;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import io.netty.channel.EventLoopGroup;
@@ -30,16 +31,19 @@ public final class Upstreams implements AutoCloseable {
     private final HealthChecker healthChecker;
     private final NameRefresher names;
     private final LongSupplier clock;
+    private final EventJournal events;
     private volatile Map<String, UpstreamPool> pools;
     private BalancerConfig config; // guarded by this
 
-    private Upstreams(BalancerConfig cfg, BalancerMetrics metrics, EventLoopGroup group, LongSupplier clock) {
+    private Upstreams(BalancerConfig cfg, BalancerMetrics metrics, EventJournal events, EventLoopGroup group,
+            LongSupplier clock) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.events = Objects.requireNonNull(events, "events");
         this.clock = clock;
         this.config = cfg;
         Map<String, UpstreamPool> m = new LinkedHashMap<>();
         for (PoolConfig pc : cfg.pools().values()) {
-            m.put(pc.name(), new UpstreamPool(pc, metrics, clock));
+            m.put(pc.name(), new UpstreamPool(pc, metrics, clock, events));
         }
         this.pools = Collections.unmodifiableMap(m);
         this.names = group == null ? null : NameRefresher.start(cfg.dns());
@@ -57,12 +61,22 @@ public final class Upstreams implements AutoCloseable {
      * for tests; a server named by a host name then never gets an address).
      */
     public static Upstreams start(BalancerConfig cfg, BalancerMetrics metrics, EventLoopGroup group) {
-        return new Upstreams(cfg, metrics, group, System::nanoTime);
+        return start(cfg, metrics, EventJournal.toStderr(), group);
+    }
+
+    /** As {@link #start(BalancerConfig, BalancerMetrics, EventLoopGroup)}, telling server state changes to {@code events}. */
+    public static Upstreams start(BalancerConfig cfg, BalancerMetrics metrics, EventJournal events, EventLoopGroup group) {
+        return new Upstreams(cfg, metrics, events, group, System::nanoTime);
     }
 
     /** With a clock of our own, so tests can move time for slow start and ejection. */
     static Upstreams start(BalancerConfig cfg, BalancerMetrics metrics, EventLoopGroup group, LongSupplier clock) {
-        return new Upstreams(cfg, metrics, group, clock);
+        return new Upstreams(cfg, metrics, EventJournal.toStderr(), group, clock);
+    }
+
+    /** Where server state changes are told. */
+    public EventJournal events() {
+        return events;
     }
 
     /** The pool of that name, or null. */
@@ -92,7 +106,7 @@ public final class Upstreams implements AutoCloseable {
         for (PoolConfig pc : next.pools().values()) {
             UpstreamPool existing = current.get(pc.name());
             if (existing == null) {
-                UpstreamPool added = new UpstreamPool(pc, metrics, clock);
+                UpstreamPool added = new UpstreamPool(pc, metrics, clock, events);
                 arriving.addAll(added.servers());
                 m.put(pc.name(), added);
                 applied.add("pools." + pc.name() + ": added with " + pc.servers().size() + " server(s)");

@@ -85,7 +85,7 @@ class AdminServerTest {
     }
 
     @Test
-    void statusHasTheShapeOfIssue2() throws Exception {
+    void statusHasTheShapeOutsideChecksRelyOn() throws Exception {
         HttpResponse<String> res = get("/api/status");
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type")).hasValue("application/json");
@@ -110,6 +110,37 @@ class AdminServerTest {
         assertThat(web.get("servers").get(2).get("backup").asBoolean()).isTrue();
         assertThat(root.get("pools").get(1).get("name").asText()).isEqualTo("api");
         assertThat(root.get("pools").get(1).get("algorithm").asText()).isEqualTo("least-connections");
+    }
+
+    @Test
+    void eventsAreNumberedAndListedAfterTheNumberAsked() throws Exception {
+        long before = JSON.readTree(get("/api/events").body()).get("latest").asLong();
+        post("/api/pools/web/servers/web-1/drain");
+        post("/api/pools/web/servers/web-1/enable");
+
+        HttpResponse<String> res = get("/api/events?after=" + before);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type")).hasValue("application/json");
+        JsonNode page = JSON.readTree(res.body());
+        assertThat(page.get("latest").asLong()).isEqualTo(before + 2);
+        assertThat(java.time.Instant.parse(page.get("started").asText())).isBeforeOrEqualTo(java.time.Instant.now());
+        JsonNode events = page.get("events");
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).get("seq").asLong()).isEqualTo(before + 1);
+        assertThat(events.get(0).get("kind").asText()).isEqualTo("server");
+        assertThat(events.get(0).get("subject").asText()).isEqualTo("web/web-1");
+        assertThat(events.get(0).get("message").asText()).isEqualTo("is DRAINING (operator)");
+        assertThat(java.time.Instant.parse(events.get(0).get("at").asText())).isBeforeOrEqualTo(java.time.Instant.now());
+        assertThat(events.get(1).get("seq").asLong()).isEqualTo(before + 2);
+        assertThat(events.get(1).get("message").asText()).isEqualTo("is ENABLED again (operator)");
+        assertThat(JSON.readTree(get("/api/events?after=" + (before + 2)).body()).get("events")).isEmpty();
+    }
+
+    @Test
+    void eventsAfterSomethingNotANumberIsABadRequest() throws Exception {
+        HttpResponse<String> res = get("/api/events?after=soon");
+        assertThat(res.statusCode()).isEqualTo(400);
+        assertThat(res.body()).isEqualTo("bad request: after=soon is not an event number (0 or more)\n");
     }
 
     @Test
@@ -212,7 +243,8 @@ class AdminServerTest {
         HttpResponse<String> res = get("/");
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
-        assertThat(res.body()).contains("<title>foobar balancer</title>").contains("api/status").contains("setInterval(refresh, 1000)");
+        assertThat(res.body()).contains("<title>foobar balancer</title>").contains("api/status").contains("api/events?after=")
+                .contains("setInterval(refresh, 1000)");
     }
 
     @Test

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes the balancer configuration the stack runs with: a plain, commented YAML file in the balancer's own format
- * (issue 2), meant to be read and edited by the user. The balancer reloads it when it changes.
+ * Writes the balancer configuration the stack runs with: a plain, commented YAML file in the balancer's own format,
+ * meant to be read and edited by the user. The balancer reloads it when it changes.
  *
  * <p>It is written as text rather than serialized so that it keeps its comments and the order a person expects.
  * Every value in it is a host:port, a name or a number that this class produces itself, so nothing needs escaping.

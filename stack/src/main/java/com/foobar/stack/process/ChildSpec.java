@@ -31,7 +31,6 @@ public final class ChildSpec {
     private final Duration stopGrace;
     private final boolean restartable;
     private final String crashHint;
-    private final Function<String, Optional<String>> stderrRelay;
     private final Function<String, Optional<String>> stdoutRelay;
 
     private ChildSpec(Builder b) {
@@ -46,7 +45,6 @@ public final class ChildSpec {
         this.stopGrace = b.stopGrace;
         this.restartable = b.restartable;
         this.crashHint = b.crashHint;
-        this.stderrRelay = b.stderrRelay;
         this.stdoutRelay = b.stdoutRelay;
     }
 
@@ -101,14 +99,9 @@ public final class ChildSpec {
     }
 
     /**
-     * Picks the lines of the child's stderr worth telling the user, such as the balancer's server state changes,
-     * and says how; every line still goes to the log. Null when nothing is relayed.
+     * Picks the lines of the child's output (stdout and stderr) worth telling the user, such as db-failover's
+     * decisions, and says how; every line still goes to the log. Null when nothing is relayed.
      */
-    public Function<String, Optional<String>> stderrRelay() {
-        return stderrRelay;
-    }
-
-    /** As {@link #stderrRelay()}, for stdout: a child that prints its decisions there (db-failover). */
     public Function<String, Optional<String>> stdoutRelay() {
         return stdoutRelay;
     }
@@ -125,7 +118,6 @@ public final class ChildSpec {
         private Duration stopGrace = DEFAULT_STOP_GRACE;
         private boolean restartable = true;
         private String crashHint = "";
-        private Function<String, Optional<String>> stderrRelay;
         private Function<String, Optional<String>> stdoutRelay;
 
         private Builder(String name, String mainClass) {
@@ -180,11 +172,6 @@ public final class ChildSpec {
 
         public Builder crashHint(String hint) {
             this.crashHint = Objects.requireNonNull(hint);
-            return this;
-        }
-
-        public Builder stderrRelay(Function<String, Optional<String>> relay) {
-            this.stderrRelay = Objects.requireNonNull(relay);
             return this;
         }
 

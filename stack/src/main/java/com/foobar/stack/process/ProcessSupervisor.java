@@ -251,11 +251,7 @@ public final class ProcessSupervisor implements AutoCloseable {
         Path log = spec.logFile();
         builder.redirectOutput(spec.stdoutRelay() == null ? ProcessBuilder.Redirect.appendTo(log.toFile())
                 : ProcessBuilder.Redirect.PIPE);
-        if (spec.stderrRelay() == null) {
-            builder.redirectErrorStream(true);
-        } else {
-            builder.redirectError(ProcessBuilder.Redirect.PIPE);
-        }
+        builder.redirectErrorStream(true);
         // stdin stays a pipe that is never written: ParentWatchingLauncher exits when it closes.
         builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         synchronized (child) {
@@ -281,9 +277,6 @@ public final class ProcessSupervisor implements AutoCloseable {
                 throw new ChildStartException("cannot start " + spec.name() + ": " + e.getMessage(), e);
             }
             child.started(process, offset);
-            if (spec.stderrRelay() != null) {
-                relay(spec, process.getErrorStream(), spec.stderrRelay(), "-stderr");
-            }
             if (spec.stdoutRelay() != null) {
                 relay(spec, process.getInputStream(), spec.stdoutRelay(), "-stdout");
             }

@@ -270,19 +270,19 @@ class ProcessSupervisorTest {
     }
 
     @Test
-    void chosenStderrLinesAreToldAndEveryLineIsLogged() throws Exception {
-        SupervisedProcess child = supervisor(false).start(dummy("balancer",
-                "--err", "server web/web-1 is DOWN", "--err", "noise", "--say", "on stdout")
-                .stderrRelay(line -> line.startsWith("server ") ? java.util.Optional.of("relayed " + line)
+    void chosenOutputLinesAreToldAndEveryLineIsLogged() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("db-failover",
+                "--say", "promoted replica-1", "--err", "noise", "--say", "plain stdout")
+                .stdoutRelay(line -> line.startsWith("promoted ") ? java.util.Optional.of("relayed " + line)
                         : java.util.Optional.empty())
                 .build());
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notices)
-                .contains("relayed server web/web-1 is DOWN"));
-        assertThat(notices).noneMatch(n -> n.contains("noise"));
+                .contains("relayed promoted replica-1"));
+        assertThat(notices).noneMatch(n -> n.contains("noise") || n.contains("plain stdout"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                Files.readString(dir.resolve("balancer.log")))
-                .contains("server web/web-1 is DOWN", "noise", "on stdout", "dummy child running"));
+                Files.readString(dir.resolve("db-failover.log")))
+                .contains("promoted replica-1", "noise", "plain stdout", "dummy child running"));
         assertThat(child.isAlive()).isTrue();
     }
 
