@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.foobar.balancer.Balancer;
 import com.foobar.balancer.config.ConfigLoader;
-import com.foobar.balancer.health.TestBackend;
+import com.foobar.balancer.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,8 @@ class BalancerAdminEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        good = new TestBackend("good");
-        bad = new TestBackend("bad");
+        good = TestBackend.start("good");
+        bad = TestBackend.start("bad");
         balancer = Balancer.start(ConfigLoader.parse("""
                 listeners: [{ name: public, bind: 127.0.0.1:0, default_pool: web }]
                 admin: { bind: 127.0.0.1:0 }
@@ -95,7 +95,7 @@ class BalancerAdminEndToEndTest {
         for (int i = 0; i < 10; i++) {
             HttpResponse<String> res = proxied("/after/" + i);
             assertThat(res.statusCode()).isEqualTo(200);
-            assertThat(res.body()).isEqualTo("good");
+            assertThat(res.body()).isEqualTo("hello from good\n");
         }
         assertThat(bad.requests()).isEqualTo(badBefore);
 
@@ -112,14 +112,14 @@ class BalancerAdminEndToEndTest {
     void drainedServerGetsNoNewRequestsUntilEnabled() throws Exception {
         assertThat(admin("POST", "/api/pools/web/servers/good/drain").statusCode()).isEqualTo(200);
         for (int i = 0; i < 6; i++) {
-            assertThat(proxied("/").body()).isEqualTo("bad");
+            assertThat(proxied("/").body()).isEqualTo("hello from bad\n");
         }
         assertThat(admin("POST", "/api/pools/web/servers/good/enable").statusCode()).isEqualTo(200);
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < 6; i++) {
             seen.merge(proxied("/").body(), 1, Integer::sum);
         }
-        assertThat(seen).containsEntry("good", 3).containsEntry("bad", 3);
+        assertThat(seen).containsEntry("hello from good\n", 3).containsEntry("hello from bad\n", 3);
         await().atMost(Duration.ofSeconds(5)).until(() -> servers().get("good").get("in_flight").asInt() == 0);
         assertThat(servers().get("good").get("requests").asLong()).isEqualTo(3);
     }

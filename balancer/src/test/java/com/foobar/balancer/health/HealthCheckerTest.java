@@ -4,6 +4,7 @@ import com.foobar.balancer.config.HealthCheckConfig;
 import com.foobar.balancer.config.HostPort;
 import com.foobar.balancer.config.StatusRanges;
 import com.foobar.balancer.metrics.BalancerMetrics;
+import com.foobar.balancer.testing.TestBackend;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -100,7 +101,7 @@ class HealthCheckerTest {
 
     @Test
     void goesDownAfterFallFailuresAndUpAfterRisePasses() throws Exception {
-        backend = new TestBackend("web-1");
+        backend = TestBackend.start("web-1");
         RecordingTarget target = new RecordingTarget(HostPort.parse(backend.address()), backend::healthChecks);
         checker = new HealthChecker(group, metrics);
         checker.watch(target, check(2, 3, "200-399", null, Duration.ofSeconds(1)));
@@ -129,7 +130,7 @@ class HealthCheckerTest {
 
     @Test
     void sendsTheHostHeaderOfTheServerAddressOrTheConfiguredOne() throws Exception {
-        backend = new TestBackend("web-1");
+        backend = TestBackend.start("web-1");
         RecordingTarget target = new RecordingTarget(HostPort.parse(backend.address()), backend::healthChecks);
         checker = new HealthChecker(group, metrics);
         checker.watch(target, check(1, 1, "200", null, Duration.ofSeconds(1)));
@@ -158,7 +159,7 @@ class HealthCheckerTest {
 
     @Test
     void anAnswerOutsideExpectStatusFails() throws Exception {
-        backend = new TestBackend("web-1");
+        backend = TestBackend.start("web-1");
         backend.healthStatus(204);
         RecordingTarget target = new RecordingTarget(HostPort.parse(backend.address()), backend::healthChecks);
         checker = new HealthChecker(group, metrics);
@@ -201,7 +202,7 @@ class HealthCheckerTest {
 
     @Test
     void unwatchStopsChecking() throws Exception {
-        backend = new TestBackend("web-1");
+        backend = TestBackend.start("web-1");
         RecordingTarget target = new RecordingTarget(HostPort.parse(backend.address()), backend::healthChecks);
         checker = new HealthChecker(group, metrics);
         checker.watch(target, check(1, 1, "200", null, Duration.ofSeconds(1)));
@@ -215,7 +216,7 @@ class HealthCheckerTest {
 
     @Test
     void closingAfterTheEventLoopsStoppedIsQuiet() throws Exception {
-        backend = new TestBackend("web-1");
+        backend = TestBackend.start("web-1");
         EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         HealthChecker ownChecker = new HealthChecker(own, metrics);
         RecordingTarget target = new RecordingTarget(HostPort.parse(backend.address()), backend::healthChecks);

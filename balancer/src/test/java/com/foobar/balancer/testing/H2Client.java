@@ -119,18 +119,7 @@ public final class H2Client implements AutoCloseable {
      * A TLS socket that has negotiated h2 and sent nothing more: for what a client that never speaks HTTP/2 gets.
      */
     public static javax.net.ssl.SSLSocket silentTlsSocket(InetSocketAddress address, Path caPem) throws Exception {
-        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-        ks.load(null, null);
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(caPem)) {
-            ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in));
-        }
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory()
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) TestTls.trusting(caPem).getSocketFactory()
                 .createSocket(address.getAddress(), address.getPort());
         javax.net.ssl.SSLParameters params = s.getSSLParameters();
         params.setApplicationProtocols(new String[] {ApplicationProtocolNames.HTTP_2});

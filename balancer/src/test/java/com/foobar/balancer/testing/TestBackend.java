@@ -58,8 +58,9 @@ import java.util.zip.CRC32;
  *   <li>{@code /consume}: reads the body and answers {@code bytes=N crc32=X}</li>
  *   <li>{@code /delay?ms=N}: answers after N ms</li>
  *   <li>{@code /status?code=N}: answers with that status</li>
+ *   <li>{@code /health...}: a health check, answered with {@link #healthStatus(int)} (200 unless set)</li>
  *   <li>{@code /reset}, {@code /close}, {@code /ignore}, {@code /garbage}: reset, close, never answer, answer junk</li>
- *   <li>anything else: {@code hello from NAME}</li>
+ *   <li>anything else: {@code hello from NAME}, with the status {@link #status(int)} set (200 unless set)</li>
  * </ul>
  * {@link #mode(Mode)} overrides the path for every request (a failing server). Every response carries
  * {@code x-backend: NAME}. Requests are counted and recorded when their head arrives.
@@ -94,6 +95,8 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final Queue<Recorded> recorded = new ConcurrentLinkedQueue<>();
     private volatile Mode mode = Mode.NORMAL;
+    private volatile int healthStatus = 200;
+    private volatile int status = 200;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TestBackend(String name, String host, int port) throws InterruptedException {
@@ -157,7 +160,50 @@ public final class TestBackend implements AutoCloseable {
         return this;
     }
 
-    /** Request heads received so far. */
+    /** The status the "anything else" answers get from now on: a server that fails requests but not checks. */
+    public TestBackend status(int code) {
+        this.status = code;
+        return this;
+    }
+
+    /** The status health checks get from now on: a server that fails its checks, or passes them again. */
+    public TestBackend healthStatus(int status) {
+        this.healthStatus = status;
+        return this;
+    }
+
+    /** Health checks ({@code /health...}) received so far. */
+    public int healthChecks() {
+        return (int) recorded.stream().filter(TestBackend::isHealthCheck).count();
+    }
+
+    /** The Host header of the last health check, or null before the first. */
+    public String lastHealthHost() {
+        Recorded last = lastHealthCheck();
+        return last == null ? null : last.header("host");
+    }
+
+    /** The path of the last health check, or null before the first. */
+    public String lastHealthPath() {
+        Recorded last = lastHealthCheck();
+        return last == null ? null : new QueryStringDecoder(last.uri()).path();
+    }
+
+    private Recorded lastHealthCheck() {
+        Recorded last = null;
+        for (Recorded r : recorded) {
+            if (isHealthCheck(r)) {
+                last = r;
+            }
+        }
+        return last;
+    }
+
+    private static boolean isHealthCheck(Recorded r) {
+        return r.uri().startsWith("/health");
+    }
+
+    /** Request heads received so far, health checks included. */
     public int requests() {
         return requests.get();
     }
@@ -341,7 +387,8 @@ public final class TestBackend implements AutoCloseable {
                     return;
                 }
                 default:
-                    respond(ctx, HttpResponseStatus.OK, "hello from " + name + "\n");
+                    boolean health = behaviour.startsWith("/health");
+                    respond(ctx, HttpResponseStatus.valueOf(health ? healthStatus : status), "hello from " + name + "\n");
             }
         }
 

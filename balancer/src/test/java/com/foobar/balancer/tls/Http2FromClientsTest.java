@@ -2,6 +2,7 @@ package com.foobar.balancer.tls;
 
 import com.foobar.balancer.http.GuardedBalancer;
 import com.foobar.balancer.testing.TestBackend;
+import com.foobar.balancer.testing.TestTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class Http2FromClientsTest {
     }
 
     private HttpClient client() throws Exception {
-        SSLContext trusting = TlsTerminationTest.trusting(dir.resolve("data/tls/ca.pem"));
+        SSLContext trusting = TestTls.trusting(dir.resolve("data/tls/ca.pem"));
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }

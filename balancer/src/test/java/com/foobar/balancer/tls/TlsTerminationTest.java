@@ -3,6 +3,7 @@ package com.foobar.balancer.tls;
 import com.foobar.balancer.config.TlsConfig;
 import com.foobar.balancer.http.GuardedBalancer;
 import com.foobar.balancer.testing.TestBackend;
+import com.foobar.balancer.testing.TestTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +79,7 @@ class TlsTerminationTest {
             for (Path key : List.of(data.resolve("tls/ca-key.pem"), data.resolve("tls/www.foobar.com-key.pem"))) {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
             }
-            SSLContext trusting = trusting(ca);
+            SSLContext trusting = TestTls.trusting(ca);
             InetSocketAddress a = b.address("https");
 
             Exchange v13 = get(trusting, a, "www.foobar.com", "TLSv1.3");
@@ -118,7 +117,7 @@ class TlsTerminationTest {
                 + "        - { cert: \"" + a.cert() + "\", key: \"" + a.key() + "\" }\n"
                 + "        - { cert: \"" + bb.cert() + "\", key: \"" + bb.key() + "\" }\n";
         try (GuardedBalancer b = GuardedBalancer.start(yaml(dir.resolve("data"), tls))) {
-            SSLContext trusting = trusting(authority.caCertificate());
+            SSLContext trusting = TestTls.trusting(authority.caCertificate());
             InetSocketAddress addr = b.address("https");
             assertThat(get(trusting, addr, "b.example", "TLSv1.3").peerNames).contains("b.example");
             assertThat(get(trusting, addr, "www.b.example", "TLSv1.3").peerNames).contains("*.b.example");
@@ -142,8 +141,8 @@ class TlsTerminationTest {
         String tls = "      certificates: [ { cert: \"" + cert + "\", key: \"" + key + "\" } ]\n";
         try (GuardedBalancer b = GuardedBalancer.start(yaml(dir.resolve("data"), tls))) {
             InetSocketAddress addr = b.address("https");
-            SSLContext trustsFirst = trusting(first.caCertificate());
-            SSLContext trustsSecond = trusting(second.caCertificate());
+            SSLContext trustsFirst = TestTls.trusting(first.caCertificate());
+            SSLContext trustsSecond = TestTls.trusting(second.caCertificate());
             try (Client open = Client.connect(trustsFirst, addr, "www.foobar.com", "TLSv1.3")) {
                 assertThat(open.get().status).isEqualTo(200);
 
@@ -257,17 +256,6 @@ class TlsTerminationTest {
         try (Client c = Client.connect(ctx, a, sni, protocol)) {
             return c.get();
         }
-    }
-
-    static SSLContext trusting(Path caPem) throws Exception {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        ks.setCertificateEntry("ca", LocalCertificateAuthority.readCert(caPem));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     /**

@@ -1,9 +1,9 @@
 package com.foobar.balancer.upstream;
 
 import com.foobar.balancer.config.ConfigLoader;
-import com.foobar.balancer.health.TestBackend;
 import com.foobar.balancer.lb.RequestContext;
 import com.foobar.balancer.metrics.BalancerMetrics;
+import com.foobar.balancer.testing.TestBackend;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -31,9 +31,9 @@ class UpstreamsHealthCheckTest {
     @BeforeEach
     void start() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        web1 = new TestBackend("web-1");
-        web2 = new TestBackend("web-2");
-        sorry = new TestBackend("sorry");
+        web1 = TestBackend.start("web-1");
+        web2 = TestBackend.start("web-2");
+        sorry = TestBackend.start("sorry");
     }
 
     @AfterEach
