@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The balancer pair of issue 14 as compose.yaml and the keepalived image define it: a virtual IP on a pinned front
+ * The balancer pair (no single point of failure in front) as compose.yaml and the keepalived image define it: a virtual IP on a pinned front
  * network that no container can be given, each keepalived pointed at the other balancer by unicast, with only the
  * capabilities VRRP needs, and the keepalived.conf its entrypoint renders from that environment (the script run for
  * real, on this machine, with bash): BACKUP on both sides, no preemption unless asked, a track script that asks the

@@ -52,7 +52,7 @@ import static org.awaitility.Awaitility.await;
  *   <li>Prometheus reports every scrape target up (both balancers, both web servers);</li>
  *   <li>web-1 killed under a steady read load costs 0 failed GETs, and started again at another address it takes
  *       traffic again within 30 s, with no restart of the balancer;</li>
- *   <li>the balancer pair (issue 14), from the host through the front bridge to the VIP under a steady keep-alive
+ *   <li>the balancer pair, from the host through the front bridge to the VIP under a steady keep-alive
  *       load: {@code docker kill} of the balancer holding the VIP moves it to the other ({@code ip addr} in both
  *       namespaces), with a failover window under 3 s and HTTPS still trusted; the killed one started again comes back
  *       as BACKUP, with the VIP left where it is and no failed request; and a whole node losing its network (its
@@ -79,7 +79,7 @@ class ComposeStackTest {
     private static final String VIP = FRONT_NET + ".10";
     private static final int VIP_HTTP_PORT = 8080;
     private static final int VIP_HTTPS_PORT = 8443;
-    /** The failover goal of issue 14: the site is unreachable through the VIP for less than this. */
+    /** The balancer pair's failover goal: the site is unreachable through the VIP for less than this. */
     private static final Duration FAILOVER_GOAL = Duration.ofSeconds(3);
     private static final Duration UP = Duration.ofMinutes(20);
     private static final Duration STEP = Duration.ofMinutes(2);
@@ -484,7 +484,7 @@ class ComposeStackTest {
                     promotedAfter, r.window().toMillis() / 1e3, r.count(), r.kinds(),
                     writes.acknowledged().size() - writes.acknowledgedSince(killedAt),
                     writes.acknowledgedSince(killedAt), reads.total(), reads.failures(), reads.failureSamples()));
-            // Issue 14's goals for this scenario are 0 failed reads and writes refused for at most 10 s. They are
+            // The goals for this scenario are 0 failed reads and writes refused for at most 10 s. They are
             // printed above, not asserted: they are timings (failover_after 5 s, the 500 ms probes, then up to about
             // 3 s for the replica's I/O thread to give up a connect to the vanished address before STOP SLAVE
             // returns), and this runs on a shared 2-core machine. What is asserted is what must never happen: a write

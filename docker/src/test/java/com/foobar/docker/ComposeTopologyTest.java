@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shape of docker/compose.yaml: the services issue 6 names, the network segmentation, what is published and
+ * The shape of docker/compose.yaml: its services, the network segmentation, what is published and
  * where, health checks and start order, and the cross-references that {@code docker-compose config} (Debian's 1.29)
  * does not check: undefined networks and volumes, and malformed durations.
  */

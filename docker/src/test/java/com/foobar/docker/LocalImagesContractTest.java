@@ -11,7 +11,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * compose.local.yaml, for machines with no image registry, changes only where images come from (issue 13): the images
+ * compose.local.yaml, for machines with no image registry, changes only where images come from: the images
  * of the services, the build arguments that pick the base image and the jars' source, and profiles for the services
  * whose images cannot be made from Debian. Everything it names is built by local-images.sh.
  */

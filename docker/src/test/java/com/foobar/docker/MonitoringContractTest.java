@@ -131,7 +131,7 @@ class MonitoringContractTest {
     }
 
     @Test
-    void theDashboardShowsWhatIssue6Asks() {
+    void theDashboardShowsTrafficErrorsLatencyAndEachServer() {
         List<String> titles = new ArrayList<>();
         panels().forEach(p -> titles.add(p.path("title").asText().toLowerCase()));
         for (String wanted : List.of("requests per second per web server", "status class", "p50 / p95 / p99",

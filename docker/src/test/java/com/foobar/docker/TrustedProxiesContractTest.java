@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 7's rule "web servers accept only the load balancer", as compose.yaml implements it with the balancer pair of
- * issue 14: the app network has a pinned private IPv4 subnet, lb-1, lb-2 and Prometheus have fixed addresses on it
+ * The rule "web servers accept only the load balancer", as compose.yaml implements it with its pair of balancers:
+ * the app network has a pinned private IPv4 subnet, lb-1, lb-2 and Prometheus have fixed addresses on it
  * (a balancer's is its namespace holder's, lb-N-netns), and the web servers' FOOBAR_TRUSTED_PROXIES, parsed by the
  * webapp's own {@link WebAppConfig}, admits exactly those three and the loopback address of their own healthcheck,
  * and no other address of the subnet. Each check runs on the file as it is and

@@ -25,14 +25,14 @@ class WebAppEnvironmentContractTest {
     @Test
     void everyFoobarVariableIsOneTheWebappReads() throws Exception {
         Set<String> accepted = acceptedEnvironmentVariables();
-        assertThat(accepted).as("the issue 4 contract").contains("FOOBAR_PORT", "FOOBAR_NAME", "FOOBAR_DB_PRIMARY",
+        assertThat(accepted).as("the variables compose files and operators set").contains("FOOBAR_PORT", "FOOBAR_NAME", "FOOBAR_DB_PRIMARY",
                 "FOOBAR_DB_REPLICAS", "FOOBAR_DB_USER", "FOOBAR_DB_PASSWORD");
         for (String web : WEB) {
             Set<String> used = new TreeSet<>(COMPOSE.environment(web).keySet());
             assertThat(accepted).as("variables of %s", web).containsAll(used);
             assertThat(used).as("%s sets every database variable", web).contains("FOOBAR_PORT", "FOOBAR_NAME",
                     "FOOBAR_DB_PRIMARY", "FOOBAR_DB_REPLICAS", "FOOBAR_DB_USER", "FOOBAR_DB_PASSWORD");
-            // Issue 7: web servers accept only the load balancer (TrustedProxiesContractTest checks the value).
+            // Web servers accept only the load balancer (TrustedProxiesContractTest checks the value).
             assertThat(used).as("%s restricts its peers", web).contains("FOOBAR_TRUSTED_PROXIES");
         }
     }

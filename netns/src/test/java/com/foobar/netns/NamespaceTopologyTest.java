@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole topology in network namespaces (issue 14): client, lb1/lb2 with keepalived, web1/web2, db1/db2, joined
+ * The whole topology in network namespaces, with no single point of failure: client, lb1/lb2 with keepalived, web1/web2, db1/db2, joined
  * by a bridge, with the three firewalls in nftables. Proves that the allowed flows work and the forbidden ones are
  * refused, each by a real connection attempt from the namespace it would come from, then kills the balancer holding
  * the virtual IP under a steady keep-alive load from the client and measures the failover window.

@@ -26,7 +26,7 @@ class SecurityConfigTest {
     }
 
     @Test
-    void readsTheTlsAndFirewallContractOfIssue7() throws Exception {
+    void readsTheTlsAndFirewallKeysOutsideChecksRelyOn() throws Exception {
         BalancerConfig c = ConfigLoader.parse("""
                 data_dir: /var/lib/balancer
                 trusted_proxies: [10.0.0.0/8]

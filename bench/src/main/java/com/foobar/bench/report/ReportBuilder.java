@@ -227,7 +227,7 @@ public final class ReportBuilder {
         }
         appendCpu(md);
         appendIdleAndStream(md);
-        md.append("\n## Goals (issue 8)\n\n| Figure | Goal | Measured | Met |\n|---|---|---:|---|\n");
+        md.append("\n## Goals\n\n| Figure | Goal | Measured | Met |\n|---|---|---:|---|\n");
         for (ObjectNode goal : goals()) {
             md.append("| ").append(goal.path("figure").asText())
                     .append(" | ").append(goal.path("goal").asText())
