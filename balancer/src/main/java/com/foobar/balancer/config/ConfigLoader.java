@@ -465,14 +465,7 @@ public final class ConfigLoader {
             Map<HostPort, String> addressNames = new HashMap<>();
             for (Node s : items) {
                 s.object();
-                Node nameNode = s.require("name");
-                String name = nameNode.nonEmptyText();
-                checkName(nameNode.path, name, "server name");
-                String earlier = namePaths.putIfAbsent(name, nameNode.path);
-                if (earlier != null) {
-                    throw new ConfigException(nameNode.path, '"' + name + "\" is a duplicate server name (first at "
-                            + earlier + ")");
-                }
+                String name = uniqueName(s, namePaths, "server name");
                 Node addressNode = s.require("address");
                 HostPort address = addressNode.hostPort();
                 if (address.port() == 0) {
@@ -601,14 +594,7 @@ public final class ConfigLoader {
             Map<String, String> names = new HashMap<>();
             for (Node l : items) {
                 l.object();
-                Node nameNode = l.require("name");
-                String name = nameNode.nonEmptyText();
-                checkName(nameNode.path, name, "listener name");
-                String earlier = names.putIfAbsent(name, nameNode.path);
-                if (earlier != null) {
-                    throw new ConfigException(nameNode.path, '"' + name + "\" is a duplicate listener name (first at "
-                            + earlier + ")");
-                }
+                String name = uniqueName(l, names, "listener name");
                 HostPort bind = l.require("bind").hostPort();
                 List<RouteConfig> routes = new ArrayList<>();
                 if (l.has("routes")) {
@@ -904,6 +890,19 @@ public final class ConfigLoader {
             if (a.port() != 0 && binds.containsKey(a)) {
                 throw new ConfigException("admin.bind", '"' + a.toString() + "\" is already bound by " + binds.get(a));
             }
+        }
+
+        /** The item's required name, valid, and not the name of an earlier item ({@code seen}: name to its path). */
+        private static String uniqueName(Node item, Map<String, String> seen, String what) throws ConfigException {
+            Node nameNode = item.require("name");
+            String name = nameNode.nonEmptyText();
+            checkName(nameNode.path, name, what);
+            String earlier = seen.putIfAbsent(name, nameNode.path);
+            if (earlier != null) {
+                throw new ConfigException(nameNode.path, '"' + name + "\" is a duplicate " + what + " (first at "
+                        + earlier + ")");
+            }
+            return name;
         }
 
         private static void checkName(String path, String name, String what) throws ConfigException {
