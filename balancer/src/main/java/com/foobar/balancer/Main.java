@@ -4,6 +4,7 @@ import com.foobar.balancer.config.BalancerConfig;
 import com.foobar.balancer.config.ConfigException;
 import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.PoolConfig;
+import com.foobar.balancer.discovery.NameCheck;
 import com.foobar.balancer.upstream.ReloadReport;
 
 import java.io.PrintStream;
@@ -26,7 +27,8 @@ public final class Main {
             "",
             "  --config FILE   the YAML configuration (reference: README.md, \"Balancer configuration\")",
             "  --check         validate the configuration, print \"configuration OK\" and exit;",
-            "                  an invalid configuration exits 2 naming the field and the reason",
+            "                  an invalid configuration exits 2 naming the field and the reason; a server",
+            "                  name that does not resolve now is a warning (it may later), not an error",
             "  --help          print this text",
             "",
             "While running: SIGHUP or a change to FILE reloads pools, servers, weights and routes;",
@@ -112,6 +114,13 @@ public final class Main {
             int servers = 0;
             for (PoolConfig p : config.pools().values()) {
                 servers += p.servers().size();
+            }
+            try {
+                for (String warning : NameCheck.unresolved(config)) {
+                    err.println("warning: " + warning);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             out.println("configuration OK");
             out.println("  " + file + ": " + plural(config.listeners().size(), "listener") + ", "

@@ -3,6 +3,7 @@ package com.foobar.balancer;
 import com.foobar.balancer.testing.BalancerYaml;
 import com.foobar.balancer.testing.ForkedBalancer;
 import com.foobar.balancer.testing.TestBackend;
+import com.foobar.balancer.testing.TestDnsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,30 @@ class MainTest {
         assertThat(run("--check", "--config", f.toString())).isZero();
         assertThat(out()).startsWith("configuration OK\n").contains("1 listener, 1 pool, 2 servers");
         assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void checkWarnsOfAServerNameThatDoesNotResolveAndStillSaysOk() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.set("web-1.test", 60, "127.0.0.1");
+            Path f = config("""
+                    listeners: [{ name: public, bind: 127.0.0.1:0, default_pool: web }]
+                    dns: { nameservers: [%s], timeout: 500ms }
+                    pools:
+                      web:
+                        servers:
+                          - { name: web-1, address: web-1.test:8081 }
+                          - { name: web-2, address: web-2.test:8082 }
+                          - { name: web-3, address: 127.0.0.1:8083 }
+                    """.formatted(dns.address()));
+
+            assertThat(run("--check", "--config", f.toString())).isZero();
+
+            assertThat(out()).startsWith("configuration OK\n");
+            assertThat(err().lines().toList()).singleElement().asString()
+                    .startsWith("warning: pools.web.servers[1].address: \"web-2.test:8082\" does not resolve now (")
+                    .endsWith("); the balancer keeps asking, and the server takes no requests until it does");
+        }
     }
 
     @Test
