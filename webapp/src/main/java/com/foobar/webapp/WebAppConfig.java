@@ -26,6 +26,8 @@ public final class WebAppConfig {
     public static final String DEFAULT_NAME = "web";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(15);
 
+    /** The ports the web server can listen on; 0 asks the system for any free one. */
+    static final String LISTEN_PORTS = "0-65535, 0 for any free port";
     static final String ENV_PORT = "FOOBAR_PORT";
     static final String ENV_BIND = "FOOBAR_BIND";
     static final String ENV_NAME = "FOOBAR_NAME";
@@ -276,7 +278,7 @@ public final class WebAppConfig {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new InvalidConfigException(source + ": \"" + value + "\" is not a port number (0-65535)");
+        throw new InvalidConfigException(source + ": \"" + value + "\" is not a port number (" + LISTEN_PORTS + ")");
     }
 
     static TrustedProxies parseTrustedProxies(String source, String value) {
@@ -410,7 +412,7 @@ public final class WebAppConfig {
         /** @throws InvalidConfigException naming the field at fault */
         public WebAppConfig build() {
             if (port < 0 || port > 65535) {
-                throw new InvalidConfigException("port: " + port + " is not a port number (0-65535)");
+                throw new InvalidConfigException("port: \"" + port + "\" is not a port number (" + LISTEN_PORTS + ")");
             }
             try {
                 InetAddress.getByName(Objects.requireNonNull(bind, "bind"));

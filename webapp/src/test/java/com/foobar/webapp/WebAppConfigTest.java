@@ -88,9 +88,9 @@ class WebAppConfigTest {
     void badPortNamesTheFlagOrVariable() {
         assertThatThrownBy(() -> WebAppConfig.fromArgs(new String[] {"--port", "80x"}, Map.of()))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("--port: \"80x\" is not a port number (0-65535)");
+                .hasMessage("--port: \"80x\" is not a port number (0-65535, 0 for any free port)");
         assertThatThrownBy(() -> WebAppConfig.fromArgs(new String[0], Map.of("FOOBAR_PORT", "70000")))
-                .hasMessage("FOOBAR_PORT: \"70000\" is not a port number (0-65535)");
+                .hasMessage("FOOBAR_PORT: \"70000\" is not a port number (0-65535, 0 for any free port)");
     }
 
     @Test

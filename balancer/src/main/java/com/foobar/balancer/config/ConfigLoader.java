@@ -263,10 +263,21 @@ public final class ConfigLoader {
             return out;
         }
 
+        /** A {@code host:port} to listen on (port 0: any free one). */
         HostPort hostPort() throws ConfigException {
             String t = text();
             try {
                 return HostPort.parse(t.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(path, e.getMessage());
+            }
+        }
+
+        /** A {@code host:port} to connect to (port 1-65535). */
+        HostPort connectable() throws ConfigException {
+            String t = text();
+            try {
+                return HostPort.parseConnectable(t.trim());
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(path, e.getMessage());
             }
@@ -383,7 +394,8 @@ public final class ConfigLoader {
                             + " found by name)");
                 }
                 if (hp.port() == 0) {
-                    throw new ConfigException(n.path, '"' + t + "\" needs a port in 1-65535");
+                    throw new ConfigException(n.path, '"' + t + "\": \"0\" is not a port number ("
+                            + HostPort.CONNECT_PORTS + ")");
                 }
             }
             return hp;
@@ -467,10 +479,7 @@ public final class ConfigLoader {
                 s.object();
                 String name = uniqueName(s, namePaths, "server name");
                 Node addressNode = s.require("address");
-                HostPort address = addressNode.hostPort();
-                if (address.port() == 0) {
-                    throw new ConfigException(addressNode.path, '"' + addressNode.text() + "\" needs a port in 1-65535");
-                }
+                HostPort address = addressNode.connectable();
                 String sameAddress = addressNames.putIfAbsent(address, name);
                 if (sameAddress != null) {
                     throw new ConfigException(addressNode.path, '"' + address.toString()

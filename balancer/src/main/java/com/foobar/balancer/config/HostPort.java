@@ -21,12 +21,27 @@ public record HostPort(String host, int port) {
         }
     }
 
+    /** The ports something can listen on: 0 asks the system for any free one. */
+    public static final String LISTEN_PORTS = "0-65535, 0 for any free port";
+    /** The ports something can be reached on. */
+    public static final String CONNECT_PORTS = "1-65535";
+
     /**
-     * Parses {@code host:port} or {@code [v6]:port}.
+     * Parses {@code host:port} or {@code [v6]:port} where something listens: port 0 allowed.
      *
-     * @throws IllegalArgumentException with the message {@code "<text>" is not host:port}
+     * @throws IllegalArgumentException with the message {@code "<text>" is not host:port}, or
+     *                                  {@code "<text>": "<port>" is not a port number (<range>)}
      */
     public static HostPort parse(String text) {
+        return parse(text, true);
+    }
+
+    /** As {@link #parse(String)}, for an address to connect to: port 0 is refused. */
+    public static HostPort parseConnectable(String text) {
+        return parse(text, false);
+    }
+
+    private static HostPort parse(String text, boolean listen) {
         if (text == null) {
             throw new IllegalArgumentException("null is not host:port");
         }
@@ -64,8 +79,9 @@ public record HostPort(String host, int port) {
             }
             port = port * 10 + (c - '0');
         }
-        if (port > 65535) {
-            throw new IllegalArgumentException('"' + text + "\" has a port out of range 0-65535");
+        if (port > 65535 || (port == 0 && !listen)) {
+            throw new IllegalArgumentException('"' + text + "\": \"" + portText + "\" is not a port number ("
+                    + (listen ? LISTEN_PORTS : CONNECT_PORTS) + ")");
         }
         return new HostPort(host, port);
     }

@@ -82,7 +82,7 @@ class DnsConfigTest {
                                 + " 10.0.0.2:53"),
                 Arguments.of("a name server on port 0",
                         BASE + "dns: { nameservers: [\"10.0.0.2:0\"] }\n",
-                        "dns.nameservers[0]: \"10.0.0.2:0\" needs a port in 1-65535"),
+                        "dns.nameservers[0]: \"10.0.0.2:0\": \"0\" is not a port number (1-65535)"),
                 Arguments.of("an empty name server list",
                         BASE + "dns: { nameservers: [] }\n",
                         "dns.nameservers: must list at least one name server (leave it out to use the system's,"

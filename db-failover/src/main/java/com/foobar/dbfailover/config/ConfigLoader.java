@@ -427,8 +427,12 @@ public final class ConfigLoader {
             } catch (NumberFormatException e) {
                 port = -1;
             }
-            if (host.isEmpty() || host.contains(" ") || port < (portZeroAllowed ? 0 : 1) || port > 65535) {
+            if (host.isEmpty() || host.contains(" ") || port < 0) {
                 throw new ConfigException(path, "\"" + text + "\" is not host:port");
+            }
+            if (port > 65535 || (port == 0 && !portZeroAllowed)) {
+                throw new ConfigException(path, "\"" + text + "\": \"" + port + "\" is not a port number ("
+                        + (portZeroAllowed ? "0-65535, 0 for any free port" : "1-65535") + ")");
             }
             return new HostPort(host, port);
         }

@@ -338,7 +338,8 @@ public final class FailoverConfig {
                 throw new ConfigException("status.bind", "needs a host");
             }
             if (statusPort < 0 || statusPort > 65535) {
-                throw new ConfigException("status.bind", statusPort + " is not a port (0-65535)");
+                throw new ConfigException("status.bind", "\"" + statusPort + "\" is not a port number (0-65535, 0 for"
+                        + " any free port)");
             }
             if (jdbcOptions.contains("?") || jdbcOptions.chars().anyMatch(Character::isWhitespace)) {
                 throw new ConfigException("jdbc_options", "\"" + jdbcOptions + "\" is not key=value&key=value");
@@ -360,7 +361,7 @@ public final class FailoverConfig {
                 throw new ConfigException(key, "needs a host");
             }
             if (port < 1 || port > 65535) {
-                throw new ConfigException(key, port + " is not a port (1-65535)");
+                throw new ConfigException(key, "\"" + port + "\" is not a port number (1-65535)");
             }
         }
     }

@@ -75,6 +75,10 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("check_interval: 10s is not shorter than failover_after");
         assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL.replace("  user: repl", "  user: repl\n  ssl: maybe")))
                 .hasMessageStartingWith("replication.ssl: ");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL.replace("10.0.0.2:3306", "10.0.0.2:70000")))
+                .hasMessage("nodes[1].address: \"10.0.0.2:70000\": \"70000\" is not a port number (1-65535)");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL.replace("10.0.0.2:3306", "10.0.0.2:0")))
+                .hasMessage("nodes[1].address: \"10.0.0.2:0\": \"0\" is not a port number (1-65535)");
         assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL.replace("db-2\n", "db-1\n")))
                 .hasMessageStartingWith("nodes[1].name: \"db-1\" is the name of an earlier node too");
     }
