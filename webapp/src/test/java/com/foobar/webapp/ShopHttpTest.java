@@ -162,6 +162,29 @@ class ShopHttpTest {
     }
 
     @Test
+    void aSeededProductIsRestockedToItsSeedLevelInsteadOfSellingOut() throws Exception {
+        TestClient c = client();
+        long grault = 0;
+        for (JsonNode p : json(c.get("/api/products?size=100")).get("items")) {
+            if (p.get("name").asText().equals("Grault Contraption")) {
+                grault = p.get("id").asLong();
+            }
+        }
+        assertThat(grault).as("the seeded product with the least stock (restock level 25)").isPositive();
+        int expected = json(c.get("/api/products/" + grault)).get("stock").asInt();
+        // More than twice its seed stock, ordered in fives: without restocking it would sell out within five orders.
+        for (int i = 0; i < 12; i++) {
+            assertThat(c.postJson("/api/orders", "{\"product_id\":" + grault + ",\"quantity\":5}").statusCode())
+                    .as("order %d", i).isEqualTo(201);
+            if (expected < 5) {
+                expected = 25;
+            }
+            expected -= 5;
+        }
+        assertThat(json(c.get("/api/products/" + grault)).get("stock").asInt()).isEqualTo(expected);
+    }
+
+    @Test
     void rejectsOrdersForUnknownProductsOrBadQuantities() throws Exception {
         TestClient c = client();
         assertError(c.postJson("/api/orders", "{\"product_id\":999999999,\"quantity\":1}"), 404, "product_id");

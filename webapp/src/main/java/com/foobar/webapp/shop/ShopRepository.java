@@ -96,7 +96,9 @@ public final class ShopRepository {
 
     /**
      * Takes the stock and records the order in one transaction on the primary. The row lock taken by
-     * {@code SELECT ... FOR UPDATE} serializes concurrent orders of one product, so stock never goes negative.
+     * {@code SELECT ... FOR UPDATE} serializes concurrent orders of one product, so stock never goes negative. A
+     * product with a restock level (the seeded demo products) that has too few is first restocked to that level in
+     * the same transaction, so demos and load tests never sell it out; one without (0) answers with the shortage.
      *
      * @throws ProductNotFoundException  when there is no such product
      * @throws InsufficientStockException when fewer than {@code quantity} are in stock
@@ -107,8 +109,9 @@ public final class ShopRepository {
             String name;
             long price;
             int stock;
+            int restockLevel;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT name, price_cents, stock FROM products WHERE id = ? FOR UPDATE")) {
+                    "SELECT name, price_cents, stock, restock_level FROM products WHERE id = ? FOR UPDATE")) {
                 ps.setLong(1, productId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -117,14 +120,18 @@ public final class ShopRepository {
                     name = rs.getString(1);
                     price = rs.getLong(2);
                     stock = rs.getInt(3);
+                    restockLevel = rs.getInt(4);
                 }
+            }
+            if (stock < quantity && restockLevel >= quantity) {
+                stock = restockLevel; // the supplier's delivery, written below with the order's own decrement
             }
             if (stock < quantity) {
                 throw new InsufficientStockException(productId, quantity, stock);
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE products SET stock = stock - ? WHERE id = ?")) {
-                ps.setInt(1, quantity);
+                    "UPDATE products SET stock = ? WHERE id = ?")) {
+                ps.setInt(1, stock - quantity);
                 ps.setLong(2, productId);
                 ps.executeUpdate();
             }
