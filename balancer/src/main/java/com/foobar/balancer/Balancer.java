@@ -6,6 +6,7 @@ import com.foobar.balancer.config.AccessLogConfig;
 import com.foobar.balancer.config.BalancerConfig;
 import com.foobar.balancer.config.ConfigException;
 import com.foobar.balancer.config.ConfigLoader;
+import com.foobar.balancer.config.HostPort;
 import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.config.PoolConfig;
 import com.foobar.balancer.config.ServerConfig;
@@ -326,13 +327,16 @@ public final class Balancer implements AutoCloseable {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"LISTENER", "ADDRESS", "URL"});
         for (ProxyListener l : listeners.values()) {
-            String addr = hostPort(l.localAddress());
+            HostPort bind = l.config().bind();
             String scheme = l.config().tls() != null ? "https://" : "http://";
-            rows.add(new String[] {l.name(), addr, scheme + addr + "/"});
+            int port = l.localAddress().getPort();
+            rows.add(new String[] {l.name(), hostPort(bind.host(), port), scheme + reachable(bind.host(), port) + "/"});
         }
-        String admin = hostPort(adminAddress());
-        rows.add(new String[] {"admin", admin, "http://" + admin + "/ (dashboard)  http://" + admin
-                + "/metrics  http://" + admin + "/api/status"});
+        HostPort adminBind = config().admin().bind();
+        int adminPort = adminAddress().getPort();
+        String admin = reachable(adminBind.host(), adminPort);
+        rows.add(new String[] {"admin", hostPort(adminBind.host(), adminPort), "http://" + admin + "/ (dashboard)  http://"
+                + admin + "/metrics  http://" + admin + "/api/status"});
         table(sb, rows);
         rows = new ArrayList<>();
         rows.add(new String[] {"POOL", "ALGORITHM", "SERVER", "ADDRESS", "WEIGHT", "ROLE", "STATE"});
@@ -360,9 +364,15 @@ public final class Balancer implements AutoCloseable {
         return s.address() + " (" + NetUtil.toAddressString(r.address().getAddress()) + ")";
     }
 
-    private static String hostPort(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    /** The address as configured, with the port it got (port 0 asks for any free one). */
+    private static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** Where a client on this machine reaches it: a wildcard bind is reached on loopback. */
+    private static String reachable(String host, int port) {
+        String local = host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "::1" : host;
+        return hostPort(local, port);
     }
 
     private static void table(StringBuilder sb, List<String[]> rows) {

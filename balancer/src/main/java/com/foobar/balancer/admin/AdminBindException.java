@@ -1,6 +1,7 @@
 package com.foobar.balancer.admin;
 
 import com.foobar.balancer.config.HostPort;
+import com.foobar.balancer.transport.SocketErrors;
 
 /** The admin listener could not bind its address; the message says which and why, for the user, without a trace. */
 public final class AdminBindException extends RuntimeException {
@@ -9,7 +10,7 @@ public final class AdminBindException extends RuntimeException {
     private final HostPort bind;
 
     public AdminBindException(HostPort bind, Throwable cause) {
-        super("admin.bind: cannot listen on " + bind + ": " + reason(cause), cause);
+        super("admin.bind: cannot listen on " + bind + ": " + SocketErrors.reason(cause), cause);
         this.bind = bind;
     }
 
@@ -17,8 +18,4 @@ public final class AdminBindException extends RuntimeException {
         return bind;
     }
 
-    private static String reason(Throwable cause) {
-        String m = cause.getMessage();
-        return m == null ? cause.getClass().getSimpleName() : m;
-    }
 }

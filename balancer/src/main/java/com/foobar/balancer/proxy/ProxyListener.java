@@ -1,6 +1,7 @@
 package com.foobar.balancer.proxy;
 
 import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.balancer.transport.SocketErrors;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -69,7 +70,7 @@ public final class ProxyListener implements AutoCloseable {
         if (!f.isSuccess()) {
             Throwable cause = f.cause();
             throw new ListenerBindException("listener " + config.name() + ": cannot bind " + config.bind() + ": "
-                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+                    + SocketErrors.reason(cause), cause);
         }
         InetSocketAddress local = (InetSocketAddress) f.channel().localAddress();
         state.port(local.getPort());
