@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
@@ -140,8 +141,21 @@ public final class ShopServer {
 
         Slf4jRequestLogWriter writer = new Slf4jRequestLogWriter();
         writer.setLoggerName(ACCESS_LOG);
-        server.setRequestLog(new CustomRequestLog(writer, ACCESS_LOG_FORMAT));
+        CustomRequestLog requestLog = new CustomRequestLog(writer, ACCESS_LOG_FORMAT);
+        requestLog.setFilter((request, response) -> accessLogged(Request.getPathInContext(request),
+                response.getStatus()));
+        server.setRequestLog(requestLog);
         return server;
+    }
+
+    /**
+     * Whether a request gets an access log line. The balancer's health checks and the readiness probes come every
+     * second and say nothing while they pass: a passed one is not logged (as HAProxy's {@code dontlog-normal} does for
+     * what is normal), a failed one is.
+     */
+    public static boolean accessLogged(String path, int status) {
+        boolean probe = path.equals("/health") || path.equals("/ready");
+        return !probe || status >= 400;
     }
 
     /** Requests the server is serving right now. */
