@@ -1,15 +1,20 @@
 package com.foobar.balancer.proxy;
 
 import com.foobar.balancer.config.ProxyHeadersConfig;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The server's response on its way to the client, piece by piece: interim responses (1xx) dropped, the head made fit
+ * The server's response on its way to the client, piece by piece: interim responses (1xx) passed on as they are (but
+ * for 100, which the balancer answers itself, and none to an HTTP/1.0 client), the head made fit
  * for the client by {@link HeaderRewriter#toClient}, the body passed on unflushed (the end of the upstream read
  * flushes), and what the exchange needs of it afterwards: the status, the bytes, and the framing it leaves the two
  * connections in. A piece no client may get (an invalid head, an unasked {@code 101}, a broken body) is released and
@@ -19,7 +24,7 @@ final class ResponseRelay {
 
     /** What became of one piece from the server. */
     enum Step {
-        /** Part of an interim response, dropped. */
+        /** Part of an interim response: passed on, or dropped. Nothing of the final response yet. */
         SKIPPED,
         /** Written to the client: the head, or a piece of the body. */
         RELAYED,
@@ -64,8 +69,10 @@ final class ResponseRelay {
                 return refuse(msg, Step.INVALID, "switched protocols unasked");
             }
             if (code < 200) {
-                // Interim responses (100, 103) are the server's business; the balancer sent its own 100.
                 skippingInterim = true;
+                if (passesOn(code)) {
+                    client.write(interim(r), client.voidPromise());
+                }
             } else {
                 started = true;
                 status = code;
@@ -96,6 +103,24 @@ final class ResponseRelay {
         }
         client.write(c, client.voidPromise());
         return Step.RELAYED;
+    }
+
+    /**
+     * Whether the client gets this interim response. 103 Early Hints lets a browser fetch what the page needs while
+     * the server still works on it, 102 says a long request goes on. 100 Continue is the balancer's own business (it
+     * answers {@code Expect} itself), and an HTTP/1.0 client must get no 1xx at all (RFC 9110, 15.2).
+     */
+    private boolean passesOn(int code) {
+        return code != 100 && !request.http10();
+    }
+
+    /** The interim response as a message of its own (HTTP/2's codec needs it whole): its headers, hop-by-hop gone. */
+    private static FullHttpResponse interim(HttpResponse r) {
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.EMPTY_BUFFER);
+        out.headers().set(r.headers());
+        HeaderRewriter.removeHopByHop(out);
+        out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        return out;
     }
 
     private Step refuse(Object msg, Step step, String why) {

@@ -215,7 +215,7 @@ public final class H2Client implements AutoCloseable {
                 .map(r -> (Http2ResetFrame) r.frame()).findFirst();
     }
 
-    /** The response of {@code streamId}, waiting up to {@code max} for its end. */
+    /** The response of {@code streamId} (its final one: interim 1xx heads are left out), waiting up to {@code max}. */
     public Response response(int streamId, Duration max) {
         await().atMost(max).until(() -> ended(streamId));
         Http2Headers h = null;
@@ -224,13 +224,24 @@ public final class H2Client implements AutoCloseable {
             if (r.streamId() != streamId) {
                 continue;
             }
-            if (r.frame() instanceof Http2HeadersFrame hf && h == null) {
+            if (r.frame() instanceof Http2HeadersFrame hf && h == null && !isInterim(hf.headers())) {
                 h = hf.headers();
             } else if (r.data() != null) {
                 body.append(r.data());
             }
         }
         return new Response(Integer.parseInt(h.status().toString()), h, body.toString());
+    }
+
+    /** The interim (1xx) heads received on {@code streamId} so far, in order. */
+    public List<Http2Headers> interim(int streamId) {
+        return received.stream().filter(r -> r.streamId() == streamId && r.frame() instanceof Http2HeadersFrame hf
+                && isInterim(hf.headers())).map(r -> ((Http2HeadersFrame) r.frame()).headers()).toList();
+    }
+
+    private static boolean isInterim(Http2Headers h) {
+        CharSequence status = h.status();
+        return status != null && status.length() == 3 && status.charAt(0) == '1';
     }
 
     private boolean ended(int streamId) {

@@ -58,6 +58,7 @@ import java.util.zip.CRC32;
  *   <li>{@code /consume}: reads the body and answers {@code bytes=N crc32=X}</li>
  *   <li>{@code /delay?ms=N}: answers after N ms</li>
  *   <li>{@code /status?code=N}: answers with that status</li>
+ *   <li>{@code /early-hints}: {@code 103 Early Hints} with a {@code link} header, then {@code hello from NAME}</li>
  *   <li>{@code /health...}: a health check, answered with {@link #healthStatus(int)} (200 unless set)</li>
  *   <li>{@code /reset}, {@code /close}, {@code /ignore}, {@code /garbage}: reset, close, never answer, answer junk</li>
  *   <li>anything else: {@code hello from NAME}, with the status {@link #status(int)} set (200 unless set)</li>
@@ -66,6 +67,9 @@ import java.util.zip.CRC32;
  * {@code x-backend: NAME}. Requests are counted and recorded when their head arrives.
  */
 public final class TestBackend implements AutoCloseable {
+
+    /** The {@code link} header of the {@code /early-hints} 103. */
+    public static final String EARLY_HINT = "</style.css>; rel=preload; as=style";
 
     /** How this backend treats every request, whatever its path. */
     public enum Mode { NORMAL, RESET, CLOSE, IGNORE, GARBAGE }
@@ -375,6 +379,15 @@ public final class TestBackend implements AutoCloseable {
                 case "/consume":
                     respond(ctx, HttpResponseStatus.OK, "bytes=" + consumed + " crc32=" + crc.getValue());
                     return;
+                case "/early-hints": {
+                    FullHttpResponse hints = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.valueOf(103));
+                    hints.headers().set("link", EARLY_HINT).set(HttpHeaderNames.CONNECTION, "x-hint")
+                            .set("x-hint", "hop-by-hop");
+                    ctx.write(hints);
+                    respond(ctx, HttpResponseStatus.OK, "hello from " + name + "\n");
+                    return;
+                }
                 case "/delay": {
                     long ms = Long.parseLong(param(q, "ms", "0"));
                     ctx.executor().schedule(() -> respond(ctx, HttpResponseStatus.OK, "delayed " + ms + "ms from "

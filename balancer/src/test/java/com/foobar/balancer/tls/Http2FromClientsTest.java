@@ -1,6 +1,7 @@
 package com.foobar.balancer.tls;
 
 import com.foobar.balancer.http.GuardedBalancer;
+import com.foobar.balancer.testing.H2Client;
 import com.foobar.balancer.testing.TestBackend;
 import com.foobar.balancer.testing.TestTls;
 import org.junit.jupiter.api.AfterAll;
@@ -146,6 +147,23 @@ class Http2FromClientsTest {
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("hello from web-1\n");
+        }
+    }
+
+    @Test
+    void earlyHintsReachAnH2ClientAsAnInterimHeadersFrame() throws Exception {
+        try (GuardedBalancer b = GuardedBalancer.start(yaml(""));
+             H2Client c = H2Client.connect(b.address("https"), dir.resolve("data/tls/ca.pem"), true)) {
+            int stream = c.get("/early-hints").id();
+
+            H2Client.Response answer = c.response(stream, Duration.ofSeconds(10));
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("hello from web-1\n");
+            assertThat(c.interim(stream)).singleElement().satisfies(h -> {
+                assertThat(h.status().toString()).isEqualTo("103");
+                assertThat(h.get("link").toString()).isEqualTo(TestBackend.EARLY_HINT);
+                assertThat(h.contains("x-hint")).isFalse();
+            });
         }
     }
 }
