@@ -59,7 +59,11 @@ final class RequestHead implements RequestContext {
             return;
         }
         http10 = request.protocolVersion().minorVersion() == 0;
-        keepAlive = HttpUtil.isKeepAlive(request);
+        // A body where the method defines none (GET, HEAD, DELETE, OPTIONS) framed by Transfer-Encoding is what request
+        // smuggling sends: servers disagree on whether it is there. It is proxied and answered, and the connection then
+        // closed, as the strictest proxies do, so nothing read after it is ever taken for the next request.
+        keepAlive = HttpUtil.isKeepAlive(request)
+                && !(hasNoBodySemantics(request.method()) && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING));
         idempotent = isIdempotent(request.method());
         declaredBodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
         host = request.headers().get(HttpHeaderNames.HOST);
@@ -105,6 +109,11 @@ final class RequestHead implements RequestContext {
     }
 
     /** GET, HEAD, PUT, DELETE, OPTIONS and TRACE: safe to send twice (RFC 9110 9.2.2). */
+    /** Methods whose requests have no defined meaning for a body (RFC 9110, 9.3). */
+    static boolean hasNoBodySemantics(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.DELETE || m == HttpMethod.OPTIONS;
+    }
+
     static boolean isIdempotent(HttpMethod m) {
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.PUT || m == HttpMethod.DELETE
                 || m == HttpMethod.OPTIONS || m == HttpMethod.TRACE;
@@ -160,7 +169,10 @@ final class RequestHead implements RequestContext {
         return http10;
     }
 
-    /** Whether the client wants its connection kept open after this exchange. */
+    /**
+     * Whether the connection stays open after this exchange: the client wants it, and the request is not a
+     * body-less method with Transfer-Encoding.
+     */
     boolean keepAlive() {
         return keepAlive;
     }

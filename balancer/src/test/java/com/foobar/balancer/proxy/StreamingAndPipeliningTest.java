@@ -70,6 +70,29 @@ class StreamingAndPipeliningTest {
     }
 
     @Test
+    void aBodylessMethodWithTransferEncodingIsAnsweredAndItsConnectionClosed() throws Exception {
+        for (String method : new String[] {"GET", "HEAD", "DELETE", "OPTIONS"}) {
+            try (RawHttp raw = new RawHttp(address, 5_000)) {
+                // A second request pipelined behind it: it must never be read as one.
+                RawHttp.Response r = raw.send(method + " /headers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                        + "\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /status?code=204 HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .read(method.equals("HEAD"));
+                assertThat(r.status()).as(method).isEqualTo(200);
+                assertThat(r.header("connection")).as(method).isEqualTo("close");
+                assertThat(raw.closedByPeer()).as(method + ": closed after the response").isTrue();
+            }
+        }
+        // With a method that defines a body, the same framing keeps the connection.
+        try (RawHttp raw = new RawHttp(address, 5_000)) {
+            RawHttp.Response r = raw.send("POST /consume HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("connection")).isNull();
+            assertThat(raw.send("GET /status?code=204 HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(204);
+        }
+    }
+
+    @Test
     void rawChunkedRequestIsReframedAndCountedByTheServer() throws Exception {
         try (RawHttp raw = new RawHttp(address, 5_000)) {
             RawHttp.Response r = raw.send("POST /consume HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
