@@ -9,22 +9,61 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/2 stream's share of {@code client_timeouts}: an h2 stream starts with its whole header block, so what can
- * stall is its body. Once the proxy has asked for more of it, the client has {@code idle} to send some; a stream that
- * stays silent that long is reset (RST_STREAM CANCEL), which also aborts its upstream exchange. Time the proxy spends
- * not reading (upstream backpressure) does not count, and neither does the wait for the response once the request
- * ended: the upstream response timeout governs that, as on HTTP/1.1.
+ * The HTTP/2 stream's share of {@code client_timeouts}, both ways; either stall resets the stream (RST_STREAM
+ * CANCEL), which also aborts its upstream exchange and closes its server connection, and the client's connection goes
+ * on.
+ * <ul>
+ *   <li>Its request: an h2 stream starts with its whole header block, so what can stall is its body. Once the proxy
+ *   has asked for more of it, the client has {@code idle} to send some. Time the proxy spends not reading (upstream
+ *   backpressure) does not count, and neither does the wait for the response once the request ended: the upstream
+ *   response timeout governs that, as on HTTP/1.1.</li>
+ *   <li>Its response: a client that opens no room in the stream's flow-control window (no WINDOW_UPDATE) while the
+ *   response waits to be sent has {@code send} to do so, as {@code client_timeouts.send} gives an HTTP/1.1 client
+ *   that takes no bytes. A slow reader that keeps opening the window is never cut.</li>
+ * </ul>
  */
 final class Http2StreamStallHandler extends ChannelDuplexHandler {
 
     private final long idleNanos;
+    private final long sendNanos;
     private boolean requestEnded;
     /** When the proxy asked for more and nothing has come since; 0 when not waiting. */
     private long waitingSince;
     private ScheduledFuture<?> timer;
+    /** When the stream became unwritable (its window full) and has not been writable since; 0 when writable. */
+    private long blockedSince;
+    private ScheduledFuture<?> sendTimer;
 
-    Http2StreamStallHandler(Duration idle) {
+    Http2StreamStallHandler(Duration idle, Duration send) {
         this.idleNanos = idle.toNanos();
+        this.sendNanos = send.toNanos();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            blockedSince = 0;
+        } else if (blockedSince == 0) {
+            blockedSince = System.nanoTime();
+            if (sendTimer == null) {
+                sendTimer = ctx.executor().schedule(() -> sendTimerFired(ctx), sendNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void sendTimerFired(ChannelHandlerContext ctx) {
+        sendTimer = null;
+        if (blockedSince == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long left = blockedSince + sendNanos - System.nanoTime();
+        if (left > 0) {
+            sendTimer = ctx.executor().schedule(() -> sendTimerFired(ctx), left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        // The response has not ended (it waits to be sent), so closing the stream resets it.
+        ctx.close();
     }
 
     @Override
@@ -64,12 +103,12 @@ final class Http2StreamStallHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
+        cancelAll();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        cancelAll();
         ctx.fireChannelInactive();
     }
 
@@ -77,6 +116,14 @@ final class Http2StreamStallHandler extends ChannelDuplexHandler {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+    }
+
+    private void cancelAll() {
+        cancel();
+        if (sendTimer != null) {
+            sendTimer.cancel(false);
+            sendTimer = null;
         }
     }
 }

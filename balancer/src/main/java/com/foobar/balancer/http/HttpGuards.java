@@ -24,7 +24,7 @@ public final class HttpGuards {
     public static final String CHECKS = "http-checks";
     public static final String BODY_LIMIT = "http-body-limit";
     public static final String REDIRECT = "https-redirect";
-    /** On an HTTP/2 stream: resets a stream whose request body stalls. */
+    /** On an HTTP/2 stream: resets a stream whose request body stalls or whose response cannot be sent. */
     public static final String H2_STREAM_STALL = "h2-stream-stall";
 
     private final HttpLimitsConfig limits;
@@ -49,9 +49,12 @@ public final class HttpGuards {
         p.addLast(OBS_FOLD, new ObsFoldDetector(rejections));
     }
 
-    /** In front of an HTTP/2 stream's codec: a stream whose request body stalls for {@code idle} is reset. */
-    public void addStreamStallHandler(ChannelPipeline p, Duration idle) {
-        p.addLast(H2_STREAM_STALL, new Http2StreamStallHandler(idle));
+    /**
+     * In front of an HTTP/2 stream's codec: a stream whose request body stalls for {@code idle}, or whose client opens
+     * no window for its response for {@code send}, is reset.
+     */
+    public void addStreamStallHandler(ChannelPipeline p, Duration idle, Duration send) {
+        p.addLast(H2_STREAM_STALL, new Http2StreamStallHandler(idle, send));
     }
 
     /**

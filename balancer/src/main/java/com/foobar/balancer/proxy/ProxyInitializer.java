@@ -129,7 +129,8 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
                 ch.attr(ProxyAttributes.FORWARDED_PROTO).set("https");
             }
             ClientTimeouts timeouts = ((Http2StreamChannel) ch).parent().attr(ProxyAttributes.CLIENT_TIMEOUTS).get();
-            guards.http().addStreamStallHandler(p, timeouts == null ? ClientTimeouts.DEFAULT_IDLE : timeouts.idle());
+            guards.http().addStreamStallHandler(p, timeouts == null ? ClientTimeouts.DEFAULT_IDLE : timeouts.idle(),
+                    timeouts == null ? ClientTimeouts.DEFAULT_SEND : timeouts.send());
         }
         p.addLast(HTTP_CODEC, new FullRequestSplitter());
         addRequestHandling(p);

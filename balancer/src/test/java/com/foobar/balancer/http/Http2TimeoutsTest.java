@@ -55,6 +55,21 @@ class Http2TimeoutsTest {
                 + "access_log: off\n");
     }
 
+    private GuardedBalancer startWithSendTimeout(String send) throws Exception {
+        return GuardedBalancer.start("data_dir: \"" + dir.resolve("data") + "\"\n"
+                + "listeners:\n"
+                + "  - name: https\n"
+                + "    bind: 127.0.0.1:0\n"
+                + "    default_pool: web\n"
+                + "    tls: { auto: [localhost] }\n"
+                + "pools:\n"
+                + "  web:\n"
+                + "    servers: [ { name: web-1, address: \"" + web.address() + "\" } ]\n"
+                + "admin: { bind: 127.0.0.1:0 }\n"
+                + "client_timeouts: { send: " + send + " }\n"
+                + "access_log: off\n");
+    }
+
     private H2Client connect(GuardedBalancer b, boolean autoAckPing) throws Exception {
         return H2Client.connect(b.address("https"), dir.resolve("data/tls/ca.pem"), autoAckPing);
     }
@@ -123,6 +138,24 @@ class Http2TimeoutsTest {
             assertThat(c.received()).noneMatch(r -> r.streamId() == s.id() && r.data() != null);
             // The upstream exchange was abandoned with the connection.
             await().atMost(Duration.ofSeconds(5)).until(() -> b.sample("balancer_requests_in_flight{") == 0);
+        }
+    }
+
+    @Test
+    void resetsAStreamWhoseClientOpensNoWindowForTheResponseAndFreesItsServerConnection() throws Exception {
+        try (GuardedBalancer b = startWithSendTimeout("700ms");
+             H2Client c = H2Client.connect(b.address("https"), dir.resolve("data/tls/ca.pem"), true, false)) {
+            int connectionsBefore = web.openConnections();
+            // 8 MiB to a client that takes the first 64 KiB and never opens its window again.
+            Http2FrameStream s = c.get("/stream?bytes=8388608");
+            Http2ResetFrame rst = c.awaitFrame(Http2ResetFrame.class, s.id(), Duration.ofSeconds(10));
+            assertThat(rst.errorCode()).isEqualTo(Http2Error.CANCEL.code());
+            // The exchange is gone with its server connection, which was mid-response: closed, not pooled.
+            await().atMost(Duration.ofSeconds(5)).until(() -> web.openConnections() <= connectionsBefore);
+            // The client's connection goes on (a response without a body needs no window).
+            assertThat(c.isOpen()).isTrue();
+            Http2FrameStream next = c.get("/status?code=204");
+            assertThat(c.response(next.id(), Duration.ofSeconds(5)).status()).isEqualTo(204);
         }
     }
 

@@ -69,15 +69,26 @@ public final class H2Client implements AutoCloseable {
     private final Channel channel;
     private final Http2FrameCodec codec;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final boolean returnsWindow;
 
-    private H2Client(EventLoopGroup group, Channel channel, Http2FrameCodec codec) {
+    private H2Client(EventLoopGroup group, Channel channel, Http2FrameCodec codec, boolean returnsWindow) {
         this.group = group;
         this.channel = channel;
         this.codec = codec;
+        this.returnsWindow = returnsWindow;
     }
 
     /** Connects, handshakes TLS with ALPN h2 trusting {@code caPem}, and sends the client preface. */
     public static H2Client connect(InetSocketAddress address, Path caPem, boolean autoAckPing) throws Exception {
+        return connect(address, caPem, autoAckPing, true);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, Path, boolean)}; {@code returnsWindow} false: a client that never sends
+     * WINDOW_UPDATE, so at most the initial 64 KiB of responses ever reach it.
+     */
+    public static H2Client connect(InetSocketAddress address, Path caPem, boolean autoAckPing, boolean returnsWindow)
+            throws Exception {
         SslContext ssl = SslContextBuilder.forClient().trustManager(caPem.toFile())
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
@@ -102,7 +113,7 @@ public final class H2Client implements AutoCloseable {
                         }
                     });
             ChannelFuture f = b.connect(address).sync();
-            self[0] = new H2Client(group, f.channel(), codec);
+            self[0] = new H2Client(group, f.channel(), codec, returnsWindow);
             SslHandler tls = f.channel().pipeline().get(SslHandler.class);
             tls.handshakeFuture().sync();
             if (!ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
@@ -143,7 +154,7 @@ public final class H2Client implements AutoCloseable {
                 if (msg instanceof Http2DataFrame d) {
                     client.get().received.add(new Received(d.stream().id(), d,
                             d.content().toString(StandardCharsets.UTF_8)));
-                    if (d.initialFlowControlledBytes() > 0) {
+                    if (d.initialFlowControlledBytes() > 0 && client.get().returnsWindow) {
                         ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(d.initialFlowControlledBytes())
                                 .stream(d.stream()));
                     }
