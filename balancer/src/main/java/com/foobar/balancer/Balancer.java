@@ -140,7 +140,8 @@ public final class Balancer implements AutoCloseable {
         b.configFile = configFile;
         try {
             b.transport = Transport.best();
-            b.workerThreads = Integer.getInteger("balancer.threads", Runtime.getRuntime().availableProcessors());
+            // The system property stays an override of the file, for benchmarks and containers run as they are.
+            b.workerThreads = Integer.getInteger("balancer.threads", config.workerCount());
             b.workers = b.transport.newGroup(b.workerThreads, "balancer-io");
             b.transport = Transport.of(b.workers); // what it got, should io_uring have fallen back
             b.metrics = new BalancerMetrics();
@@ -283,6 +284,10 @@ public final class Balancer implements AutoCloseable {
             }
         }
         // admin.bind changes are reported by Upstreams.apply.
+        if (config.workers() != next.workers()) {
+            restart.add("workers: " + describeWorkers(config.workers()) + " -> " + describeWorkers(next.workers())
+                    + " needs a restart");
+        }
         if (!config.accessLog().equals(next.accessLog())) {
             restart.add("access_log: " + describe(config.accessLog()) + " -> " + describe(next.accessLog())
                     + " needs a restart");
@@ -307,6 +312,10 @@ public final class Balancer implements AutoCloseable {
         if (!r.rejected() && !r.changed() && !r.needsRestart()) {
             upstreams.events().reload(configFile + " changed, nothing to apply");
         }
+    }
+
+    private static String describeWorkers(int workers) {
+        return workers == BalancerConfig.AUTO_WORKERS ? "auto" : Integer.toString(workers);
     }
 
     private static String describe(AccessLogConfig a) {

@@ -107,6 +107,13 @@ class BalancerReloadTest {
     }
 
     @Test
+    void aWorkersChangeIsReportedAsNeedingARestart() throws Exception {
+        Files.writeString(file, BalancerYaml.create().defaultPool("web").pool("web", null, a).build() + "workers: 3\n");
+        ReloadReport report = balancer.reload();
+        assertThat(report.restartRequired()).contains("workers: auto -> 3 needs a restart");
+    }
+
+    @Test
     void listenerGuardChangeIsReportedAsNeedingARestart() throws Exception {
         Files.writeString(file, BalancerYaml.create().topLevel("trusted_proxies: [10.0.0.0/8]\n").defaultPool("web")
                 .pool("web", null, a).build());

@@ -14,6 +14,7 @@ class StartupTableTest {
                 listeners: [{ name: public, bind: "0.0.0.0:0", default_pool: web }]
                 admin: { bind: "127.0.0.1:0" }
                 access_log: off
+                workers: 1
                 pools:
                   web:
                     servers: [{ name: web-1, address: "127.0.0.1:8081" }]
@@ -22,6 +23,7 @@ class StartupTableTest {
             int admin = balancer.adminAddress().getPort();
 
             assertThat(balancer.startupTable())
+                    .containsPattern("^foobar balancer started in \\d+ ms \\(\\w+, 1 event loop\\)") // workers: 1
                     .containsPattern("\\n  public +0\\.0\\.0\\.0:" + port + " +http://127\\.0\\.0\\.1:" + port + "/\\n")
                     .contains("127.0.0.1:" + admin + "  http://127.0.0.1:" + admin + "/ (dashboard)")
                     .doesNotContain("0:0:0:0");

@@ -7,9 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The whole balancer configuration, validated by {@link ConfigLoader}. Pools keep their declaration order. */
+/**
+ * The whole balancer configuration, validated by {@link ConfigLoader}. Pools keep their declaration order.
+ *
+ * @param workers event loops (threads) serving connections, as HAProxy's {@code nbthread} and nginx's
+ *                {@code worker_processes}; {@link #AUTO_WORKERS} for one per core
+ */
 public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, AdminConfig admin,
-        ClientTimeouts clientTimeouts, AccessLogConfig accessLog, Path dataDir, DnsConfig dns) {
+        ClientTimeouts clientTimeouts, AccessLogConfig accessLog, Path dataDir, DnsConfig dns, int workers) {
+
+    /** One worker per core the JVM sees. */
+    public static final int AUTO_WORKERS = 0;
+    public static final int MAX_WORKERS = 256;
 
     /** Where generated state lives (the {@code tls.auto} CA and certificates), relative to the working directory. */
     public static final Path DEFAULT_DATA_DIR = Path.of("data", "balancer");
@@ -24,6 +33,11 @@ public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolCon
         this(listeners, pools, admin, clientTimeouts, accessLog, dataDir, DnsConfig.DEFAULT);
     }
 
+    public BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, AdminConfig admin,
+            ClientTimeouts clientTimeouts, AccessLogConfig accessLog, Path dataDir, DnsConfig dns) {
+        this(listeners, pools, admin, clientTimeouts, accessLog, dataDir, dns, AUTO_WORKERS);
+    }
+
     public BalancerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         listeners = List.copyOf(listeners);
@@ -32,6 +46,14 @@ public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolCon
         Objects.requireNonNull(clientTimeouts, "clientTimeouts");
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(dns, "dns");
+        if (workers < AUTO_WORKERS || workers > MAX_WORKERS) {
+            throw new IllegalArgumentException("workers " + workers + " is out of range 0-" + MAX_WORKERS);
+        }
+    }
+
+    /** How many event loops to run: the configured number, or one per core the JVM sees. */
+    public int workerCount() {
+        return workers == AUTO_WORKERS ? Runtime.getRuntime().availableProcessors() : workers;
     }
 
     /** The listener of that name, or null. */

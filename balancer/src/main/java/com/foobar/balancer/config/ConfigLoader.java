@@ -346,10 +346,22 @@ public final class ConfigLoader {
             ClientTimeouts timeouts = root.has("client_timeouts")
                     ? clientTimeouts(root.get("client_timeouts").object()) : ClientTimeouts.DEFAULT;
             AccessLogConfig accessLog = root.has("access_log") ? accessLog(root.get("access_log")) : AccessLogConfig.DEFAULT;
+            int workers = root.has("workers") ? workers(root.get("workers")) : BalancerConfig.AUTO_WORKERS;
             root.noOtherKeys();
             checkBindsDistinct(listeners, admin);
             checkRedirects(listeners);
-            return new BalancerConfig(listeners, pools, admin, timeouts, accessLog, dataDir, dns);
+            return new BalancerConfig(listeners, pools, admin, timeouts, accessLog, dataDir, dns, workers);
+        }
+
+        /** A number of event loops, or {@code auto} for one per core. */
+        private int workers(Node n) throws ConfigException {
+            if (n.json.isTextual() && n.json.textValue().trim().equals("auto")) {
+                return BalancerConfig.AUTO_WORKERS;
+            }
+            if (!n.json.isIntegralNumber()) {
+                throw new ConfigException(n.path, quote(n.json) + " is not a number of workers or auto");
+            }
+            return n.integer(1, BalancerConfig.MAX_WORKERS);
         }
 
         private DnsConfig dns(Node n) throws ConfigException {

@@ -193,6 +193,14 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.load(file).pools()).containsKey("web");
     }
 
+    @Test
+    void workersAreANumberOrAutoForOnePerCore() throws Exception {
+        assertThat(ConfigLoader.parse(BASE).workers()).isEqualTo(BalancerConfig.AUTO_WORKERS);
+        assertThat(ConfigLoader.parse(BASE).workerCount()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(ConfigLoader.parse(BASE + "workers: auto\n").workers()).isEqualTo(BalancerConfig.AUTO_WORKERS);
+        assertThat(ConfigLoader.parse(BASE + "workers: 3\n").workerCount()).isEqualTo(3);
+    }
+
     static Stream<Arguments> invalidConfigurations() {
         return Stream.of(
                 Arguments.of("a server address that is not host:port",
@@ -204,6 +212,12 @@ class ConfigLoaderTest {
                 Arguments.of("a server without a port",
                         BASE.replace("127.0.0.1:8082", "127.0.0.1:0"),
                         "pools.web.servers[1].address: \"127.0.0.1:0\": \"0\" is not a port number (1-65535)"),
+                Arguments.of("workers out of range",
+                        BASE + "workers: 0\n",
+                        "workers: 0 is out of range 1-256"),
+                Arguments.of("workers that are not a number",
+                        BASE + "workers: many\n",
+                        "workers: \"many\" is not a number of workers or auto"),
                 Arguments.of("a listener bind with a port out of range (0 would pick any free one)",
                         BASE.replace("127.0.0.1:8080", "127.0.0.1:80800"),
                         "listeners[0].bind: \"127.0.0.1:80800\": \"80800\" is not a port number"
@@ -222,7 +236,7 @@ class ConfigLoaderTest {
                         "pools.web.servers[1].address: is required"),
                 Arguments.of("an unknown top-level key",
                         BASE + "frontends: []\n",
-                        "frontends: is not a known key (known here: access_log, admin, client_timeouts, data_dir, dns, listeners, pools, trusted_proxies)"),
+                        "frontends: is not a known key (known here: access_log, admin, client_timeouts, data_dir, dns, listeners, pools, trusted_proxies, workers)"),
                 Arguments.of("an unknown pool key (a typo)",
                         BASE + "    retry: 3\n",
                         "pools.web.retry: is not a known key (known here: algorithm, connect_timeout, hash_key, "
