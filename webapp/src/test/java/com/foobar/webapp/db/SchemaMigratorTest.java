@@ -46,7 +46,7 @@ class SchemaMigratorTest {
             results.add(pool.submit(migrate));
             results.add(pool.submit(migrate));
             for (Future<String> f : results) {
-                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo("2");
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo("3");
             }
             try (Connection c = DriverManager.getConnection(url, db.user(), db.password());
                  Statement s = c.createStatement();
@@ -55,7 +55,7 @@ class SchemaMigratorTest {
                 assertThat(rs.getInt(1)).isEqualTo(8);
                 assertThat(rs.getInt(2)).isEqualTo(8);
             }
-            assertThat(SchemaMigrator.migrate(url, db.user(), db.password())).isEqualTo("2");
+            assertThat(SchemaMigrator.migrate(url, db.user(), db.password())).isEqualTo("3");
         } finally {
             pool.shutdownNow();
         }
