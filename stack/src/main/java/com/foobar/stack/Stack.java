@@ -512,7 +512,8 @@ final class Stack implements AutoCloseable {
         console.line("  database failover: kill -9 " + primaryPid + "   (db-primary's mariadbd; db-failover promotes"
                 + " a replica, devdb restarts the old primary, which comes back as a replica)");
         if (!webs.isEmpty()) {
-            console.line("  failover: kill " + webs.get(0).pid() + "   (web-1; watch the dashboard"
+            // SIGKILL, as a crash: a plain kill (SIGTERM) is a stop on purpose, which the stack does not undo.
+            console.line("  failover: kill -9 " + webs.get(0).pid() + "   (web-1; watch the dashboard"
                     + (options.restartCrashed() ? ", then watch it come back)" : ")"));
         }
         console.line("");
@@ -599,11 +600,7 @@ final class Stack implements AutoCloseable {
             stopOne(balancerNow);
         }
         if (!websNow.isEmpty()) {
-            long start = System.nanoTime();
-            supervisor.stopAll(websNow);
-            console.progress("  stopped " + String.join(", ", websNow.stream().map(SupervisedProcess::name)
-                    .toArray(String[]::new)) + String.format(Locale.ROOT, " in %.1fs",
-                    (System.nanoTime() - start) / 1e9));
+            console.progress("  " + StopSummary.line(supervisor.stopAll(websNow)));
         }
         // The decider before the database: it would take the database's shutdown for a dead primary.
         if (failoverNow != null) {
@@ -623,8 +620,7 @@ final class Stack implements AutoCloseable {
     }
 
     private void stopOne(SupervisedProcess child) {
-        Duration took = supervisor.stop(child);
-        console.progress(String.format(Locale.ROOT, "  stopped %s in %.1fs", child.name(), took.toMillis() / 1e3));
+        console.progress("  " + StopSummary.line(List.of(supervisor.stop(child))));
     }
 
     /** A plain text table with columns as wide as their widest cell. */

@@ -51,7 +51,9 @@ public final class StackOptions {
             "  --data-dir DIR        where the databases, logs and generated balancer.yml live (default ./"
                     + DEFAULT_DATA_DIR + ")",
             "  --fresh               wipe the data directory first (otherwise a start reuses the data)",
-            "  --restart-crashed     restart a web server or the balancer when it exits on its own",
+            "  --no-restart          leave a web server or the balancer down when it crashes (default: restart it",
+            "                        after 1s, backing off to 30s while it keeps crashing; --restart-crashed, which",
+            "                        asked for that before it was the default, is still accepted)",
             "  --balancer-config F   run the balancer with this file instead of generating DATA_DIR/balancer.yml",
             "  --failover-port N     db-failover's status (/api/status, /metrics) on " + LOOPBACK + ":N (default "
                     + DEFAULT_FAILOVER_PORT + "); db-failover promotes a replica when the primary dies",
@@ -128,8 +130,13 @@ public final class StackOptions {
                     b.fresh = true;
                     break;
                 case "--restart-crashed":
+                    // The default now; kept so that older command lines still run.
                     noValue(flag, inlineValue);
-                    b.restartCrashed = true;
+                    b.restartCrashedAsked = true;
+                    break;
+                case "--no-restart":
+                    noValue(flag, inlineValue);
+                    b.restartCrashed = false;
                     break;
                 case "--no-semi-sync":
                     noValue(flag, inlineValue);
@@ -148,6 +155,9 @@ public final class StackOptions {
                     }
                     b.set(flag, value);
             }
+        }
+        if (b.restartCrashedAsked && !b.restartCrashed) {
+            throw new InvalidOptionException("--no-restart: contradicts --restart-crashed; give one of them");
         }
         StackOptions options = new StackOptions(b);
         options.validate();
@@ -278,6 +288,7 @@ public final class StackOptions {
         return fresh;
     }
 
+    /** Whether a web server or the balancer that crashes is started again: yes unless {@code --no-restart}. */
     public boolean restartCrashed() {
         return restartCrashed;
     }
@@ -334,7 +345,8 @@ public final class StackOptions {
         int dbReplicas = DEFAULT_DB_REPLICAS;
         Path dataDir = DEFAULT_DATA_DIR;
         boolean fresh;
-        boolean restartCrashed;
+        boolean restartCrashed = true;
+        boolean restartCrashedAsked;
         Path balancerConfig;
         int controlPort;
         int failoverPort = DEFAULT_FAILOVER_PORT;

@@ -53,7 +53,7 @@ class StackMainTest {
         Run run = run("--help");
 
         assertThat(run.status).isZero();
-        assertThat(run.out).startsWith("Usage: foobar [options]").contains("--web-instances N", "--restart-crashed");
+        assertThat(run.out).startsWith("Usage: foobar [options]").contains("--web-instances N", "--no-restart");
         assertThat(run.err).isEmpty();
     }
 

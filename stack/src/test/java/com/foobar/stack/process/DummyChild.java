@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * {@code --ignore-term} make the shutdown hook hang so that only SIGKILL ends it;
  * {@code --grandchild} start a {@code sleep} process of its own;
  * {@code --say TEXT --exit N} print TEXT and exit with status N at once;
- * {@code --err TEXT} print TEXT on stderr.
+ * {@code --err TEXT} print TEXT on stderr;
+ * {@code --record-start FILE} append this start's time (epoch milliseconds) to FILE, a line per start;
+ * {@code --crash-after MILLIS} exit with status 3 that long after it runs, as a component that keeps failing.
  */
 public final class DummyChild {
 
@@ -54,6 +56,23 @@ public final class DummyChild {
                             Thread.currentThread().interrupt();
                         }
                     }));
+                    break;
+                case "--record-start":
+                    Files.writeString(Path.of(args[++i]), System.currentTimeMillis() + "\n",
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    break;
+                case "--crash-after":
+                    long millis = Long.parseLong(args[++i]);
+                    Thread crash = new Thread(() -> {
+                        try {
+                            TimeUnit.MILLISECONDS.sleep(millis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        Runtime.getRuntime().halt(3);
+                    });
+                    crash.setDaemon(true);
+                    crash.start();
                     break;
                 case "--grandchild":
                     new ProcessBuilder("sleep", "300").start();
