@@ -1,8 +1,10 @@
 package com.foobar.stack;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.foobar.balancer.config.BalancerConfig;
+import com.foobar.balancer.config.ConfigException;
+import com.foobar.balancer.config.ConfigLoader;
+import com.foobar.balancer.config.HostPort;
+import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.stack.config.BalancerConfigWriter;
 import com.foobar.stack.control.ControlServer;
 import com.foobar.stack.db.DatabaseEndpoints;
@@ -95,13 +97,19 @@ final class Stack implements AutoCloseable {
     /**
      * Starts every component and returns once the balancer sees every web server up.
      *
+     * @throws InvalidOptionException when a flag names a data directory or balancer file that cannot work; nothing
+     *                                has started or changed then
      * @throws StackStartException with a message for the user; whatever had started is left for {@link #close()}
      */
-    void start() throws StackStartException {
+    void start() throws StackStartException, InvalidOptionException {
         console.line("Foobar Stack: www.foobar.com on this machine (Ctrl-C stops it)");
+        // Whatever can be checked is checked before anything changes: what the flags name, then that no other stack
+        // runs on the data, then every port. Only then may --fresh wipe the data.
+        Optional<BalancerConfig> own = checkOptions();
+        lockDataDirectory();
+        checkPorts(own);
         prepareDataDirectory();
-        checkPorts();
-        prepareBalancerConfig();
+        prepareBalancerConfig(own);
         try {
             // The balancer needs nothing else to start, so its JVM boots while the database does; until the web
             // servers are up it answers 503, and the stack announces nothing before it sees them up.
@@ -174,11 +182,33 @@ final class Stack implements AutoCloseable {
         console.line("");
     }
 
-    private void prepareDataDirectory() throws StackStartException {
+    /** The data directory can be created, and the user's balancer file, if any, is a configuration that loads. */
+    private Optional<BalancerConfig> checkOptions() throws InvalidOptionException {
+        try {
+            Files.createDirectories(options.dataDir());
+        } catch (IOException e) {
+            throw new InvalidOptionException("--data-dir " + options.dataDir() + ": "
+                    + IoReasons.failed("create", options.dataDir(), e));
+        }
+        Optional<Path> file = options.balancerConfig();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ConfigLoader.load(file.get()));
+        } catch (ConfigException e) {
+            throw new InvalidOptionException("--balancer-config " + file.get() + ": " + e.getMessage());
+        }
+    }
+
+    private void lockDataDirectory() throws StackStartException {
         DataDirectory dir = DataDirectory.lock(options.dataDir());
         synchronized (lifecycle) {
             data = dir;
         }
+    }
+
+    private void prepareDataDirectory() throws StackStartException {
         if (options.fresh() && data.hasData()) {
             data.wipe();
             console.progress("--fresh: wiped " + data.root());
@@ -189,8 +219,15 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    private void checkPorts() throws StackStartException {
-        if (options.balancerConfig().isEmpty()) {
+    private void checkPorts(Optional<BalancerConfig> own) throws StackStartException {
+        if (own.isPresent()) {
+            for (ListenerConfig listener : own.get().listeners()) {
+                PortChecker.requireFree(listener.bind().host(), listener.bind().port(),
+                        "the balancer's listener " + listener.name(), "--balancer-config");
+            }
+            HostPort admin = own.get().admin().bind();
+            PortChecker.requireFree(admin.host(), admin.port(), "the balancer's admin", "--balancer-config");
+        } else {
             PortChecker.requireFree(options.bindAddress(), options.port(), "the balancer", "--port");
             PortChecker.requireFree(StackOptions.LOOPBACK, options.adminPort(), "the balancer's admin",
                     "--admin-port");
@@ -209,11 +246,12 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    private void prepareBalancerConfig() throws StackStartException {
-        Optional<Path> own = options.balancerConfig();
+    private void prepareBalancerConfig(Optional<BalancerConfig> own) throws StackStartException {
         if (own.isPresent()) {
-            balancerConfig = own.get();
-            readBinds(balancerConfig);
+            // With the user's own file, the addresses to show and to wait on come from it.
+            balancerConfig = options.balancerConfig().orElseThrow();
+            adminBind = own.get().admin().bind().toString();
+            publicBind = own.get().listeners().get(0).bind().toString();
             console.progress("balancer configuration: " + balancerConfig + " (--balancer-config, used as is)");
             return;
         }
@@ -234,21 +272,6 @@ final class Stack implements AutoCloseable {
         console.progress("balancer configuration written to " + balancerConfig + ":");
         for (String line : writer.render().split("\n")) {
             console.line("    " + line);
-        }
-    }
-
-    /** With the user's own file, the addresses to show and to wait on come from it. */
-    private void readBinds(Path file) throws StackStartException {
-        try {
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-            adminBind = root.path("admin").path("bind").asText("");
-            publicBind = root.path("listeners").path(0).path("bind").asText("");
-        } catch (IOException e) {
-            throw new StackStartException("--balancer-config: cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (adminBind.isEmpty() || publicBind.isEmpty()) {
-            throw new StackStartException("--balancer-config: " + file
-                    + " needs admin.bind and listeners[0].bind, so the stack can tell when the balancer is up");
         }
     }
 

@@ -152,6 +152,20 @@ class StackOptionsTest {
     }
 
     @Test
+    void aBindAddressIsAnAddressOfThisMachine() throws Exception {
+        assertThat(StackOptions.parse("--bind", "127.0.0.1").bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(StackOptions.parse("--bind", "0.0.0.0").bindAddress()).isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> StackOptions.parse("--bind", "999.1.1.1"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--bind: \"999.1.1.1\" is not an IPv4 address: it takes four numbers 0-255, such as"
+                        + " 127.0.0.1");
+        // TEST-NET-1, reserved for documentation: no machine has it.
+        assertThatThrownBy(() -> StackOptions.parse("--bind", "192.0.2.1"))
+                .hasMessage("--bind: \"192.0.2.1\" is not an address of this machine (give an IP of this machine"
+                        + " such as 0.0.0.0 or 127.0.0.1; the port goes in --port)");
+    }
+
+    @Test
     void aMissingBalancerConfigIsRejected(@org.junit.jupiter.api.io.TempDir Path dir) {
         Path missing = dir.resolve("nope.yml");
         assertThatThrownBy(() -> StackOptions.parse("--balancer-config", missing.toString()))
