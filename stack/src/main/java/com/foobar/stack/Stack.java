@@ -301,6 +301,7 @@ final class Stack implements AutoCloseable {
                 .stopGrace(DB_STOP_GRACE)
                 .restartable(false)
                 .crashHint("The web servers lose their database; stop the stack (Ctrl-C) and start it again.")
+                .stdoutRelay(Stack::databaseEvent)
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
@@ -383,6 +384,32 @@ final class Stack implements AutoCloseable {
     static Optional<String> failoverEvent(String line) {
         java.util.regex.Matcher m = FAILOVER_EVENT.matcher(line);
         return m.matches() ? Optional.of("   db-failover: " + m.group(1)) : Optional.empty();
+    }
+
+    /** {@code [devdb] !! replica-1: mariadbd (pid 48159) on 127.0.0.1:13307 died on its own; restarting ...}. */
+    private static final java.util.regex.Pattern DB_DIED = java.util.regex.Pattern.compile(
+            "^\\[devdb] !! (\\S+): mariadbd \\(pid (\\d+)\\) on \\S+ died on its own( \\(it was the primary\\))?; (.*)$");
+    /** {@code [devdb] replica-1: mariadbd back on 127.0.0.1:13307 (pid 48300, restart 1, up in 0.4s), ...}. */
+    private static final java.util.regex.Pattern DB_BACK = java.util.regex.Pattern.compile(
+            "^\\[devdb] (\\S+): mariadbd back on \\S+ \\(pid (\\d+), (.*)$");
+    private static final java.util.regex.Pattern DB_ALERT = java.util.regex.Pattern.compile("^\\[devdb] !! (.*)$");
+
+    /**
+     * A database server's death and return, told at once as a web server's are, under the names of the startup
+     * table; devdb's other warnings too. The rest of devdb's output (MariaDB's own) stays in its log.
+     */
+    static Optional<String> databaseEvent(String line) {
+        java.util.regex.Matcher died = DB_DIED.matcher(line);
+        if (died.matches()) {
+            return Optional.of("!! db-" + died.group(1) + " (pid " + died.group(2) + ") exited on its own"
+                    + (died.group(3) == null ? "" : died.group(3)) + ". devdb: " + died.group(4));
+        }
+        java.util.regex.Matcher back = DB_BACK.matcher(line);
+        if (back.matches()) {
+            return Optional.of("   db-" + back.group(1) + " is back: pid " + back.group(2) + " (" + back.group(3));
+        }
+        java.util.regex.Matcher alert = DB_ALERT.matcher(line);
+        return alert.matches() ? Optional.of("!! devdb: " + alert.group(1)) : Optional.empty();
     }
 
     /** Semi-sync unless --no-semi-sync; a crashed mariadbd is always restarted, read-only, for db-failover to judge. */

@@ -235,6 +235,8 @@ class StackIT {
                 backAfter[0] / 1e9, refused.size(), new java.util.TreeSet<>(refused));
         assertThat(refused).as("answers while there was no writer").allMatch(status -> status == 503);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stack.output())
+                .contains("!! db-primary (pid " + primaryPid + ") exited on its own (it was the primary). devdb:"
+                        + " restarting it in 10s")
                 .contains("db-failover: promoted replica-1: is the primary now"));
         assertThat(myOrderIds()).contains(orderBefore);
 
@@ -244,7 +246,8 @@ class StackIT {
         JsonNode old = failoverNode("primary");
         assertThat(old.path("read_only").asBoolean()).isTrue();
         assertThat(old.path("replication").path("source_node").asText()).isEqualTo("replica-1");
-        assertThat(stack.output()).contains("db-failover: fenced primary: ").contains("db-failover: reattached primary: ");
+        assertThat(stack.output()).contains("db-failover: fenced primary: ").contains("db-failover: reattached primary: ")
+                .containsPattern("   db-primary is back: pid \\d+ \\(restart 1, ");
         System.out.printf(java.util.Locale.ROOT, "[failover] stack: the old primary is back as a replica of replica-1"
                 + " %.1f s after the kill%n", (System.nanoTime() - killedAt) / 1e9);
         HttpResponse<String> after = post("/api/orders", "{\"product_id\":" + productId + ",\"quantity\":1}");

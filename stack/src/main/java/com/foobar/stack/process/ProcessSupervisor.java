@@ -279,7 +279,7 @@ public final class ProcessSupervisor implements AutoCloseable {
             }
             child.started(process, offset);
             if (spec.stdoutRelay() != null) {
-                relay(spec, process.getInputStream(), spec.stdoutRelay(), "-stdout");
+                relay(child, process.getInputStream(), spec.stdoutRelay(), "-stdout");
             }
             process.onExit().thenAccept(p -> exited(child, p));
         }
@@ -296,11 +296,13 @@ public final class ProcessSupervisor implements AutoCloseable {
             .findFirst();
 
     /**
-     * Copies one of the child's streams into its log line by line, telling the user the lines the spec picks. This
-     * copy and the child's other stream append to the log, so their lines interleave without overwriting.
+     * Copies one of the child's streams into its log line by line, telling the user the lines the spec picks while
+     * the child runs; what it says once the stack stops it (its own shutdown, seen from inside) is for the log only.
+     * This copy and the child's other stream append to the log, so their lines interleave without overwriting.
      */
-    private void relay(ChildSpec spec, java.io.InputStream stream, java.util.function.Function<String, Optional<String>> pick,
-                       String suffix) {
+    private void relay(SupervisedProcess child, java.io.InputStream stream,
+                       java.util.function.Function<String, Optional<String>> pick, String suffix) {
+        ChildSpec spec = child.spec();
         Thread pump = new Thread(() -> {
             try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
                     stream, StandardCharsets.UTF_8));
@@ -310,7 +312,9 @@ public final class ProcessSupervisor implements AutoCloseable {
                     out.write(line);
                     out.write(System.lineSeparator());
                     out.flush();
-                    pick.apply(line).ifPresent(notices);
+                    if (!child.stopping()) {
+                        pick.apply(line).ifPresent(notices);
+                    }
                 }
             } catch (IOException e) {
                 // The child is gone, or its log cannot be written; its exit is reported on its own.

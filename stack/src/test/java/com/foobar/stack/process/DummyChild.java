@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
  * A stand-in component for supervision tests, run as a child JVM. Flags:
  * {@code --port N} serve GET /health with 200 on 127.0.0.1:N;
  * {@code --on-term FILE} write FILE from a shutdown hook;
+ * {@code --say-on-term TEXT} print TEXT from a shutdown hook;
  * {@code --ignore-term} make the shutdown hook hang so that only SIGKILL ends it;
  * {@code --grandchild} start a {@code sleep} process of its own;
  * {@code --say TEXT --exit N} print TEXT and exit with status N at once;
@@ -47,6 +48,10 @@ public final class DummyChild {
                             throw new IllegalStateException(e);
                         }
                     }));
+                    break;
+                case "--say-on-term":
+                    String last = args[++i];
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(last)));
                     break;
                 case "--ignore-term":
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -341,6 +341,19 @@ class ProcessSupervisorTest {
     }
 
     @Test
+    void whatAChildSaysWhileTheStackStopsItIsLoggedButNotTold() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("devdb", "--say-on-term", "!! replica-1 died")
+                .stdoutRelay(line -> line.startsWith("!! ") ? java.util.Optional.of(line) : java.util.Optional.empty())
+                .build());
+
+        supervisor.stop(child);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                Files.readString(dir.resolve("devdb.log"))).contains("!! replica-1 died"));
+        assertThat(notices).noneMatch(n -> n.contains("replica-1 died"));
+    }
+
+    @Test
     void restartsBackOffWhileAChildKeepsCrashing() {
         assertThat(ProcessSupervisor.restartDelay(1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(ProcessSupervisor.restartDelay(2)).isEqualTo(Duration.ofSeconds(2));
