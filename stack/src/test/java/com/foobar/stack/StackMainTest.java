@@ -62,10 +62,14 @@ class StackMainTest {
     void anInvalidOptionExitsTwoWithOneClearLineAndNoStackTrace() throws Exception {
         Run run = run("--port", "80x");
 
-        assertThat(run.status).isEqualTo(2);
-        assertThat(run.err).isEqualTo("foobar: --port: \"80x\" is not a port number (1-65535)\n"
-                + "Run with --help for the options.\n");
+        assertRefusedAsABadFlag(run, "--port: \"80x\" is not a port number (1-65535)");
         assertThat(run.out).isEmpty();
+    }
+
+    /** Status 2, the one line naming the flag, and where to look for the options. */
+    private static void assertRefusedAsABadFlag(Run run, String line) {
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).isEqualTo("foobar: " + line + "\nRun with --help for the options.\n");
     }
 
     @Test
@@ -89,9 +93,8 @@ class StackMainTest {
     void anAddressThatIsNoneIsABadBindFlag() throws Exception {
         Run run = run("--bind", "999.1.1.1");
 
-        assertThat(run.status).isEqualTo(2);
-        assertThat(run.err).isEqualTo("foobar: --bind: \"999.1.1.1\" is not an IPv4 address: it takes four numbers"
-                + " 0-255, such as 127.0.0.1\nRun with --help for the options.\n");
+        assertRefusedAsABadFlag(run, "--bind: \"999.1.1.1\" is not an IPv4 address: it takes four numbers 0-255,"
+                + " such as 127.0.0.1");
     }
 
     @Test
