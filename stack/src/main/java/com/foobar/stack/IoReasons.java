@@ -16,8 +16,10 @@ final class IoReasons {
     private IoReasons() {
     }
 
-    /** {@code cannot create it: Permission denied}, or {@code cannot create /a/file: Not a directory} when the
-     *  failing path is another than {@code target} (a parent in the way). */
+    /**
+     * {@code cannot create it: Permission denied}, or {@code cannot create /a/file: Not a directory} when the path
+     * that failed is another than {@code target} (a parent in the way).
+     */
     static String failed(String what, Path target, IOException e) {
         String file = e instanceof FileSystemException ? ((FileSystemException) e).getFile() : null;
         String subject = file == null || Path.of(file).equals(target) ? "it" : file;
