@@ -254,11 +254,15 @@ final class MariaDbProcess implements ServerProcess {
         awaitGone();
     }
 
-    /** mariadbd removes its pid file last; until then the data dir is locked and a restart would fail. */
+    /**
+     * mariadbd removes its pid file last; until then the data dir is locked and a restart would fail. A pid file
+     * whose process is dead is stale, not a server shutting down: a SIGKILL (or a start cut short) leaves it behind,
+     * and waiting for it to go would wait out the whole timeout.
+     */
     private void awaitGone() {
         long deadline = System.nanoTime() + STOP_TIMEOUT_NANOS;
         while (System.nanoTime() < deadline) {
-            if (!Files.exists(pidFile) && !accepting()) {
+            if (!pidFileNamesALiveProcess() && !accepting()) {
                 return;
             }
             try {
@@ -269,6 +273,16 @@ final class MariaDbProcess implements ServerProcess {
             }
         }
         throw new DevDbException(name + ": mariadbd still running 60 s after it was asked to stop (pid file " + pidFile + ")");
+    }
+
+    private boolean pidFileNamesALiveProcess() {
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return false; // gone, or not written: no process of ours behind it
+        }
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private boolean accepting() {

@@ -62,7 +62,7 @@ final class DataDirectory implements AutoCloseable {
             return new DataDirectory(root, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new StackStartException("cannot use the data directory " + root + ": " + e.getMessage(), e);
+            throw new StackStartException("cannot use the data directory " + root + ": " + IoReasons.reason(e), e);
         }
     }
 

@@ -25,7 +25,7 @@ final class PortChecker {
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new StackStartException(flag + ": cannot resolve \"" + host + "\" for " + who);
+            throw new StackStartException("cannot resolve \"" + host + "\" for " + who);
         }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);

@@ -1,8 +1,10 @@
 package com.foobar.stack;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.foobar.balancer.config.BalancerConfig;
+import com.foobar.balancer.config.ConfigException;
+import com.foobar.balancer.config.ConfigLoader;
+import com.foobar.balancer.config.HostPort;
+import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.stack.config.BalancerConfigWriter;
 import com.foobar.stack.control.ControlServer;
 import com.foobar.stack.db.DatabaseEndpoints;
@@ -95,13 +97,19 @@ final class Stack implements AutoCloseable {
     /**
      * Starts every component and returns once the balancer sees every web server up.
      *
+     * @throws InvalidOptionException when a flag names a data directory or balancer file that cannot work; nothing
+     *                                has started or changed then
      * @throws StackStartException with a message for the user; whatever had started is left for {@link #close()}
      */
-    void start() throws StackStartException {
+    void start() throws StackStartException, InvalidOptionException {
         console.line("Foobar Stack: www.foobar.com on this machine (Ctrl-C stops it)");
+        // Whatever can be checked is checked before anything changes: what the flags name, then that no other stack
+        // runs on the data, then every port. Only then may --fresh wipe the data.
+        Optional<BalancerConfig> own = checkOptions();
+        lockDataDirectory();
+        checkPorts(own);
         prepareDataDirectory();
-        checkPorts();
-        prepareBalancerConfig();
+        prepareBalancerConfig(own);
         try {
             // The balancer needs nothing else to start, so its JVM boots while the database does; until the web
             // servers are up it answers 503, and the stack announces nothing before it sees them up.
@@ -174,11 +182,33 @@ final class Stack implements AutoCloseable {
         console.line("");
     }
 
-    private void prepareDataDirectory() throws StackStartException {
+    /** The data directory can be created, and the user's balancer file, if any, is a configuration that loads. */
+    private Optional<BalancerConfig> checkOptions() throws InvalidOptionException {
+        try {
+            Files.createDirectories(options.dataDir());
+        } catch (IOException e) {
+            throw new InvalidOptionException("--data-dir " + options.dataDir() + ": "
+                    + IoReasons.failed("create", options.dataDir(), e));
+        }
+        Optional<Path> file = options.balancerConfig();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ConfigLoader.load(file.get()));
+        } catch (ConfigException e) {
+            throw new InvalidOptionException("--balancer-config " + file.get() + ": " + e.getMessage());
+        }
+    }
+
+    private void lockDataDirectory() throws StackStartException {
         DataDirectory dir = DataDirectory.lock(options.dataDir());
         synchronized (lifecycle) {
             data = dir;
         }
+    }
+
+    private void prepareDataDirectory() throws StackStartException {
         if (options.fresh() && data.hasData()) {
             data.wipe();
             console.progress("--fresh: wiped " + data.root());
@@ -189,8 +219,15 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    private void checkPorts() throws StackStartException {
-        if (options.balancerConfig().isEmpty()) {
+    private void checkPorts(Optional<BalancerConfig> own) throws StackStartException {
+        if (own.isPresent()) {
+            for (ListenerConfig listener : own.get().listeners()) {
+                PortChecker.requireFree(listener.bind().host(), listener.bind().port(),
+                        "the balancer's listener " + listener.name(), "--balancer-config");
+            }
+            HostPort admin = own.get().admin().bind();
+            PortChecker.requireFree(admin.host(), admin.port(), "the balancer's admin", "--balancer-config");
+        } else {
             PortChecker.requireFree(options.bindAddress(), options.port(), "the balancer", "--port");
             PortChecker.requireFree(StackOptions.LOOPBACK, options.adminPort(), "the balancer's admin",
                     "--admin-port");
@@ -209,11 +246,12 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    private void prepareBalancerConfig() throws StackStartException {
-        Optional<Path> own = options.balancerConfig();
+    private void prepareBalancerConfig(Optional<BalancerConfig> own) throws StackStartException {
         if (own.isPresent()) {
-            balancerConfig = own.get();
-            readBinds(balancerConfig);
+            // With the user's own file, the addresses to show and to wait on come from it.
+            balancerConfig = options.balancerConfig().orElseThrow();
+            adminBind = own.get().admin().bind().toString();
+            publicBind = own.get().listeners().get(0).bind().toString();
             console.progress("balancer configuration: " + balancerConfig + " (--balancer-config, used as is)");
             return;
         }
@@ -234,21 +272,6 @@ final class Stack implements AutoCloseable {
         console.progress("balancer configuration written to " + balancerConfig + ":");
         for (String line : writer.render().split("\n")) {
             console.line("    " + line);
-        }
-    }
-
-    /** With the user's own file, the addresses to show and to wait on come from it. */
-    private void readBinds(Path file) throws StackStartException {
-        try {
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-            adminBind = root.path("admin").path("bind").asText("");
-            publicBind = root.path("listeners").path(0).path("bind").asText("");
-        } catch (IOException e) {
-            throw new StackStartException("--balancer-config: cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (adminBind.isEmpty() || publicBind.isEmpty()) {
-            throw new StackStartException("--balancer-config: " + file
-                    + " needs admin.bind and listeners[0].bind, so the stack can tell when the balancer is up");
         }
     }
 
@@ -278,6 +301,7 @@ final class Stack implements AutoCloseable {
                 .stopGrace(DB_STOP_GRACE)
                 .restartable(false)
                 .crashHint("The web servers lose their database; stop the stack (Ctrl-C) and start it again.")
+                .stdoutRelay(Stack::databaseEvent)
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
@@ -360,6 +384,32 @@ final class Stack implements AutoCloseable {
     static Optional<String> failoverEvent(String line) {
         java.util.regex.Matcher m = FAILOVER_EVENT.matcher(line);
         return m.matches() ? Optional.of("   db-failover: " + m.group(1)) : Optional.empty();
+    }
+
+    /** {@code [devdb] !! replica-1: mariadbd (pid 48159) on 127.0.0.1:13307 died on its own; restarting ...}. */
+    private static final java.util.regex.Pattern DB_DIED = java.util.regex.Pattern.compile(
+            "^\\[devdb] !! (\\S+): mariadbd \\(pid (\\d+)\\) on \\S+ died on its own( \\(it was the primary\\))?; (.*)$");
+    /** {@code [devdb] replica-1: mariadbd back on 127.0.0.1:13307 (pid 48300, restart 1, up in 0.4s), ...}. */
+    private static final java.util.regex.Pattern DB_BACK = java.util.regex.Pattern.compile(
+            "^\\[devdb] (\\S+): mariadbd back on \\S+ \\(pid (\\d+), (.*)$");
+    private static final java.util.regex.Pattern DB_ALERT = java.util.regex.Pattern.compile("^\\[devdb] !! (.*)$");
+
+    /**
+     * A database server's death and return, told at once as a web server's are, under the names of the startup
+     * table; devdb's other warnings too. The rest of devdb's output (MariaDB's own) stays in its log.
+     */
+    static Optional<String> databaseEvent(String line) {
+        java.util.regex.Matcher died = DB_DIED.matcher(line);
+        if (died.matches()) {
+            return Optional.of("!! db-" + died.group(1) + " (pid " + died.group(2) + ") exited on its own"
+                    + (died.group(3) == null ? "" : died.group(3)) + ". devdb: " + died.group(4));
+        }
+        java.util.regex.Matcher back = DB_BACK.matcher(line);
+        if (back.matches()) {
+            return Optional.of("   db-" + back.group(1) + " is back: pid " + back.group(2) + " (" + back.group(3));
+        }
+        java.util.regex.Matcher alert = DB_ALERT.matcher(line);
+        return alert.matches() ? Optional.of("!! devdb: " + alert.group(1)) : Optional.empty();
     }
 
     /** Semi-sync unless --no-semi-sync; a crashed mariadbd is always restarted, read-only, for db-failover to judge. */
@@ -512,7 +562,8 @@ final class Stack implements AutoCloseable {
         console.line("  database failover: kill -9 " + primaryPid + "   (db-primary's mariadbd; db-failover promotes"
                 + " a replica, devdb restarts the old primary, which comes back as a replica)");
         if (!webs.isEmpty()) {
-            console.line("  failover: kill " + webs.get(0).pid() + "   (web-1; watch the dashboard"
+            // SIGKILL, as a crash: a plain kill (SIGTERM) is a stop on purpose, which the stack does not undo.
+            console.line("  failover: kill -9 " + webs.get(0).pid() + "   (web-1; watch the dashboard"
                     + (options.restartCrashed() ? ", then watch it come back)" : ")"));
         }
         console.line("");
@@ -599,11 +650,7 @@ final class Stack implements AutoCloseable {
             stopOne(balancerNow);
         }
         if (!websNow.isEmpty()) {
-            long start = System.nanoTime();
-            supervisor.stopAll(websNow);
-            console.progress("  stopped " + String.join(", ", websNow.stream().map(SupervisedProcess::name)
-                    .toArray(String[]::new)) + String.format(Locale.ROOT, " in %.1fs",
-                    (System.nanoTime() - start) / 1e9));
+            console.progress("  " + StopSummary.line(supervisor.stopAll(websNow)));
         }
         // The decider before the database: it would take the database's shutdown for a dead primary.
         if (failoverNow != null) {
@@ -623,8 +670,7 @@ final class Stack implements AutoCloseable {
     }
 
     private void stopOne(SupervisedProcess child) {
-        Duration took = supervisor.stop(child);
-        console.progress(String.format(Locale.ROOT, "  stopped %s in %.1fs", child.name(), took.toMillis() / 1e3));
+        console.progress("  " + StopSummary.line(List.of(supervisor.stop(child))));
     }
 
     /** A plain text table with columns as wide as their widest cell. */

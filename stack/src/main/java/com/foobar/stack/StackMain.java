@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar foobar-stack.jar [options]}: starts the stack, prints where everything runs, and keeps it
  * running until Ctrl-C or SIGTERM, which stop it in order through a shutdown hook.
  *
- * <p>Exit status: 0 after {@code --help}; 1 when the stack could not start; 2 for invalid options.
+ * <p>Exit status: 0 after {@code --help}; 1 when the stack could not start; 2 for invalid options, including a
+ * {@code --data-dir} that cannot be created and a {@code --balancer-config} that does not load.
  */
 public final class StackMain {
 
@@ -35,6 +36,11 @@ public final class StackMain {
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
         try {
             stack.start();
+        } catch (InvalidOptionException e) {
+            // Found before anything started or changed: a bad option like any other.
+            System.err.println("foobar: " + e.getMessage());
+            System.exit(EXIT_INVALID_OPTIONS);
+            return;
         } catch (StackStartException | RuntimeException e) {
             if (stack.closing()) {
                 // Ctrl-C during the start: the shutdown hook is stopping what had started.

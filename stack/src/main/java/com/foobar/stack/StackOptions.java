@@ -1,5 +1,9 @@
 package com.foobar.stack;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +55,9 @@ public final class StackOptions {
             "  --data-dir DIR        where the databases, logs and generated balancer.yml live (default ./"
                     + DEFAULT_DATA_DIR + ")",
             "  --fresh               wipe the data directory first (otherwise a start reuses the data)",
-            "  --restart-crashed     restart a web server or the balancer when it exits on its own",
+            "  --no-restart          leave a web server or the balancer down when it crashes (default: restart it",
+            "                        after 1s, backing off to 30s while it keeps crashing; --restart-crashed, which",
+            "                        asked for that before it was the default, is still accepted)",
             "  --balancer-config F   run the balancer with this file instead of generating DATA_DIR/balancer.yml",
             "  --failover-port N     db-failover's status (/api/status, /metrics) on " + LOOPBACK + ":N (default "
                     + DEFAULT_FAILOVER_PORT + "); db-failover promotes a replica when the primary dies",
@@ -128,8 +134,13 @@ public final class StackOptions {
                     b.fresh = true;
                     break;
                 case "--restart-crashed":
+                    // The default now; kept so that older command lines still run.
                     noValue(flag, inlineValue);
-                    b.restartCrashed = true;
+                    b.restartCrashedAsked = true;
+                    break;
+                case "--no-restart":
+                    noValue(flag, inlineValue);
+                    b.restartCrashed = false;
                     break;
                 case "--no-semi-sync":
                     noValue(flag, inlineValue);
@@ -148,6 +159,9 @@ public final class StackOptions {
                     }
                     b.set(flag, value);
             }
+        }
+        if (b.restartCrashedAsked && !b.restartCrashed) {
+            throw new InvalidOptionException("--no-restart: contradicts --restart-crashed; give one of them");
         }
         StackOptions options = new StackOptions(b);
         options.validate();
@@ -278,6 +292,7 @@ public final class StackOptions {
         return fresh;
     }
 
+    /** Whether a web server or the balancer that crashes is started again: yes unless {@code --no-restart}. */
     public boolean restartCrashed() {
         return restartCrashed;
     }
@@ -334,7 +349,8 @@ public final class StackOptions {
         int dbReplicas = DEFAULT_DB_REPLICAS;
         Path dataDir = DEFAULT_DATA_DIR;
         boolean fresh;
-        boolean restartCrashed;
+        boolean restartCrashed = true;
+        boolean restartCrashedAsked;
         Path balancerConfig;
         int controlPort;
         int failoverPort = DEFAULT_FAILOVER_PORT;
@@ -412,12 +428,53 @@ public final class StackOptions {
 
         private static String address(String flag, String value) throws InvalidOptionException {
             String v = value.trim();
+            String hint = " (give an IP of this machine such as 0.0.0.0 or 127.0.0.1; the port goes in --port)";
             // An IP literal or a host name; a port belongs in --port.
             if (v.isEmpty() || v.contains(":") && !v.startsWith("[") || v.contains(" ") || v.contains("/")) {
-                throw new InvalidOptionException(flag + ": \"" + value
-                        + "\" is not an address (give an IP such as 0.0.0.0 or 127.0.0.1; the port goes in --port)");
+                throw new InvalidOptionException(flag + ": \"" + value + "\" is not an address" + hint);
+            }
+            // Digits and dots mean an IPv4 address; one that is not valid must not go to DNS as a host name.
+            if (v.matches("[0-9.]+") && !isIpv4(v)) {
+                throw new InvalidOptionException(flag + ": \"" + value + "\" is not an IPv4 address: it takes four"
+                        + " numbers 0-255, such as 127.0.0.1");
+            }
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(v.startsWith("[") && v.endsWith("]")
+                        ? v.substring(1, v.length() - 1) : v);
+            } catch (UnknownHostException e) {
+                throw new InvalidOptionException(flag + ": cannot resolve \"" + value + "\"" + hint);
+            }
+            if (!isOfThisMachine(address)) {
+                throw new InvalidOptionException(flag + ": \"" + value + "\" is not an address of this machine"
+                        + hint);
             }
             return v;
+        }
+
+        private static boolean isIpv4(String dotted) {
+            String[] parts = dotted.split("\\.", -1);
+            if (parts.length != 4) {
+                return false;
+            }
+            for (String part : parts) {
+                if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isOfThisMachine(InetAddress address) {
+            if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+                return true;
+            }
+            try {
+                return NetworkInterface.getByInetAddress(address) != null;
+            } catch (SocketException e) {
+                // The interfaces cannot be listed: the port check before the start will tell.
+                return true;
+            }
         }
 
         private static Path path(String flag, String value) throws InvalidOptionException {

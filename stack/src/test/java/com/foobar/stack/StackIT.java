@@ -125,7 +125,8 @@ class StackIT {
     @Test
     void runsTheWholeStackFailsOverWhenAWebServerDiesAndStopsCleanlyKeepingTheData() throws Exception {
         Path data = dir.resolve("data");
-        RunningStack stack = start(data);
+        // Without crash restarts, so that the dashboard shows web-1 down and it stays down until the stop.
+        RunningStack stack = start(data, "--no-restart");
         assertThat(stack.output())
                 .contains("balancer configuration written to " + data.resolve("balancer.yml"))
                 .contains("curl -H 'Host: www.foobar.com' http://127.0.0.1:" + publicPort + "/")
@@ -181,12 +182,15 @@ class StackIT {
         assertThat(stack.awaitExit(STOP_LIMIT)).isTrue();
         assertThat(tree).noneMatch(ProcessHandle::isAlive);
         String out = stack.output();
-        assertThat(out.indexOf("stopped balancer")).isPositive().isLessThan(out.indexOf("stopped web-1, web-2"));
-        assertThat(out.indexOf("stopped web-1, web-2")).isLessThan(out.indexOf("stopped devdb"));
+        assertThat(out.indexOf("stopped balancer")).isPositive().isLessThan(out.indexOf("stopped web-2 in"));
+        assertThat(out.indexOf("stopped web-2 in")).isLessThan(out.indexOf("stopped devdb"));
+        assertThat(out).as("web-1 was dead before the stop, and is not said to be stopped by it")
+                .containsPattern("stopped web-2 in \\d+\\.\\ds; already gone: web-1 \\(it had exited\\)")
+                .doesNotContain("stopped web-1");
         assertThat(out).doesNotContain("did not stop within");
 
-        // A second start reuses the data: the order is still there. With --restart-crashed, web-1 comes back.
-        RunningStack again = start(data, "--restart-crashed");
+        // A second start reuses the data: the order is still there. Crash restarts are on by default: web-1 comes back.
+        RunningStack again = start(data);
         assertThat(again.output()).contains("reusing the data in " + data);
         assertThat(myOrderIds()).contains(orderId);
         long newWeb1 = again.pidOf("web-1");
@@ -231,6 +235,8 @@ class StackIT {
                 backAfter[0] / 1e9, refused.size(), new java.util.TreeSet<>(refused));
         assertThat(refused).as("answers while there was no writer").allMatch(status -> status == 503);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stack.output())
+                .contains("!! db-primary (pid " + primaryPid + ") exited on its own (it was the primary). devdb:"
+                        + " restarting it in 10s")
                 .contains("db-failover: promoted replica-1: is the primary now"));
         assertThat(myOrderIds()).contains(orderBefore);
 
@@ -240,7 +246,8 @@ class StackIT {
         JsonNode old = failoverNode("primary");
         assertThat(old.path("read_only").asBoolean()).isTrue();
         assertThat(old.path("replication").path("source_node").asText()).isEqualTo("replica-1");
-        assertThat(stack.output()).contains("db-failover: fenced primary: ").contains("db-failover: reattached primary: ");
+        assertThat(stack.output()).contains("db-failover: fenced primary: ").contains("db-failover: reattached primary: ")
+                .containsPattern("   db-primary is back: pid \\d+ \\(restart 1, ");
         System.out.printf(java.util.Locale.ROOT, "[failover] stack: the old primary is back as a replica of replica-1"
                 + " %.1f s after the kill%n", (System.nanoTime() - killedAt) / 1e9);
         HttpResponse<String> after = post("/api/orders", "{\"product_id\":" + productId + ",\"quantity\":1}");

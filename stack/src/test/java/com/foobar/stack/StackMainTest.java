@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +54,7 @@ class StackMainTest {
         Run run = run("--help");
 
         assertThat(run.status).isZero();
-        assertThat(run.out).startsWith("Usage: foobar [options]").contains("--web-instances N", "--restart-crashed");
+        assertThat(run.out).startsWith("Usage: foobar [options]").contains("--web-instances N", "--no-restart");
         assertThat(run.err).isEmpty();
     }
 
@@ -61,10 +62,14 @@ class StackMainTest {
     void anInvalidOptionExitsTwoWithOneClearLineAndNoStackTrace() throws Exception {
         Run run = run("--port", "80x");
 
-        assertThat(run.status).isEqualTo(2);
-        assertThat(run.err).isEqualTo("foobar: --port: \"80x\" is not a port number (1-65535)\n"
-                + "Run with --help for the options.\n");
+        assertRefusedAsABadFlag(run, "--port: \"80x\" is not a port number (1-65535)");
         assertThat(run.out).isEmpty();
+    }
+
+    /** Status 2, the one line naming the flag, and where to look for the options. */
+    private static void assertRefusedAsABadFlag(Run run, String line) {
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).isEqualTo("foobar: " + line + "\nRun with --help for the options.\n");
     }
 
     @Test
@@ -82,6 +87,71 @@ class StackMainTest {
                     .doesNotContain("Exception", "\tat ");
             assertThat(run.out).doesNotContain("starting the database");
         }
+    }
+
+    @Test
+    void anAddressThatIsNoneIsABadBindFlag() throws Exception {
+        Run run = run("--bind", "999.1.1.1");
+
+        assertRefusedAsABadFlag(run, "--bind: \"999.1.1.1\" is not an IPv4 address: it takes four numbers 0-255,"
+                + " such as 127.0.0.1");
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeCreatedIsABadFlagWithItsReason() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        Path data = file.resolve("data");
+
+        Run run = run("--data-dir", data.toString());
+
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).isEqualTo("foobar: --data-dir " + data + ": cannot create it: Not a directory\n");
+        assertThat(run.out).doesNotContain("starting");
+    }
+
+    @Test
+    void freshWipesNothingWhenAPortIsTaken() throws Exception {
+        Path data = dir.resolve("data");
+        Path order = Files.writeString(Files.createDirectories(data.resolve("db")).resolve("an-order"), "kept");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Run run = run(withFreePorts("--data-dir", data.toString(), "--fresh",
+                    "--web-port", Integer.toString(taken.getLocalPort())));
+
+            assertThat(run.status).isEqualTo(1);
+            assertThat(run.err).contains("for web-1 cannot be bound");
+            assertThat(run.out).doesNotContain("wiped");
+            assertThat(order).hasContent("kept");
+        }
+    }
+
+    @Test
+    void aBalancerConfigThatDoesNotLoadIsABadFlagFoundBeforeAnythingStarts() throws Exception {
+        Path data = dir.resolve("data");
+        Path config = Files.writeString(dir.resolve("balancer.yml"), "listeners:\n  - name: public\n"
+                + "    bind: 127.0.0.1:80x\n");
+        String reason;
+        try {
+            com.foobar.balancer.config.ConfigLoader.load(config);
+            throw new AssertionError(config + " loads");
+        } catch (com.foobar.balancer.config.ConfigException e) {
+            reason = e.getMessage();
+        }
+
+        Run run = run(withFreePorts("--data-dir", data.toString(), "--balancer-config", config.toString()));
+
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).isEqualTo("foobar: --balancer-config " + config + ": " + reason + "\n");
+        assertThat(run.out).doesNotContain("starting");
+        assertThat(data.resolve("db")).doesNotExist();
+    }
+
+    /** The arguments, after flags that move every port but the web servers' to a free one. */
+    private static String[] withFreePorts(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", Integer.toString(freePort()),
+                "--admin-port", Integer.toString(freePort()), "--db-port", Integer.toString(freePort()),
+                "--failover-port", Integer.toString(freePort()), "--web-instances", "1"));
+        all.addAll(Arrays.asList(args));
+        return all.toArray(new String[0]);
     }
 
     @Test

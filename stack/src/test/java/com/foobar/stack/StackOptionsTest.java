@@ -24,7 +24,8 @@ class StackOptionsTest {
         assertThat(o.replicaPort(1)).isEqualTo(13307);
         assertThat(o.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
         assertThat(o.fresh()).isFalse();
-        assertThat(o.restartCrashed()).isFalse();
+        assertThat(o.restartCrashed()).as("a crash is restarted, as a service manager's restart-on-failure does")
+                .isTrue();
         assertThat(o.balancerConfig()).isEmpty();
         assertThat(o.controlPort()).as("the control API is off unless asked for").isEmpty();
         assertThat(o.failoverPort()).isEqualTo(9095);
@@ -70,6 +71,18 @@ class StackOptionsTest {
         assertThat(o.fresh()).isTrue();
         assertThat(o.restartCrashed()).isTrue();
         assertThat(o.bindAddress()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void noRestartTurnsCrashRestartsOffAndTheOldFlagStillRuns() throws Exception {
+        assertThat(StackOptions.parse("--no-restart").restartCrashed()).isFalse();
+        assertThat(StackOptions.parse("--restart-crashed").restartCrashed()).isTrue();
+        assertThatThrownBy(() -> StackOptions.parse("--no-restart", "--restart-crashed"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--no-restart: contradicts --restart-crashed; give one of them");
+        assertThatThrownBy(() -> StackOptions.parse("--no-restart=yes"))
+                .hasMessage("--no-restart: takes no value, got \"yes\"");
+        assertThat(StackOptions.usage()).contains("--no-restart", "--restart-crashed");
     }
 
     @Test
@@ -136,6 +149,20 @@ class StackOptionsTest {
         assertThatThrownBy(() -> StackOptions.parse("--bind", "0.0.0.0:80"))
                 .hasMessageStartingWith("--bind: \"0.0.0.0:80\" is not an address")
                 .hasMessageContaining("the port goes in --port");
+    }
+
+    @Test
+    void aBindAddressIsAnAddressOfThisMachine() throws Exception {
+        assertThat(StackOptions.parse("--bind", "127.0.0.1").bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(StackOptions.parse("--bind", "0.0.0.0").bindAddress()).isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> StackOptions.parse("--bind", "999.1.1.1"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--bind: \"999.1.1.1\" is not an IPv4 address: it takes four numbers 0-255, such as"
+                        + " 127.0.0.1");
+        // TEST-NET-1, reserved for documentation: no machine has it.
+        assertThatThrownBy(() -> StackOptions.parse("--bind", "192.0.2.1"))
+                .hasMessage("--bind: \"192.0.2.1\" is not an address of this machine (give an IP of this machine"
+                        + " such as 0.0.0.0 or 127.0.0.1; the port goes in --port)");
     }
 
     @Test

@@ -44,6 +44,28 @@ class StackTest {
     }
 
     @Test
+    void aDatabaseServerThatDiesIsToldAtOnceUnderItsNameInTheTable() {
+        // devdb's own lines, as a stack run's data/logs/devdb.log has them.
+        assertThat(Stack.databaseEvent("[devdb] !! replica-1: mariadbd (pid 15498) on 127.0.0.1:23307 died on its own;"
+                + " restarting it in 10s; it comes back read-only"))
+                .contains("!! db-replica-1 (pid 15498) exited on its own. devdb: restarting it in 10s; it comes back"
+                        + " read-only");
+        assertThat(Stack.databaseEvent("[devdb] !! primary: mariadbd (pid 17967) on 127.0.0.1:23306 died on its own"
+                + " (it was the primary); restarting it in 10s; it comes back read-only"))
+                .contains("!! db-primary (pid 17967) exited on its own (it was the primary). devdb: restarting it in"
+                        + " 10s; it comes back read-only");
+        assertThat(Stack.databaseEvent("[devdb] replica-1: mariadbd back on 127.0.0.1:23307 (pid 15871, restart 1, up"
+                + " in 0.4s), read-only until a failover tool or you decide otherwise"))
+                .contains("   db-replica-1 is back: pid 15871 (restart 1, up in 0.4s), read-only until a failover tool"
+                        + " or you decide otherwise");
+        assertThat(Stack.databaseEvent("[devdb] !! replica-1: restart failed: port in use; next try in 20s"))
+                .contains("!! devdb: replica-1: restart failed: port in use; next try in 20s");
+        assertThat(Stack.databaseEvent("[devdb] replica-1: replication verified (row written on primary read back)"))
+                .isEmpty();
+        assertThat(Stack.databaseEvent("2026-12-06 21:08:01 0 [Note] mariadbd: ready for connections.")).isEmpty();
+    }
+
+    @Test
     void dbFailoverIsConfiguredWithEveryDatabaseNodeAndNoPassword() throws Exception {
         com.foobar.stack.db.DatabaseEndpoints endpoints = new com.foobar.stack.db.DatabaseEndpoints(
                 new com.foobar.stack.db.DatabaseEndpoints.Node("primary", 13306, "jdbc:mysql://127.0.0.1:13306/foobar"),

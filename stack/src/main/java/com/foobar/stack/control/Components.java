@@ -13,7 +13,7 @@ public interface Components {
 
     /**
      * Stops one component on purpose: SIGTERM, its grace period, then SIGKILL. It stays down (it is not a crash, and
-     * {@code --restart-crashed} does not bring it back) until {@link #start}.
+     * no crash restart brings it back) until {@link #start}.
      *
      * @throws ControlException with the status to answer and a one-line reason
      */

@@ -88,7 +88,7 @@ public final class ChildSpec {
         return stopGrace;
     }
 
-    /** Whether {@code --restart-crashed} applies to this child. */
+    /** Whether a crash of this child is restarted (unless the stack runs with {@code --no-restart}). */
     public boolean restartable() {
         return restartable;
     }

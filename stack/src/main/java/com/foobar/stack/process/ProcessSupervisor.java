@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +41,8 @@ public final class ProcessSupervisor implements AutoCloseable {
     static final Duration HEALTHY_RUN = Duration.ofSeconds(30);
     static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
     static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    /** Crashes in a row, each soon after its start, from which a child is reported as crashing in a loop. */
+    static final int KEEPS_CRASHING = 3;
     /** Lines of a child's log shown when it fails to start. */
     static final int LOG_TAIL_LINES = 25;
 
@@ -53,7 +56,8 @@ public final class ProcessSupervisor implements AutoCloseable {
 
     /**
      * @param notices        where to say what happened (a crash, a restart, a slow stop); one line per call
-     * @param restartCrashed whether a restartable child that exits on its own is started again
+     * @param restartCrashed whether a restartable child that crashes is started again (the stack's default;
+     *                       {@code --no-restart} turns it off)
      */
     public ProcessSupervisor(Consumer<String> notices, boolean restartCrashed) {
         this(notices, restartCrashed, ownJavaExecutable(), ownClasspath());
@@ -143,11 +147,16 @@ public final class ProcessSupervisor implements AutoCloseable {
      * Stops one child: SIGTERM, then SIGKILL if it has not exited within its grace period, then the same for any
      * process it started and left behind.
      *
-     * @return how long the stop took
+     * @return whether it was running, and how long the stop took
      */
-    public Duration stop(SupervisedProcess child) {
+    public StopResult stop(SupervisedProcess child) {
         long start = System.nanoTime();
-        Process process = child.markStopping();
+        SupervisedProcess.State before;
+        Process process;
+        synchronized (child) {
+            before = child.state();
+            process = child.markStopping();
+        }
         List<ProcessHandle> descendants = new ArrayList<>(child.knownDescendants());
         if (process != null && process.isAlive()) {
             process.descendants().filter(d -> !descendants.contains(d)).forEach(descendants::add);
@@ -158,7 +167,7 @@ public final class ProcessSupervisor implements AutoCloseable {
                 terminate(leftover, child.spec().stopGrace(), child.name() + "'s child (pid " + leftover.pid() + ")");
             }
         }
-        return Duration.ofNanos(System.nanoTime() - start);
+        return new StopResult(child.name(), before, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**
@@ -184,23 +193,15 @@ public final class ProcessSupervisor implements AutoCloseable {
 
     /**
      * Stops several children at once, as one tier, each on a thread of its own so that one slow to drain does not
-     * hold up the others' SIGTERM; returns when all have stopped.
+     * hold up the others' SIGTERM; returns when all have stopped, with what each stop found, in the tier's order.
      */
-    public void stopAll(Collection<SupervisedProcess> tier) {
-        List<Thread> stoppers = new ArrayList<>();
+    public List<StopResult> stopAll(Collection<SupervisedProcess> tier) {
+        List<CompletableFuture<StopResult>> stops = new ArrayList<>();
         for (SupervisedProcess child : tier) {
-            Thread t = new Thread(() -> stop(child), "stop-" + child.name());
-            t.start();
-            stoppers.add(t);
+            stops.add(CompletableFuture.supplyAsync(() -> stop(child),
+                    task -> new Thread(task, "stop-" + child.name()).start()));
         }
-        for (Thread t : stoppers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        return stops.stream().map(CompletableFuture::join).collect(Collectors.toList());
     }
 
     private void terminate(ProcessHandle handle, Duration grace, String what) {
@@ -278,7 +279,7 @@ public final class ProcessSupervisor implements AutoCloseable {
             }
             child.started(process, offset);
             if (spec.stdoutRelay() != null) {
-                relay(spec, process.getInputStream(), spec.stdoutRelay(), "-stdout");
+                relay(child, process.getInputStream(), spec.stdoutRelay(), "-stdout");
             }
             process.onExit().thenAccept(p -> exited(child, p));
         }
@@ -295,11 +296,13 @@ public final class ProcessSupervisor implements AutoCloseable {
             .findFirst();
 
     /**
-     * Copies one of the child's streams into its log line by line, telling the user the lines the spec picks. This
-     * copy and the child's other stream append to the log, so their lines interleave without overwriting.
+     * Copies one of the child's streams into its log line by line, telling the user the lines the spec picks while
+     * the child runs; what it says once the stack stops it (its own shutdown, seen from inside) is for the log only.
+     * This copy and the child's other stream append to the log, so their lines interleave without overwriting.
      */
-    private void relay(ChildSpec spec, java.io.InputStream stream, java.util.function.Function<String, Optional<String>> pick,
-                       String suffix) {
+    private void relay(SupervisedProcess child, java.io.InputStream stream,
+                       java.util.function.Function<String, Optional<String>> pick, String suffix) {
+        ChildSpec spec = child.spec();
         Thread pump = new Thread(() -> {
             try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
                     stream, StandardCharsets.UTF_8));
@@ -309,7 +312,9 @@ public final class ProcessSupervisor implements AutoCloseable {
                     out.write(line);
                     out.write(System.lineSeparator());
                     out.flush();
-                    pick.apply(line).ifPresent(notices);
+                    if (!child.stopping()) {
+                        pick.apply(line).ifPresent(notices);
+                    }
                 }
             } catch (IOException e) {
                 // The child is gone, or its log cannot be written; its exit is reported on its own.
@@ -351,8 +356,18 @@ public final class ProcessSupervisor implements AutoCloseable {
         }
         ChildSpec spec = child.spec();
         String hint = spec.crashHint().isEmpty() ? "" : " " + spec.crashHint();
-        notices.accept("!! " + spec.name() + " (pid " + process.pid() + ") exited on its own with status "
-                + describeStatus(process.exitValue()) + "." + hint);
+        int status = process.exitValue();
+        Optional<String> stopSignal = stopSignal(status);
+        if (stopSignal.isPresent()) {
+            // Not the stack's own stop (that one marks the child stopping first): an operator's kill. A service
+            // manager's restart-on-failure takes it as a stop on purpose, and so does the stack.
+            child.markStopping();
+            notices.accept("!! " + spec.name() + " (pid " + process.pid() + ") was stopped by " + stopSignal.get()
+                    + " from outside the stack." + hint);
+        } else {
+            notices.accept("!! " + spec.name() + " (pid " + process.pid() + ") exited on its own with status "
+                    + describeStatus(status) + "." + hint);
+        }
         // A child that died abruptly may have left processes of its own behind (a database server, say).
         for (ProcessHandle leftover : child.knownDescendants()) {
             if (leftover.isAlive()) {
@@ -362,8 +377,12 @@ public final class ProcessSupervisor implements AutoCloseable {
         if (!spec.restartable()) {
             return;
         }
+        if (stopSignal.isPresent()) {
+            notices.accept("   " + spec.name() + " stays down: a stop by signal is on purpose, not a crash to restart.");
+            return;
+        }
         if (!restartCrashed) {
-            notices.accept("   " + spec.name() + " stays down; run with --restart-crashed to have it restarted.");
+            notices.accept("   " + spec.name() + " stays down: crash restarts are off (--no-restart).");
             return;
         }
         boolean livedLong = System.nanoTime() - child.startedNanos() > HEALTHY_RUN.toNanos();
@@ -382,8 +401,13 @@ public final class ProcessSupervisor implements AutoCloseable {
             if (child.stopping() || closing) {
                 return;
             }
-            notices.accept("   restarting " + child.name() + " in " + delay.toSeconds() + "s"
-                    + (consecutiveCrashes > 1 ? " (failure " + consecutiveCrashes + " in a row)" : ""));
+            notices.accept(consecutiveCrashes >= KEEPS_CRASHING
+                    ? "!! " + child.name() + " keeps crashing (" + consecutiveCrashes + " times in a row, each within "
+                            + HEALTHY_RUN.toSeconds() + "s of its start): next try in " + delay.toSeconds()
+                            + "s, backing off to one every " + MAX_RESTART_DELAY.toSeconds() + "s; see "
+                            + child.spec().logFile()
+                    : "   restarting " + child.name() + " in " + delay.toSeconds() + "s"
+                            + (consecutiveCrashes > 1 ? " (failure " + consecutiveCrashes + " in a row)" : ""));
             child.restartScheduled(restarter.schedule(() -> restart(child), delay.toMillis(),
                     TimeUnit.MILLISECONDS));
         }
@@ -408,17 +432,29 @@ public final class ProcessSupervisor implements AutoCloseable {
 
     /** "137 (killed by SIGKILL)" rather than a bare number. */
     static String describeStatus(int status) {
-        String signal;
-        switch (status) {
-            case 129: signal = "SIGHUP"; break;
-            case 130: signal = "SIGINT"; break;
-            case 134: signal = "SIGABRT"; break;
-            case 137: signal = "SIGKILL"; break;
-            case 139: signal = "SIGSEGV"; break;
-            case 143: signal = "SIGTERM"; break;
-            default: signal = null;
-        }
+        String signal = signalName(status);
         return signal == null ? Integer.toString(status) : status + " (killed by " + signal + ")";
+    }
+
+    /** The signal a JVM's exit status reports (128 + its number), for the few that matter here; null otherwise. */
+    private static String signalName(int status) {
+        switch (status) {
+            case 129: return "SIGHUP";
+            case 130: return "SIGINT";
+            case 134: return "SIGABRT";
+            case 137: return "SIGKILL";
+            case 139: return "SIGSEGV";
+            case 143: return "SIGTERM";
+            default: return null;
+        }
+    }
+
+    /**
+     * The signal, when the status says the child was asked to stop (SIGTERM, SIGHUP, SIGINT: its shutdown hooks ran)
+     * rather than killed or crashed. SIGKILL is a crash here, as it is to a service manager: nothing asks to stop so.
+     */
+    static Optional<String> stopSignal(int status) {
+        return status == 129 || status == 130 || status == 143 ? Optional.of(signalName(status)) : Optional.empty();
     }
 
     /** The end of this run's log, for a start failure. */

@@ -48,9 +48,12 @@ public final class SupervisedProcess {
         STARTING,
         /** Its process runs and passed its readiness check. */
         RUNNING,
-        /** Stopped on purpose (by the stack or through its control API); it stays down until started. */
+        /**
+         * Stopped on purpose (by the stack, through its control API, or by a SIGTERM from outside); it stays down
+         * until started.
+         */
         STOPPED,
-        /** Its process exited on its own (or never started); {@code --restart-crashed} may bring it back. */
+        /** Its process exited on its own (or never started); the stack restarts it unless {@code --no-restart}. */
         EXITED
     }
 
@@ -66,7 +69,7 @@ public final class SupervisedProcess {
         return current == null ? Optional.empty() : Optional.of(current.toHandle());
     }
 
-    /** How many times {@code --restart-crashed} has brought it back. */
+    /** How many times a crash restart has brought it back. */
     public synchronized int restarts() {
         return restarts;
     }

@@ -11,10 +11,13 @@ import java.util.concurrent.TimeUnit;
  * A stand-in component for supervision tests, run as a child JVM. Flags:
  * {@code --port N} serve GET /health with 200 on 127.0.0.1:N;
  * {@code --on-term FILE} write FILE from a shutdown hook;
+ * {@code --say-on-term TEXT} print TEXT from a shutdown hook;
  * {@code --ignore-term} make the shutdown hook hang so that only SIGKILL ends it;
  * {@code --grandchild} start a {@code sleep} process of its own;
  * {@code --say TEXT --exit N} print TEXT and exit with status N at once;
- * {@code --err TEXT} print TEXT on stderr.
+ * {@code --err TEXT} print TEXT on stderr;
+ * {@code --record-start FILE} append this start's time (epoch milliseconds) to FILE, a line per start;
+ * {@code --crash-after MILLIS} exit with status 3 that long after it runs, as a component that keeps failing.
  */
 public final class DummyChild {
 
@@ -46,6 +49,10 @@ public final class DummyChild {
                         }
                     }));
                     break;
+                case "--say-on-term":
+                    String last = args[++i];
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(last)));
+                    break;
                 case "--ignore-term":
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         try {
@@ -54,6 +61,23 @@ public final class DummyChild {
                             Thread.currentThread().interrupt();
                         }
                     }));
+                    break;
+                case "--record-start":
+                    Files.writeString(Path.of(args[++i]), System.currentTimeMillis() + "\n",
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    break;
+                case "--crash-after":
+                    long millis = Long.parseLong(args[++i]);
+                    Thread crash = new Thread(() -> {
+                        try {
+                            TimeUnit.MILLISECONDS.sleep(millis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        Runtime.getRuntime().halt(3);
+                    });
+                    crash.setDaemon(true);
+                    crash.start();
                     break;
                 case "--grandchild":
                     new ProcessBuilder("sleep", "300").start();

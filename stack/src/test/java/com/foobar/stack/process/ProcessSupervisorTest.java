@@ -88,7 +88,7 @@ class ProcessSupervisorTest {
                 .stopGrace(Duration.ofSeconds(1)).build());
         ProcessHandle handle = child.handle().orElseThrow();
 
-        Duration took = supervisor.stop(child);
+        Duration took = supervisor.stop(child).took();
 
         assertThat(handle.isAlive()).isFalse();
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(10));
@@ -123,7 +123,7 @@ class ProcessSupervisorTest {
     }
 
     @Test
-    void aCrashIsReportedAndTheChildStaysDownWithoutRestartCrashed() throws Exception {
+    void aCrashIsReportedAndTheChildStaysDownWithNoRestart() throws Exception {
         SupervisedProcess child = supervisor(false).start(dummy("web-1").crashHint("Traffic moves on.").build());
         long pid = child.pid();
 
@@ -132,7 +132,7 @@ class ProcessSupervisorTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notices)
                 .anyMatch(n -> n.equals("!! web-1 (pid " + pid + ") exited on its own with status 137 (killed by "
                         + "SIGKILL). Traffic moves on."))
-                .anyMatch(n -> n.contains("web-1 stays down; run with --restart-crashed")));
+                .anyMatch(n -> n.equals("   web-1 stays down: crash restarts are off (--no-restart).")));
         assertThat(child.isAlive()).isFalse();
         assertThat(child.restarts()).isZero();
     }
@@ -154,6 +154,60 @@ class ProcessSupervisorTest {
         assertThat(health(port).isReady()).isTrue();
         assertThat(notices).anyMatch(n -> n.startsWith("   restarting web-1 in 1s"))
                 .anyMatch(n -> n.equals("   web-1 is back: pid " + child.pid() + " (restart 1)"));
+    }
+
+    @Test
+    void aChildThatKeepsCrashingIsRestartedLessAndLessOftenAndReportedAsCrashing() throws Exception {
+        int port = freePort();
+        Path starts = dir.resolve("starts");
+        supervisor(true).start(dummy("web-1", "--port", Integer.toString(port), "--record-start", starts.toString(),
+                "--crash-after", "1000").readiness(health(port)).build());
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(notices).anyMatch(n -> n.startsWith(
+                "!! web-1 keeps crashing (3 times in a row, each within 30s of its start): next try in 4s, backing off"
+                        + " to one every 30s; see " + dir.resolve("web-1.log"))));
+        assertThat(notices).containsSubsequence("   restarting web-1 in 1s",
+                "   restarting web-1 in 2s (failure 2 in a row)");
+        List<Long> startedAt = Files.readAllLines(starts).stream().map(Long::parseLong).collect(Collectors.toList());
+        assertThat(startedAt).hasSizeGreaterThanOrEqualTo(3);
+        // Each run lasts at least its 1 s before crashing; then the wait before the next start doubles.
+        assertThat(startedAt.get(1) - startedAt.get(0)).isGreaterThanOrEqualTo(1000 + 1000);
+        assertThat(startedAt.get(2) - startedAt.get(1)).isGreaterThanOrEqualTo(1000 + 2000);
+    }
+
+    @Test
+    void aSigtermFromOutsideIsReportedAsAStopBySignalAndNotRestarted() throws Exception {
+        SupervisedProcess child = supervisor(true).start(dummy("web-1").crashHint("Traffic moves on.").build());
+        long pid = child.pid();
+
+        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start();
+        assertThat(kill.waitFor()).isZero();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notices).containsSubsequence(
+                "!! web-1 (pid " + pid + ") was stopped by SIGTERM from outside the stack. Traffic moves on.",
+                "   web-1 stays down: a stop by signal is on purpose, not a crash to restart."));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !child.isAlive());
+        assertThat(child.state()).isEqualTo(SupervisedProcess.State.STOPPED);
+        assertThat(child.restarts()).isZero();
+        assertThat(notices).noneMatch(n -> n.contains("exited on its own") || n.contains("restarting"));
+    }
+
+    @Test
+    void aStopSaysWhetherItStoppedTheChildOrFoundItGone() throws Exception {
+        supervisor(false);
+        SupervisedProcess crashed = supervisor.start(dummy("web-1").build());
+        SupervisedProcess running = supervisor.start(dummy("web-2").build());
+        crashed.handle().orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> crashed.state() == SupervisedProcess.State.EXITED);
+
+        List<StopResult> results = supervisor.stopAll(List.of(crashed, running));
+
+        assertThat(results).extracting(StopResult::name, StopResult::before, StopResult::stoppedIt).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("web-1", SupervisedProcess.State.EXITED, false),
+                org.assertj.core.groups.Tuple.tuple("web-2", SupervisedProcess.State.RUNNING, true));
+        assertThat(running.isAlive()).isFalse();
+        assertThat(supervisor.stop(running).stoppedIt()).as("a second stop finds it stopped").isFalse();
+        assertThat(supervisor.stop(running).before()).isEqualTo(SupervisedProcess.State.STOPPED);
     }
 
     @Test
@@ -287,6 +341,19 @@ class ProcessSupervisorTest {
     }
 
     @Test
+    void whatAChildSaysWhileTheStackStopsItIsLoggedButNotTold() throws Exception {
+        SupervisedProcess child = supervisor(false).start(dummy("devdb", "--say-on-term", "!! replica-1 died")
+                .stdoutRelay(line -> line.startsWith("!! ") ? java.util.Optional.of(line) : java.util.Optional.empty())
+                .build());
+
+        supervisor.stop(child);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                Files.readString(dir.resolve("devdb.log"))).contains("!! replica-1 died"));
+        assertThat(notices).noneMatch(n -> n.contains("replica-1 died"));
+    }
+
+    @Test
     void restartsBackOffWhileAChildKeepsCrashing() {
         assertThat(ProcessSupervisor.restartDelay(1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(ProcessSupervisor.restartDelay(2)).isEqualTo(Duration.ofSeconds(2));
@@ -299,5 +366,7 @@ class ProcessSupervisorTest {
         assertThat(ProcessSupervisor.describeStatus(137)).isEqualTo("137 (killed by SIGKILL)");
         assertThat(ProcessSupervisor.describeStatus(143)).isEqualTo("143 (killed by SIGTERM)");
         assertThat(ProcessSupervisor.describeStatus(1)).isEqualTo("1");
+        assertThat(ProcessSupervisor.stopSignal(143)).contains("SIGTERM");
+        assertThat(ProcessSupervisor.stopSignal(137)).as("SIGKILL is a crash, as to a service manager").isEmpty();
     }
 }
