@@ -188,7 +188,8 @@ public final class StackOptions {
     }
 
     private static String unknown(String flag) {
-        return flag + ": unknown option (see --help)";
+        // The one hint to --help is the line StackMain adds under every refused flag.
+        return flag + ": unknown option";
     }
 
     private static void noValue(String flag, String inlineValue) throws InvalidOptionException {

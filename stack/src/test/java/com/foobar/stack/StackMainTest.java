@@ -66,6 +66,13 @@ class StackMainTest {
         assertThat(run.out).isEmpty();
     }
 
+    @Test
+    void anUnknownOptionPointsToHelpOnce() throws Exception {
+        Run run = run("--web-instance", "2");
+
+        assertRefusedAsABadFlag(run, "--web-instance: unknown option");
+    }
+
     /** Status 2, the one line naming the flag, and where to look for the options. */
     private static void assertRefusedAsABadFlag(Run run, String line) {
         assertThat(run.status).isEqualTo(2);
