@@ -875,8 +875,10 @@ public final class ConfigLoader {
             Duration header = n.has("header") ? n.get("header").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_HEADER;
             Duration idle = n.has("idle") ? n.get("idle").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_IDLE;
             Duration send = n.has("send") ? n.get("send").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_SEND;
+            Duration tunnel = n.has("tunnel")
+                    ? n.get("tunnel").duration(Duration.ofMillis(1)) : ClientTimeouts.DEFAULT_TUNNEL;
             n.noOtherKeys();
-            return new ClientTimeouts(header, idle, send);
+            return new ClientTimeouts(header, idle, send, tunnel);
         }
 
         private AccessLogConfig accessLog(Node n) throws ConfigException {

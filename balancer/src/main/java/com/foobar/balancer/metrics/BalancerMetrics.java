@@ -39,6 +39,7 @@ public final class BalancerMetrics {
             new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Timer>> upstreamTimers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConnectionMeters> clientConnections = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConnectionMeters> tunnels = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, ConnectionMeters>> upstreamConnections =
             new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, ConcurrentMap<String, Counter>>> retries =
@@ -246,6 +247,23 @@ public final class BalancerMetrics {
                     "client", Tags.of("listener", listener)));
         }
         m.opened();
+    }
+
+    /** An upgraded connection (a WebSocket) became a tunnel: {@code balancer_tunnels{listener}} and its total. */
+    public void tunnelOpened(String listener) {
+        ConnectionMeters m = tunnels.get(listener);
+        if (m == null) {
+            m = tunnels.computeIfAbsent(listener, k -> new ConnectionMeters("balancer.tunnels", "tunnel",
+                    Tags.of("listener", listener)));
+        }
+        m.opened();
+    }
+
+    public void tunnelClosed(String listener) {
+        ConnectionMeters m = tunnels.get(listener);
+        if (m != null) {
+            m.closed();
+        }
     }
 
     public void clientConnectionClosed(String listener) {

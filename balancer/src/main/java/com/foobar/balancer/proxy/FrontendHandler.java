@@ -196,6 +196,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The exchange's server switched protocols: this connection is a tunnel's from now on, and this handler leaves
+     * the pipeline. Anything already read after the request is not HTTP and is dropped; a client waits for the
+     * {@code 101} before it sends in the new protocol.
+     */
+    void upgraded(ProxyExchange exchange) {
+        if (exchange != current) {
+            return;
+        }
+        current = null;
+        closing = true;
+        releasePending();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ProxyEvents.DRAIN) {

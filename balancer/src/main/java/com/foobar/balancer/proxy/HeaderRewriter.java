@@ -74,6 +74,10 @@ final class HeaderRewriter {
         if (removeHopByHop(request)) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
+        if (head.upgrade() != null) {
+            // The one hop-by-hop request that goes on: the server answers the switch, the balancer then splices.
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE).set(HttpHeaderNames.UPGRADE, head.upgrade());
+        }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         String requestId = config.requestId() ? ensureRequestId(h) : AccessLogEntry.NONE;
         if (config.forwardedFor()) {
@@ -92,6 +96,28 @@ final class HeaderRewriter {
             appendVia(h, head.http10() ? "1.0" : "1.1");
         }
         return requestId;
+    }
+
+    /**
+     * Makes a server's {@code 101 Switching Protocols} fit for the client: hop-by-hop headers go, but the switch the
+     * server agreed to ({@code Connection: upgrade}, its {@code Upgrade}) is what the client must see; {@code Via}
+     * and the request id are added as on any response.
+     */
+    static void switchToClient(HttpResponse r, ProxyHeadersConfig config, String requestId) {
+        HttpHeaders h = r.headers();
+        String to = h.get(HttpHeaderNames.UPGRADE);
+        removeHopByHop(r);
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        if (to != null) {
+            h.set(HttpHeaderNames.UPGRADE, to);
+        }
+        if (config.via()) {
+            appendVia(h, "1.1");
+        }
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (config.requestId() && !h.contains(X_REQUEST_ID)) {
+            h.set(X_REQUEST_ID, requestId);
+        }
     }
 
     /**

@@ -38,7 +38,9 @@ final class ProxyExchange implements UpstreamEvents {
         /** Part of a response is out and the rest cannot come: the client connection is closed. */
         CUT_OFF,
         /** The client went away. */
-        CLIENT_GONE
+        CLIENT_GONE,
+        /** The server switched protocols: both connections now belong to a {@link Tunnel}. */
+        UPGRADED
     }
 
     private final FrontendHandler frontend;
@@ -287,6 +289,10 @@ final class ProxyExchange implements UpstreamEvents {
                 end(Outcome.RESPONDED, (HttpContent) msg, response.framing().closesClient() || !forward.received(),
                         status, lastActivity);
             }
+            case UPGRADED -> {
+                responding();
+                end(Outcome.UPGRADED, null, false, status, lastActivity);
+            }
             case INVALID -> upstreamFailed(h, FailureKind.PROTOCOL_ERROR, response.problem());
             case BROKEN -> upstreamFailed(h, FailureKind.CONNECTION_RESET, response.problem());
             case SKIPPED -> {
@@ -403,7 +409,9 @@ final class ProxyExchange implements UpstreamEvents {
         backend = null;
         if (h != null) {
             h.detach();
-            if (how == Outcome.RESPONDED && response.framing().upstreamReusable() && forward.received()
+            if (how == Outcome.UPGRADED) {
+                // Neither pooled nor closed: the tunnel takes the connection below.
+            } else if (how == Outcome.RESPONDED && response.framing().upstreamReusable() && forward.received()
                     && forward.allSent()) {
                 proxy.connector().release(h, pool.config().keepAlive(), now);
             } else {
@@ -423,7 +431,10 @@ final class ProxyExchange implements UpstreamEvents {
             client.writeAndFlush(last, client.voidPromise());
         }
         record(now);
-        if (how != Outcome.CLIENT_GONE) {
+        if (how == Outcome.UPGRADED) {
+            frontend.upgraded(this);
+            Tunnel.open(proxy, frontend.listener(), client.channel(), h.channel());
+        } else if (how != Outcome.CLIENT_GONE) {
             frontend.exchangeDone(this, closeClient);
         }
     }

@@ -8,6 +8,7 @@ import com.foobar.balancer.http.HttpGuards;
 import com.foobar.balancer.http.Http2Negotiator;
 import com.foobar.balancer.tls.TlsTerminator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -19,6 +20,13 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds every client pipeline, in the order its handlers see bytes coming in; reading this class is reading the
@@ -40,6 +48,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
  *   h2-stream-codec  h2-stream-stall  http  [hsts] http-checks ... [https-redirect]  proxy
  * </pre>
  * A listener added by a reload has no guards until the next restart: it gets the proxy's own handlers only.
+ * <p>A connection whose request switched protocols (a WebSocket, after the server's {@code 101}) becomes a
+ * {@link Tunnel}'s ({@link #toTunnel}): what was there before HTTP stays, the rest is replaced:
+ * <pre>
+ *   [firewall-acl] [firewall-connection-limit] [tls]  tunnel-idle  tunnel
+ * </pre>
  */
 final class ProxyInitializer extends ChannelInitializer<Channel> {
 
@@ -48,6 +61,8 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     static final String PROXY = ProxyListener.PROXY;
     static final String H2_STREAM_CODEC = ProxyListener.H2_STREAM_CODEC;
     static final String ALPN = "alpn";
+    static final String TUNNEL_IDLE = "tunnel-idle";
+    static final String TUNNEL = "tunnel";
 
     /** Long enough for real URLs and cookies; beyond it the client gets 414 / 431. */
     static final int MAX_INITIAL_LINE = 8 * 1024;
@@ -113,6 +128,27 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(config.limits().maxRequestLine())
                 .setMaxHeaderSize(config.limits().maxHeaderSize())));
         addRequestHandling(p);
+    }
+
+    /**
+     * The connection after its request switched protocols: from the client timeouts on, every handler reads HTTP and
+     * goes; the tunnel's idle watch ({@code client_timeouts.tunnel}, both directions) and its splice take their place.
+     * They are added first and the HTTP handlers removed last to first, so that what the codec had read beyond the
+     * handshake reaches the splice as bytes.
+     */
+    static void toTunnel(ChannelPipeline p, ChannelHandler splice, Duration idle) {
+        p.addLast(TUNNEL_IDLE, new IdleStateHandler(0, 0, idle.toNanos(), TimeUnit.NANOSECONDS));
+        p.addLast(TUNNEL, splice);
+        List<String> names = p.names();
+        int from = names.indexOf(CLIENT_TIMEOUTS);
+        if (from < 0) {
+            from = names.indexOf(HTTP_CODEC); // a pipeline built without client timeouts (tests)
+        }
+        List<String> http = new ArrayList<>(names.subList(from, names.indexOf(TUNNEL_IDLE)));
+        Collections.reverse(http);
+        for (String name : http) {
+            p.remove(name);
+        }
     }
 
     /**

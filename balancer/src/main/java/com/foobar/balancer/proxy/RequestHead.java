@@ -4,6 +4,7 @@ import com.foobar.balancer.lb.RequestContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -38,6 +39,8 @@ final class RequestHead implements RequestContext {
     private final boolean idempotent;
     private final boolean declaredBodyless;
     private final String expect;
+    /** What the client asks to switch to ({@code Upgrade} with {@code Connection: upgrade}); null when it does not. */
+    private final String upgrade;
     private String host;
     private String path = "/";
     private String originTarget;
@@ -55,6 +58,7 @@ final class RequestHead implements RequestContext {
             keepAlive = false;
             idempotent = false;
             declaredBodyless = false;
+            upgrade = null;
             refusal = malformed(decoded.cause());
             return;
         }
@@ -68,6 +72,7 @@ final class RequestHead implements RequestContext {
         declaredBodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
         host = request.headers().get(HttpHeaderNames.HOST);
         expect = request.headers().get(HttpHeaderNames.EXPECT);
+        upgrade = http10 ? null : upgradeAsked(request.headers());
         readTarget();
         if (refusal == null && host == null && !http10) {
             // Closed, as every malformed request: nothing after it on this connection can be trusted to be framed right.
@@ -109,6 +114,25 @@ final class RequestHead implements RequestContext {
     }
 
     /** GET, HEAD, PUT, DELETE, OPTIONS and TRACE: safe to send twice (RFC 9110 9.2.2). */
+    /**
+     * The protocol an HTTP/1.1 request asks to switch to (RFC 9110, 7.8): its {@code Upgrade} value when
+     * {@code Connection} lists {@code upgrade}; else null. A WebSocket handshake asks for {@code websocket}.
+     */
+    private static String upgradeAsked(HttpHeaders h) {
+        String to = h.get(HttpHeaderNames.UPGRADE);
+        if (to == null || to.isBlank()) {
+            return null;
+        }
+        for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                if (token.trim().equalsIgnoreCase("upgrade")) {
+                    return to.trim();
+                }
+            }
+        }
+        return null;
+    }
+
     /** Methods whose requests have no defined meaning for a body (RFC 9110, 9.3). */
     static boolean hasNoBodySemantics(HttpMethod m) {
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.DELETE || m == HttpMethod.OPTIONS;
@@ -167,6 +191,11 @@ final class RequestHead implements RequestContext {
 
     boolean http10() {
         return http10;
+    }
+
+    /** The protocol the client asks to switch to ({@code websocket}), or null for an ordinary request. */
+    String upgrade() {
+        return upgrade;
     }
 
     /**

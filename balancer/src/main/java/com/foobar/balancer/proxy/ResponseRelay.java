@@ -4,6 +4,7 @@ import com.foobar.balancer.config.ProxyHeadersConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -30,6 +31,11 @@ final class ResponseRelay {
         RELAYED,
         /** The response's last piece, not written: the exchange ends with it. */
         LAST,
+        /**
+         * The server agreed to the switch the request asked for: its {@code 101} is written, and from here both
+         * connections carry bytes the balancer splices, not HTTP.
+         */
+        UPGRADED,
         /** The head cannot go to the client ({@link #problem()} says why); nothing of it did. */
         INVALID,
         /** The body broke off ({@link #problem()} says why). */
@@ -66,7 +72,17 @@ final class ResponseRelay {
             }
             int code = r.status().code();
             if (code == 101) {
-                return refuse(msg, Step.INVALID, "switched protocols unasked");
+                if (request.upgrade() == null) {
+                    return refuse(msg, Step.INVALID, "switched protocols unasked");
+                }
+                started = true;
+                status = code;
+                HeaderRewriter.switchToClient(r, headers, requestId);
+                // The head only: the empty end the codec decodes after a 101 is not HTTP the client gets.
+                client.write(new DefaultHttpResponse(r.protocolVersion(), r.status(), r.headers()),
+                        client.voidPromise());
+                ReferenceCountUtil.release(msg);
+                return Step.UPGRADED;
             }
             if (code < 200) {
                 skippingInterim = true;

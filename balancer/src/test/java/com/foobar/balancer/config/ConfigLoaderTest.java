@@ -79,7 +79,8 @@ class ConfigLoaderTest {
         assertThat(web.proxyHeaders()).isEqualTo(ProxyHeadersConfig.DEFAULT);
 
         assertThat(cfg.admin().bind()).isEqualTo(new HostPort("127.0.0.1", 9090));
-        assertThat(cfg.clientTimeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60)));
+        assertThat(cfg.clientTimeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofHours(1)));
         assertThat(cfg.accessLog()).isEqualTo(AccessLogConfig.STDOUT);
     }
 
@@ -393,7 +394,7 @@ class ConfigLoaderTest {
                         "client_timeouts.send: \"soon\" is not a duration like 500ms, 1s, 2m or 1h30m"),
                 Arguments.of("an unknown client_timeouts key",
                         BASE + "client_timeouts: { read: 5s }\n",
-                        "client_timeouts.read: is not a known key (known here: header, idle, send)"),
+                        "client_timeouts.read: is not a known key (known here: header, idle, send, tunnel)"),
                 Arguments.of("a pool name with a space",
                         BASE.replace("  web:\n", "  \"my web\":\n").replace("pool: web }", "pool: \"my web\" }"),
                         "pools.my web: \"my web\" is not a valid pool name (letters, digits, '-', '_', '.')"),
