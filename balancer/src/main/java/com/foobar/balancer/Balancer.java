@@ -154,7 +154,7 @@ public final class Balancer implements AutoCloseable {
             b.upstreams = Upstreams.start(config, b.metrics, EventJournal.toStderr(), b.workers);
             b.proxy = new ProxyContext(b.upstreams, b.metrics, b.accessLog, b.transport, config.clientTimeouts());
             // The security guards (TLS, ACLs, rate limits, limits) go into each client pipeline.
-            b.guards = ListenerGuards.create(config, b.metrics, b.accessLog, System.out);
+            b.guards = ListenerGuards.create(config, b.metrics, b.accessLog, System.out, b.upstreams.events());
             for (ListenerConfig lc : config.listeners()) {
                 b.listeners.put(lc.name(), ProxyListener.start(lc, b.proxy, b.workers, b.guards));
             }

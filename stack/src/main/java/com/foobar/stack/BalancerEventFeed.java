@@ -60,9 +60,13 @@ final class BalancerEventFeed implements AutoCloseable {
         }
     }
 
-    /** {@code    balancer: web/web-1 is DOWN: connection refused}, {@code    balancer: reload applied: ...}. */
+    /**
+     * {@code    balancer: web/web-1 is DOWN: connection refused}, {@code    balancer: reload applied: ...},
+     * {@code    balancer: tls listener https reloaded its certificates (www.foobar.com)}.
+     */
     static String consoleLine(BalancerEvent e) {
-        String what = e.kind().equals(BalancerEvent.SERVER) ? e.subject() : e.kind();
+        String what = e.kind().equals(BalancerEvent.SERVER) ? e.subject()
+                : e.subject().isEmpty() ? e.kind() : e.kind() + " " + e.subject();
         return "   balancer: " + what + " " + e.message();
     }
 

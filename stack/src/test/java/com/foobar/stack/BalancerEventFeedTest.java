@@ -85,6 +85,19 @@ class BalancerEventFeedTest {
     }
 
     @Test
+    void eachKindOfEventIsOneLineNamingWhatItIsAbout() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-06T21:00:00Z");
+        assertThat(BalancerEventFeed.consoleLine(new com.foobar.balancer.events.BalancerEvent(1, at, "server",
+                "web/web-1", "is DOWN: connection refused"))).isEqualTo("   balancer: web/web-1 is DOWN: connection refused");
+        assertThat(BalancerEventFeed.consoleLine(new com.foobar.balancer.events.BalancerEvent(2, at, "reload", "",
+                "applied: pools.web.algorithm: round-robin -> least-connections")))
+                .isEqualTo("   balancer: reload applied: pools.web.algorithm: round-robin -> least-connections");
+        assertThat(BalancerEventFeed.consoleLine(new com.foobar.balancer.events.BalancerEvent(3, at, "tls",
+                "listener https", "reloaded its certificates (www.foobar.com)")))
+                .isEqualTo("   balancer: tls listener https reloaded its certificates (www.foobar.com)");
+    }
+
+    @Test
     void aServerGoingDownAndComingBackIsToldButTheStartIsNot() throws Exception {
         startWeb(0);
         startBalancer(config(web.getAddress().getPort(), 0));

@@ -44,6 +44,10 @@ public final class EventJournal {
         add(BalancerEvent.RELOAD, "", what);
     }
 
+    public void tls(String listener, String what) {
+        add(BalancerEvent.TLS, "listener " + listener, what);
+    }
+
     private void add(String kind, String subject, String message) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         BalancerEvent e;

@@ -4,6 +4,7 @@ import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.accesslog.AccessLogEntry;
 import com.foobar.balancer.config.BalancerConfig;
 import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.balancer.events.EventJournal;
 import com.foobar.balancer.firewall.Firewall;
 import com.foobar.balancer.http.HttpGuards;
 import com.foobar.balancer.metrics.BalancerMetrics;
@@ -53,12 +54,15 @@ public final class ListenerGuards implements AutoCloseable {
      * @throws TlsSetupException when a certificate cannot be read or made
      */
     public static ListenerGuards create(BalancerConfig config, BalancerMetrics metrics, PrintStream out) {
-        return create(config, metrics, AccessLog.OFF, out);
+        return create(config, metrics, AccessLog.OFF, out, EventJournal.toStderr());
     }
 
-    /** As {@link #create(BalancerConfig, BalancerMetrics, PrintStream)}, and refused requests go to {@code log}. */
+    /**
+     * As {@link #create(BalancerConfig, BalancerMetrics, PrintStream)}; refused requests go to {@code log}, and what
+     * came of a certificate file's change to {@code events}.
+     */
     public static ListenerGuards create(BalancerConfig config, BalancerMetrics metrics, AccessLog log,
-            PrintStream out) {
+            PrintStream out, EventJournal events) {
         Map<String, Guards> m = new HashMap<>();
         try {
             for (ListenerConfig lc : config.listeners()) {
@@ -69,7 +73,7 @@ public final class ListenerGuards implements AutoCloseable {
                         log.log(AccessLogEntry.answeredByBalancer(ctx.channel(), name, method, uri, status, bytes));
                     }
                 });
-                m.put(name, new Guards(new Firewall(name, lc.firewall(), metrics, log), tls(config, lc, out), http));
+                m.put(name, new Guards(new Firewall(name, lc.firewall(), metrics, log), tls(config, lc, out, events), http));
             }
         } catch (RuntimeException e) {
             m.values().forEach(Guards::closeTls);
@@ -78,7 +82,7 @@ public final class ListenerGuards implements AutoCloseable {
         return new ListenerGuards(m);
     }
 
-    private static TlsTerminator tls(BalancerConfig config, ListenerConfig lc, PrintStream out) {
+    private static TlsTerminator tls(BalancerConfig config, ListenerConfig lc, PrintStream out, EventJournal events) {
         if (lc.tls() == null) {
             return null;
         }
@@ -90,7 +94,7 @@ public final class ListenerGuards implements AutoCloseable {
         } catch (TlsSetupException e) {
             throw new TlsSetupException("listeners[" + config.listeners().indexOf(lc) + "].tls: " + e.getMessage(), e);
         }
-        tls.watch();
+        tls.watch(events);
         if (tls.caCertificate() != null) {
             String host = tls.serverNames().isEmpty() ? "localhost" : tls.serverNames().get(0);
             int port = lc.bind().port();

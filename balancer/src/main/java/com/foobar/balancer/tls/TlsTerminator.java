@@ -1,6 +1,7 @@
 package com.foobar.balancer.tls;
 
 import com.foobar.balancer.config.TlsConfig;
+import com.foobar.balancer.events.EventJournal;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -70,6 +71,8 @@ public final class TlsTerminator implements AutoCloseable {
     private List<FileTime> stamps;
     private ScheduledExecutorService watcher;
     private ScheduledFuture<?> watch;
+    /** Where reloads are told; stderr until {@link #watch} names the balancer's journal. */
+    private EventJournal events = EventJournal.toStderr();
 
     private TlsTerminator(String listener, List<TlsConfig.Certificate> certificates, List<String> protocols,
             List<String> alpn, Path caCertificate) {
@@ -122,8 +125,12 @@ public final class TlsTerminator implements AutoCloseable {
         pipeline.addLast(TLS, new SniHandler((Mapping<String, SslContext>) host -> mapping.map(host)));
     }
 
-    /** Starts polling the certificate files; a change reloads them for new connections. */
-    public synchronized void watch() {
+    /**
+     * Starts polling the certificate files; a change reloads them for new connections, and what came of it (reloaded,
+     * or kept with the reason) is told to {@code events}.
+     */
+    public synchronized void watch(EventJournal events) {
+        this.events = events;
         if (watcher != null || caCertificate != null) {
             return; // auto certificates are ours; nobody edits them underneath us
         }
@@ -145,11 +152,10 @@ public final class TlsTerminator implements AutoCloseable {
         stamps = now;
         try {
             load();
-            System.out.println("tls: listener " + listener + " reloaded its certificates (" + String.join(", ",
-                    serverNames) + ")");
+            events.tls(listener, "reloaded its certificates (" + String.join(", ", serverNames) + ")");
             return true;
         } catch (TlsSetupException e) {
-            System.err.println("tls: listener " + listener + " keeps its current certificates: " + e.getMessage());
+            events.tls(listener, "keeps its current certificates: " + e.getMessage());
             return false;
         }
     }

@@ -4,6 +4,7 @@ import com.foobar.balancer.accesslog.AccessLog;
 import com.foobar.balancer.config.BalancerConfig;
 import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.balancer.events.EventJournal;
 import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.proxy.ListenerGuards;
 import com.foobar.balancer.proxy.ProxyContext;
@@ -32,14 +33,16 @@ public final class GuardedBalancer implements AutoCloseable {
     private final ListenerGuards guards;
     private final Map<String, ProxyListener> listeners = new LinkedHashMap<>();
     private final String printed;
+    private final EventJournal events = new EventJournal(System.err, java.time.Clock.systemUTC());
 
     private GuardedBalancer(BalancerConfig config) {
         Transport transport = Transport.best();
         group = transport.newGroup(2, "guarded-test");
-        upstreams = Upstreams.start(config, metrics, group);
+        upstreams = Upstreams.start(config, metrics, events, group);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            guards = ListenerGuards.create(config, metrics, new PrintStream(out, true, StandardCharsets.UTF_8));
+            guards = ListenerGuards.create(config, metrics, AccessLog.OFF, new PrintStream(out, true,
+                    StandardCharsets.UTF_8), events);
         } catch (RuntimeException e) {
             upstreams.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -66,6 +69,11 @@ public final class GuardedBalancer implements AutoCloseable {
 
     public ListenerGuards guards() {
         return guards;
+    }
+
+    /** What the balancer's events say: server state changes, certificate reloads. */
+    public EventJournal events() {
+        return events;
     }
 
     /** What the start printed (the local CA hint). */

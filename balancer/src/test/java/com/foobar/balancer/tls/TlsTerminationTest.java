@@ -158,6 +158,11 @@ class TlsTerminationTest {
                         .isInstanceOf(SSLException.class);
                 // The connection made before the reload still works with the certificate it negotiated.
                 assertThat(open.get().status).isEqualTo(200);
+                assertThat(b.events().after(0)).anySatisfy(e -> {
+                    assertThat(e.kind()).isEqualTo("tls");
+                    assertThat(e.subject()).isEqualTo("listener https");
+                    assertThat(e.message()).isEqualTo("reloaded its certificates (www.foobar.com)");
+                });
             }
         }
     }
