@@ -34,7 +34,12 @@ final class Findings {
     /** Every failure, one line each, at most {@code max}. */
     static List<String> failureLines(LoadSummary s, int max) {
         List<String> lines = new ArrayList<>();
-        List<RequestRecord> failed = s.records().stream().filter(r -> !r.ok()).toList();
+        // Failed reads first: a read failing is rarer than a write refused during a failover, and it is what fails a
+        // scenario, so it must not be cut off behind a hundred refused writes.
+        List<RequestRecord> failed = s.records().stream().filter(r -> !r.ok())
+                .sorted(java.util.Comparator.comparing((RequestRecord r) -> r.operation() != Operation.READ)
+                        .thenComparingDouble(RequestRecord::startMs))
+                .toList();
         for (RequestRecord r : failed.subList(0, Math.min(max, failed.size()))) {
             lines.add(String.format(Locale.ROOT, "failed %s %s started +%.3f s, ended +%.3f s: %s%s%s",
                     r.operation() == Operation.READ ? "GET" : "POST", r.path(), r.startMs() / 1000, r.endMs() / 1000,
