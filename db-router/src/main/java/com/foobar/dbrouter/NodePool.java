@@ -216,10 +216,20 @@ final class NodePool implements AutoCloseable {
         }
     }
 
-    /** What the router now makes of this node; logs when it starts or stops taking reads. */
-    synchronized void apply(Topology.Verdict next) {
+    /**
+     * What the router now makes of this node, judged at {@code judgedAtNanos} ({@link System#nanoTime()}); logs when
+     * it starts or stops taking reads.
+     */
+    synchronized void apply(Topology.Verdict next, long judgedAtNanos) {
         Topology.Verdict previous = verdict;
         verdict = next;
+        if (next.role() == NodeRole.REPLICA && next.readable() && next.lagSeconds() < 0) {
+            // Readable with no lag to report: it applies all it received and no node takes writes, so nothing newer
+            // exists anywhere. That is lag 0 now. When it then stops replicating to be promoted (read-only, not
+            // replicating, for the moments before it turns writable), its bound counts from here and it keeps
+            // serving reads, instead of from the last lag its dead source reported, seconds ago.
+            lastLag = new LagSeen(0, judgedAtNanos);
+        }
         if (next.role() != NodeRole.REPLICA || !observation.up()) {
             return;
         }

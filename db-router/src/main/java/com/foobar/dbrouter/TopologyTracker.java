@@ -43,9 +43,10 @@ final class TopologyTracker {
     /** Judges again from the nodes' latest observations and publishes the result. */
     synchronized Topology refresh() {
         Topology previous = current;
-        Topology next = judge.judge(inputs(), previous.lastWriter());
+        long judgedAt = System.nanoTime();
+        Topology next = judge.judge(inputs(judgedAt), previous.lastWriter());
         for (NodePool n : nodes) {
-            n.apply(next.verdict(n.name()));
+            n.apply(next.verdict(n.name()), judgedAt);
         }
         if (!next.sameRoles(previous)) {
             changed(previous, next);
@@ -119,8 +120,11 @@ final class TopologyTracker {
     }
 
     private List<TopologyJudge.Input> inputs() {
+        return inputs(System.nanoTime());
+    }
+
+    private List<TopologyJudge.Input> inputs(long now) {
         List<TopologyJudge.Input> in = new ArrayList<>(nodes.size());
-        long now = System.nanoTime();
         for (NodePool n : nodes) {
             in.add(new TopologyJudge.Input(n.name(), n.observation(), n.lastLag(now)));
         }
