@@ -45,6 +45,12 @@ final class TopologyTracker {
         Topology previous = current;
         long judgedAt = System.nanoTime();
         Topology next = judge.judge(inputs(judgedAt), previous.lastWriter());
+        // The topology first, the nodes' verdicts after: a read that finds no usable replica among the new verdicts
+        // then falls back to the new topology's writer. The other order left a moment (new verdicts, old topology)
+        // in which a promoted node was no longer a replica and not yet the writer, and reads failed with "no usable
+        // replica, and no writable node". Old verdicts with the new topology only send a read to a replica that was
+        // usable a moment ago.
+        current = next;
         for (NodePool n : nodes) {
             n.apply(next.verdict(n.name()), judgedAt);
         }
@@ -62,7 +68,6 @@ final class TopologyTracker {
                 LOG.error("db-router '{}': {} (still)", config.name(), next.refusalMessage());
             }
         }
-        current = next;
         notifyAll();
         return next;
     }
