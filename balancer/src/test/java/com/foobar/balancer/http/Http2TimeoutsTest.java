@@ -41,21 +41,15 @@ class Http2TimeoutsTest {
     }
 
     private GuardedBalancer start(String header, String idle) throws Exception {
-        return GuardedBalancer.start("data_dir: \"" + dir.resolve("data") + "\"\n"
-                + "listeners:\n"
-                + "  - name: https\n"
-                + "    bind: 127.0.0.1:0\n"
-                + "    default_pool: web\n"
-                + "    tls: { auto: [localhost] }\n"
-                + "pools:\n"
-                + "  web:\n"
-                + "    servers: [ { name: web-1, address: \"" + web.address() + "\" } ]\n"
-                + "admin: { bind: 127.0.0.1:0 }\n"
-                + "client_timeouts: { header: " + header + ", idle: " + idle + " }\n"
-                + "access_log: off\n");
+        return startWithTimeouts("header: " + header + ", idle: " + idle);
     }
 
     private GuardedBalancer startWithSendTimeout(String send) throws Exception {
+        return startWithTimeouts("send: " + send);
+    }
+
+    /** One TLS listener (h2 offered) in front of the test's server, with these {@code client_timeouts}. */
+    private GuardedBalancer startWithTimeouts(String clientTimeouts) throws Exception {
         return GuardedBalancer.start("data_dir: \"" + dir.resolve("data") + "\"\n"
                 + "listeners:\n"
                 + "  - name: https\n"
@@ -66,7 +60,7 @@ class Http2TimeoutsTest {
                 + "  web:\n"
                 + "    servers: [ { name: web-1, address: \"" + web.address() + "\" } ]\n"
                 + "admin: { bind: 127.0.0.1:0 }\n"
-                + "client_timeouts: { send: " + send + " }\n"
+                + "client_timeouts: { " + clientTimeouts + " }\n"
                 + "access_log: off\n");
     }
 

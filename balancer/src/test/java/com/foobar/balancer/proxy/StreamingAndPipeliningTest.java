@@ -185,4 +185,36 @@ class StreamingAndPipeliningTest {
         }
         assertThat(backend.connectionsAccepted() - before).isLessThanOrEqualTo(2);
     }
+
+    // ---- interim responses (1xx): HTTP/2 clients get them in Http2FromClientsTest
+
+    @Test
+    void earlyHintsReachAnHttp11ClientBeforeTheResponseWithoutHopByHopHeaders() throws Exception {
+        try (RawHttp raw = new RawHttp(address, 5_000)) {
+            raw.send("GET /early-hints HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n");
+
+            RawHttp.Response hints = raw.read();
+            assertThat(hints.status()).isEqualTo(103);
+            assertThat(hints.header("link")).isEqualTo(TestBackend.EARLY_HINT);
+            assertThat(hints.header("x-hint")).as("named by the server's Connection header").isNull();
+            assertThat(hints.header("connection")).isNull();
+            assertThat(hints.body()).isEmpty();
+            RawHttp.Response answer = raw.read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.bodyText()).isEqualTo("hello from web-1\n");
+
+            // The connection goes on: the interim response was framed as one.
+            assertThat(raw.send("GET /status?code=204 HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n").read().status())
+                    .isEqualTo(204);
+        }
+    }
+
+    @Test
+    void anHttp10ClientGetsNoInterimResponse() throws Exception {
+        try (RawHttp raw = new RawHttp(address, 5_000)) {
+            RawHttp.Response answer = raw.send("GET /early-hints HTTP/1.0\r\nHost: www.foobar.com\r\n\r\n").read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.bodyText()).isEqualTo("hello from web-1\n");
+        }
+    }
 }
