@@ -339,13 +339,15 @@ public final class Balancer implements AutoCloseable {
             HostPort bind = l.config().bind();
             String scheme = l.config().tls() != null ? "https://" : "http://";
             int port = l.localAddress().getPort();
-            rows.add(new String[] {l.name(), hostPort(bind.host(), port), scheme + reachable(bind.host(), port) + "/"});
+            rows.add(new String[] {l.name(), hostPort(bind.host(), port),
+                    scheme + reachable(bind.host(), port) + "/"});
         }
         HostPort adminBind = config().admin().bind();
         int adminPort = adminAddress().getPort();
         String admin = reachable(adminBind.host(), adminPort);
-        rows.add(new String[] {"admin", hostPort(adminBind.host(), adminPort), "http://" + admin + "/ (dashboard)  http://"
-                + admin + "/metrics  http://" + admin + "/api/status"});
+        String urls = "http://" + admin + "/ (dashboard)  http://" + admin + "/metrics  http://" + admin
+                + "/api/status  http://" + admin + "/api/events";
+        rows.add(new String[] {"admin", hostPort(adminBind.host(), adminPort), urls});
         table(sb, rows);
         rows = new ArrayList<>();
         rows.add(new String[] {"POOL", "ALGORITHM", "SERVER", "ADDRESS", "WEIGHT", "ROLE", "STATE"});

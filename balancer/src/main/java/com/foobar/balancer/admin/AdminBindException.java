@@ -17,5 +17,4 @@ public final class AdminBindException extends RuntimeException {
     public HostPort bind() {
         return bind;
     }
-
 }

@@ -77,8 +77,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 if (path.startsWith(POOLS_PREFIX)) {
                     serverAction(ctx, req, path, method);
                 } else {
-                    send(ctx, req, HttpResponseStatus.NOT_FOUND, TEXT, "not found: " + path
-                            + " (try /, /metrics, /api/status, /api/events?after=N, POST /api/pools/{pool}/servers/{server}/drain|enable)");
+                    send(ctx, req, HttpResponseStatus.NOT_FOUND, TEXT, "not found: " + path + " (try /, /metrics,"
+                            + " /api/status, /api/events?after=N, POST /api/pools/{pool}/servers/{server}/drain|enable)");
                 }
             }
         }

@@ -24,106 +24,108 @@ import java.util.concurrent.TimeUnit;
  */
 final class Http2StreamStallHandler extends ChannelDuplexHandler {
 
-    private final long idleNanos;
-    private final long sendNanos;
+    private final Stall body;
+    private final Stall response;
     private boolean requestEnded;
-    /** When the proxy asked for more and nothing has come since; 0 when not waiting. */
-    private long waitingSince;
-    private ScheduledFuture<?> timer;
-    /** When the stream became unwritable (its window full) and has not been writable since; 0 when writable. */
-    private long blockedSince;
-    private ScheduledFuture<?> sendTimer;
 
     Http2StreamStallHandler(Duration idle, Duration send) {
-        this.idleNanos = idle.toNanos();
-        this.sendNanos = send.toNanos();
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            blockedSince = 0;
-        } else if (blockedSince == 0) {
-            blockedSince = System.nanoTime();
-            if (sendTimer == null) {
-                sendTimer = ctx.executor().schedule(() -> sendTimerFired(ctx), sendNanos, TimeUnit.NANOSECONDS);
-            }
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    private void sendTimerFired(ChannelHandlerContext ctx) {
-        sendTimer = null;
-        if (blockedSince == 0 || !ctx.channel().isActive()) {
-            return;
-        }
-        long left = blockedSince + sendNanos - System.nanoTime();
-        if (left > 0) {
-            sendTimer = ctx.executor().schedule(() -> sendTimerFired(ctx), left, TimeUnit.NANOSECONDS);
-            return;
-        }
-        // The response has not ended (it waits to be sent), so closing the stream resets it.
-        ctx.close();
+        this.body = new Stall(idle.toNanos());
+        this.response = new Stall(send.toNanos());
     }
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (!requestEnded && waitingSince == 0) {
-            waitingSince = System.nanoTime();
-            if (timer == null) {
-                timer = ctx.executor().schedule(() -> fire(ctx), idleNanos, TimeUnit.NANOSECONDS);
-            }
+        if (!requestEnded) {
+            body.begin(ctx);
         }
         ctx.read();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        waitingSince = 0;
+        body.progressed();
         if (msg instanceof LastHttpContent) {
             requestEnded = true;
-            cancel();
+            body.stop();
         }
         ctx.fireChannelRead(msg);
     }
 
-    private void fire(ChannelHandlerContext ctx) {
-        timer = null;
-        if (requestEnded || waitingSince == 0 || !ctx.channel().isActive()) {
-            return;
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            response.progressed();
+        } else {
+            response.begin(ctx);
         }
-        long left = waitingSince + idleNanos - System.nanoTime();
-        if (left > 0) {
-            timer = ctx.executor().schedule(() -> fire(ctx), left, TimeUnit.NANOSECONDS);
-            return;
-        }
-        // Closing a stream whose request has not ended resets it.
-        ctx.close();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancelAll();
+        body.stop();
+        response.stop();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelAll();
+        body.stop();
+        response.stop();
         ctx.fireChannelInactive();
     }
 
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
+    /**
+     * One direction's wait: since when it has made no progress, and the one timer that resets the stream once that
+     * lasts the limit. Progress only clears the start; the timer, when it fires, re-arms for what is left, so a busy
+     * stream costs one scheduled task per limit, not one per read or write.
+     */
+    private static final class Stall {
+        private final long limitNanos;
+        /** When the wait began; 0 while there is progress. */
+        private long since;
+        private ScheduledFuture<?> timer;
 
-    private void cancelAll() {
-        cancel();
-        if (sendTimer != null) {
-            sendTimer.cancel(false);
-            sendTimer = null;
+        Stall(long limitNanos) {
+            this.limitNanos = limitNanos;
+        }
+
+        void begin(ChannelHandlerContext ctx) {
+            if (since == 0) {
+                since = System.nanoTime();
+                if (timer == null) {
+                    arm(ctx, limitNanos);
+                }
+            }
+        }
+
+        void progressed() {
+            since = 0;
+        }
+
+        void stop() {
+            since = 0;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+
+        private void arm(ChannelHandlerContext ctx, long nanos) {
+            timer = ctx.executor().schedule(() -> fired(ctx), nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void fired(ChannelHandlerContext ctx) {
+            timer = null;
+            if (since == 0 || !ctx.channel().isActive()) {
+                return;
+            }
+            long left = since + limitNanos - System.nanoTime();
+            if (left > 0) {
+                arm(ctx, left);
+                return;
+            }
+            // The stream has not ended (its request, or its response waiting to be sent), so closing it resets it.
+            ctx.close();
         }
     }
 }

@@ -73,7 +73,8 @@ public final class ListenerGuards implements AutoCloseable {
                         log.log(AccessLogEntry.answeredByBalancer(ctx.channel(), name, method, uri, status, bytes));
                     }
                 });
-                m.put(name, new Guards(new Firewall(name, lc.firewall(), metrics, log), tls(config, lc, out, events), http));
+                m.put(name, new Guards(new Firewall(name, lc.firewall(), metrics, log), tls(config, lc, out, events),
+                        http));
             }
         } catch (RuntimeException e) {
             m.values().forEach(Guards::closeTls);

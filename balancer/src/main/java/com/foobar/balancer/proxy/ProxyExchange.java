@@ -409,12 +409,11 @@ final class ProxyExchange implements UpstreamEvents {
         backend = null;
         if (h != null) {
             h.detach();
-            if (how == Outcome.UPGRADED) {
-                // Neither pooled nor closed: the tunnel takes the connection below.
-            } else if (how == Outcome.RESPONDED && response.framing().upstreamReusable() && forward.received()
+            // An upgraded connection is neither pooled nor closed: the tunnel takes it below.
+            if (how == Outcome.RESPONDED && response.framing().upstreamReusable() && forward.received()
                     && forward.allSent()) {
                 proxy.connector().release(h, pool.config().keepAlive(), now);
-            } else {
+            } else if (how != Outcome.UPGRADED) {
                 h.channel().close();
             }
         }

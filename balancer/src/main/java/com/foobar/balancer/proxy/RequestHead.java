@@ -66,8 +66,8 @@ final class RequestHead implements RequestContext {
         // A body where the method defines none (GET, HEAD, DELETE, OPTIONS) framed by Transfer-Encoding is what request
         // smuggling sends: servers disagree on whether it is there. It is proxied and answered, and the connection then
         // closed, as the strictest proxies do, so nothing read after it is ever taken for the next request.
-        keepAlive = HttpUtil.isKeepAlive(request)
-                && !(hasNoBodySemantics(request.method()) && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING));
+        keepAlive = HttpUtil.isKeepAlive(request) && !(hasNoBodySemantics(request.method())
+                && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING));
         idempotent = isIdempotent(request.method());
         declaredBodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
         host = request.headers().get(HttpHeaderNames.HOST);
@@ -113,7 +113,6 @@ final class RequestHead implements RequestContext {
         return Refusal.closing(HttpResponseStatus.BAD_REQUEST, "malformed request: " + Refusal.oneLine(cause.getMessage()));
     }
 
-    /** GET, HEAD, PUT, DELETE, OPTIONS and TRACE: safe to send twice (RFC 9110 9.2.2). */
     /**
      * The protocol an HTTP/1.1 request asks to switch to (RFC 9110, 7.8): its {@code Upgrade} value when
      * {@code Connection} lists {@code upgrade}; else null. A WebSocket handshake asks for {@code websocket}.
@@ -138,6 +137,7 @@ final class RequestHead implements RequestContext {
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.DELETE || m == HttpMethod.OPTIONS;
     }
 
+    /** GET, HEAD, PUT, DELETE, OPTIONS and TRACE: safe to send twice (RFC 9110 9.2.2). */
     static boolean isIdempotent(HttpMethod m) {
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.PUT || m == HttpMethod.DELETE
                 || m == HttpMethod.OPTIONS || m == HttpMethod.TRACE;

@@ -4,7 +4,6 @@ import com.foobar.balancer.config.ProxyHeadersConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -78,10 +77,8 @@ final class ResponseRelay {
                 started = true;
                 status = code;
                 HeaderRewriter.switchToClient(r, headers, requestId);
-                // The head only: the empty end the codec decodes after a 101 is not HTTP the client gets.
-                client.write(new DefaultHttpResponse(r.protocolVersion(), r.status(), r.headers()),
-                        client.voidPromise());
-                ReferenceCountUtil.release(msg);
+                // The head alone: the empty end the codec decodes after it goes to the tunnel, which drops it.
+                client.write(r, client.voidPromise());
                 return Step.UPGRADED;
             }
             if (code < 200) {

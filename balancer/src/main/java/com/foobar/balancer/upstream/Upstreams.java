@@ -64,8 +64,9 @@ public final class Upstreams implements AutoCloseable {
         return start(cfg, metrics, EventJournal.toStderr(), group);
     }
 
-    /** As {@link #start(BalancerConfig, BalancerMetrics, EventLoopGroup)}, telling server state changes to {@code events}. */
-    public static Upstreams start(BalancerConfig cfg, BalancerMetrics metrics, EventJournal events, EventLoopGroup group) {
+    /** As {@link #start(BalancerConfig, BalancerMetrics, EventLoopGroup)}; server state changes go to {@code events}. */
+    public static Upstreams start(BalancerConfig cfg, BalancerMetrics metrics, EventJournal events,
+            EventLoopGroup group) {
         return new Upstreams(cfg, metrics, events, group, System::nanoTime);
     }
 
