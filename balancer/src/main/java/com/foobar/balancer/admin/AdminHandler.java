@@ -60,7 +60,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case "/api/status" -> {
                 if (allow(ctx, req, HttpMethod.GET)) {
-                    sendJson(ctx, req, HttpResponseStatus.OK, StatusJson.status(upstreams));
+                    sendJson(ctx, req, HttpResponseStatus.OK, StatusJson.status(upstreams, metrics));
                 }
             }
             case "/api/events" -> {

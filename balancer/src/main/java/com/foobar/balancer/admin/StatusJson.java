@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.foobar.balancer.discovery.ResolvedAddress;
 import com.foobar.balancer.events.BalancerEvent;
 import com.foobar.balancer.events.EventJournal;
+import com.foobar.balancer.metrics.BalancerMetrics;
 import com.foobar.balancer.upstream.UpstreamPool;
 import com.foobar.balancer.upstream.UpstreamServer;
 import com.foobar.balancer.upstream.Upstreams;
+
+import java.util.Map;
 
 /** The {@code /api/status} and {@code /api/events} documents. */
 final class StatusJson {
@@ -17,7 +20,13 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    static ObjectNode status(Upstreams upstreams) {
+    /**
+     * The pools and their servers as now, and {@code traffic}: every response by status class and the cumulative
+     * latency buckets since start (counters, for a poller to take differences of). Each server carries its own
+     * {@code responses} by class.
+     */
+    static ObjectNode status(Upstreams upstreams, BalancerMetrics metrics) {
+        BalancerMetrics.Traffic traffic = metrics.traffic();
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode pools = root.putArray("pools");
         for (UpstreamPool pool : upstreams.pools()) {
@@ -25,12 +34,29 @@ final class StatusJson {
             p.put("name", pool.name());
             p.put("algorithm", pool.config().algorithm());
             ArrayNode servers = p.putArray("servers");
+            Map<String, long[]> responses = traffic.byServer().getOrDefault(pool.name(), Map.of());
             for (UpstreamServer s : pool.servers()) {
-                servers.add(server(s));
+                ObjectNode server = server(s);
+                byClass(server.putObject("responses"), traffic, responses.get(s.name()));
+                servers.add(server);
             }
             p.put("health_check", pool.config().healthCheck() != null);
         }
+        ObjectNode t = root.putObject("traffic");
+        byClass(t.putObject("responses"), traffic, traffic.responses());
+        ObjectNode latency = t.putObject("latency_seconds");
+        latency.put("count", traffic.timed());
+        ArrayNode buckets = latency.putArray("buckets");
+        for (int i = 0; i < traffic.bucketBounds().length; i++) {
+            buckets.addArray().add(traffic.bucketBounds()[i]).add((long) traffic.bucketCounts()[i]);
+        }
         return root;
+    }
+
+    private static void byClass(ObjectNode into, BalancerMetrics.Traffic traffic, long[] counts) {
+        for (int i = 0; i < traffic.classes().size(); i++) {
+            into.put(traffic.classes().get(i), counts == null ? 0 : counts[i]);
+        }
     }
 
     static ObjectNode server(UpstreamServer s) {

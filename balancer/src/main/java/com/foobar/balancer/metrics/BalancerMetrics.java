@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -12,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +102,51 @@ public final class BalancerMetrics {
         return requests.computeIfAbsent(listener, k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(pool, k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(server, k -> new RequestMeters(listener, pool, server));
+    }
+
+    /**
+     * What has passed through so far, summed from the request meters: responses by status class, for all requests
+     * and per pool and server, and the cumulative latency histogram of all requests. Counters only grow; a reader
+     * takes differences between two snapshots for rates and a recent percentile, as Prometheus's {@code rate} and
+     * {@code histogram_quantile} do.
+     */
+    public Traffic traffic() {
+        long[] total = new long[STATUS_CLASSES.length];
+        double[] bucketCounts = new double[LATENCY_BUCKETS.length];
+        long[] timed = new long[1];
+        Map<String, Map<String, long[]>> byServer = new TreeMap<>();
+        requests.values().forEach(byPool -> byPool.forEach((pool, servers) -> servers.forEach((server, m) -> {
+            long[] mine = byServer.computeIfAbsent(pool, k -> new TreeMap<>())
+                    .computeIfAbsent(server, k -> new long[STATUS_CLASSES.length]);
+            for (int i = 0; i < STATUS_CLASSES.length; i++) {
+                long n = (long) m.byClass[i].count();
+                total[i] += n;
+                mine[i] += n;
+            }
+            HistogramSnapshot h = m.total.takeSnapshot();
+            timed[0] += h.count();
+            CountAtBucket[] buckets = h.histogramCounts();
+            for (int i = 0; i < buckets.length && i < bucketCounts.length; i++) {
+                bucketCounts[i] += buckets[i].count();
+            }
+        })));
+        double[] bounds = new double[LATENCY_BUCKETS.length];
+        for (int i = 0; i < bounds.length; i++) {
+            bounds[i] = LATENCY_BUCKETS[i].toNanos() / 1e9;
+        }
+        return new Traffic(List.of(STATUS_CLASSES), total, byServer, bounds, bucketCounts, timed[0]);
+    }
+
+    /**
+     * @param classes      the status class names, in the order of every {@code long[]} here
+     * @param responses    all responses by class
+     * @param byServer     responses by class, per pool, then server ({@link #NONE} when none was reached)
+     * @param bucketBounds the latency buckets' upper bounds in seconds
+     * @param bucketCounts requests at or under each bound (cumulative, as Prometheus's {@code le} buckets)
+     * @param timed        all requests timed; those above the last bound are this minus the last bucket
+     */
+    public record Traffic(List<String> classes, long[] responses, Map<String, Map<String, long[]>> byServer,
+                          double[] bucketBounds, double[] bucketCounts, long timed) {
     }
 
     private Timer upstreamTimer(String pool, String server) {

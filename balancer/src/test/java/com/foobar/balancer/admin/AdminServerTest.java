@@ -85,6 +85,44 @@ class AdminServerTest {
     }
 
     @Test
+    void statusCountsResponsesByClassPerServerAndKeepsCumulativeLatencyBuckets() throws Exception {
+        // Other tests here record through the same metrics: compare against a first reading.
+        JsonNode before = JSON.readTree(get("/api/status").body());
+        metrics.requestCompleted("status-test", "api", "api-1", 200, 3_000_000, 2_000_000);
+        metrics.requestCompleted("status-test", "api", "api-1", 503, 40_000_000, 39_000_000);
+        metrics.requestCompleted("status-test", "-", "-", 404, 100_000, -1);
+        JsonNode after = JSON.readTree(get("/api/status").body());
+
+        JsonNode api1 = after.get("pools").get(1).get("servers").get(0).get("responses");
+        JsonNode api1Before = before.get("pools").get(1).get("servers").get(0).get("responses");
+        assertThat(api1.get("2xx").asLong() - api1Before.get("2xx").asLong()).isEqualTo(1);
+        assertThat(api1.get("5xx").asLong() - api1Before.get("5xx").asLong()).isEqualTo(1);
+        assertThat(api1.get("4xx").asLong() - api1Before.get("4xx").asLong()).isZero();
+        JsonNode traffic = after.get("traffic").get("responses");
+        JsonNode trafficBefore = before.get("traffic").get("responses");
+        assertThat(traffic.get("4xx").asLong() - trafficBefore.get("4xx").asLong()).isEqualTo(1);
+        assertThat(traffic.get("2xx").asLong() - trafficBefore.get("2xx").asLong()).isEqualTo(1);
+        JsonNode latency = after.get("traffic").get("latency_seconds");
+        JsonNode latencyBefore = before.get("traffic").get("latency_seconds");
+        assertThat(latency.get("count").asLong() - latencyBefore.get("count").asLong()).isEqualTo(3);
+        // Cumulative: 0.1 ms is under 1 ms, 3 ms under 5 ms, 40 ms under 50 ms.
+        assertThat(bucket(latency, 0.001) - bucket(latencyBefore, 0.001)).isEqualTo(1);
+        assertThat(bucket(latency, 0.005) - bucket(latencyBefore, 0.005)).isEqualTo(2);
+        assertThat(bucket(latency, 0.025) - bucket(latencyBefore, 0.025)).isEqualTo(2);
+        assertThat(bucket(latency, 0.05) - bucket(latencyBefore, 0.05)).isEqualTo(3);
+        assertThat(bucket(latency, 60) - bucket(latencyBefore, 60)).isEqualTo(3);
+    }
+
+    private static long bucket(JsonNode latency, double le) {
+        for (JsonNode b : latency.get("buckets")) {
+            if (b.get(0).asDouble() == le) {
+                return b.get(1).asLong();
+            }
+        }
+        throw new AssertionError("no bucket le=" + le + " in " + latency);
+    }
+
+    @Test
     void statusHasTheShapeOutsideChecksRelyOn() throws Exception {
         HttpResponse<String> res = get("/api/status");
         assertThat(res.statusCode()).isEqualTo(200);
