@@ -99,7 +99,8 @@ public final class WebApp implements AutoCloseable {
             RoutingDataSource r = router;
             ReadinessChecker readiness = () -> Readiness.of(r.health(), rc.primaryAcceptsReads());
             server = ShopServer.create(config.name(), config.bind(), config.port(), config.shutdownTimeout(),
-                    config.trustedProxies(), new ShopRepository(router), registry, readiness);
+                    config.trustedProxies(), new ShopRepository(router), registry, readiness,
+                    new RouterReport(r::health, registry));
             server.start();
             return new WebApp(config, server, router, registry, gc, embedded, version);
         } catch (Exception | Error e) {

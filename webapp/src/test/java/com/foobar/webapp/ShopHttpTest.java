@@ -302,6 +302,41 @@ class ShopHttpTest {
                 .contains("hikaricp_connections").contains("db_router_");
     }
 
+    @Test
+    void statusShowsTheDatabaseTierAsTheRouterSeesItWithStatementsPerNode() throws Exception {
+        TestClient c = client();
+        JsonNode before = json(c.get("/api/status"));
+        createProduct(c, "status probe", 100, 1);
+        c.get("/api/products");
+        HttpResponse<String> r = c.get("/api/status");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        JsonNode after = json(r);
+        assertThat(after.get("server").asText()).isEqualTo("web-test");
+        assertThat(after.get("ready").asBoolean()).as(after.toString()).isTrue();
+        assertThat(after.get("requests").asLong()).isGreaterThan(before.get("requests").asLong());
+        assertThat(after.get("server_errors").isIntegralNumber()).isTrue();
+        JsonNode db = after.get("database");
+        assertThat(db.get("writer_state").asText()).isEqualTo("one_writer");
+        String writer = db.get("writer").asText();
+        JsonNode nodes = db.get("nodes");
+        assertThat(nodes).hasSize(2);
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonNode n = nodes.get(i);
+            JsonNode was = before.get("database").get("nodes").get(i);
+            assertThat(n.get("up").asBoolean()).as(n.toString()).isTrue();
+            if (n.get("name").asText().equals(writer)) {
+                assertThat(n.get("role").asText()).isEqualTo("writer");
+                assertThat(n.get("writes").asLong()).as("writes to the writer").isGreaterThan(was.get("writes").asLong());
+            } else {
+                assertThat(n.get("role").asText()).isEqualTo("replica");
+                assertThat(n.get("usable").asBoolean()).as(n.toString()).isTrue();
+                assertThat(n.get("lag_seconds").isNumber()).as(n.toString()).isTrue();
+                assertThat(n.get("reads").asLong()).as("reads on the replica").isGreaterThan(was.get("reads").asLong());
+            }
+        }
+    }
+
     private static void assertError(HttpResponse<String> r, int status, String field) throws IOException {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)

@@ -59,6 +59,17 @@ final class ShopMetrics {
         writesRefused.get(reason).increment();
     }
 
+    /** Requests answered so far (every route and status); counts only grow. */
+    long requests() {
+        return (long) registry.find("webapp.http.requests").timers().stream().mapToLong(Timer::count).sum();
+    }
+
+    /** Requests answered with a 5xx so far. */
+    long serverErrors() {
+        return registry.find("webapp.http.requests").timers().stream()
+                .filter(t -> t.getId().getTag("status").startsWith("5")).mapToLong(Timer::count).sum();
+    }
+
     /** {@code route} is the servlet's name, so the label has a handful of values whatever the paths requested. */
     void request(String method, String route, int status, Duration took) {
         Timer.builder("webapp.http.requests")

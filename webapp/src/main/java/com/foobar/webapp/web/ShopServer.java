@@ -51,18 +51,14 @@ public final class ShopServer {
     private ShopServer() {
     }
 
-    public static Server create(String name, String bind, int port, Duration stopTimeout, ShopRepository shop,
-                                PrometheusMeterRegistry registry, ReadinessChecker readiness) {
-        return create(name, bind, port, stopTimeout, TrustedProxies.NONE, shop, registry, readiness);
-    }
-
     /**
-     * As above; with trusted proxies, every other peer is refused with 403 (but {@code /health} from loopback) and
+     * The shop's server, not started. With trusted proxies, every other peer is refused with 403 (but {@code /health} from loopback) and
      * the client address (access log, servlets) comes from {@code X-Forwarded-For} of the trusted ones.
      */
     public static Server create(String name, String bind, int port, Duration stopTimeout,
                                 TrustedProxies trustedProxies, ShopRepository shop,
-                                PrometheusMeterRegistry registry, ReadinessChecker readiness) {
+                                PrometheusMeterRegistry registry, ReadinessChecker readiness,
+                                DatabaseReport database) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
@@ -82,7 +78,7 @@ public final class ShopServer {
         server.addConnector(connector);
 
         ShopMetrics metrics = new ShopMetrics(registry);
-        WebServices services = new WebServices(name, shop, new Pages(), metrics, readiness, registry::scrape);
+        WebServices services = new WebServices(name, shop, new Pages(), metrics, readiness, database, registry::scrape);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
@@ -102,6 +98,7 @@ public final class ShopServer {
         add(context, "orders_api", new OrdersApiServlet(services), "/api/orders", "/api/orders/*");
         add(context, "health", new HealthServlet(services), "/health");
         add(context, "ready", new ReadyServlet(services), "/ready");
+        add(context, "status", new StatusServlet(services), "/api/status");
         add(context, "metrics", new MetricsServlet(services), "/metrics");
         add(context, "not_found", new NotFoundServlet(services), "/");
 

@@ -6,13 +6,14 @@ import java.util.Objects;
 
 /** What the servlets of one web server share. */
 record WebServices(String serverName, ShopRepository shop, Pages pages, ShopMetrics metrics,
-                   ReadinessChecker readiness, MetricsScraper scraper) {
+                   ReadinessChecker readiness, DatabaseReport database, MetricsScraper scraper) {
     WebServices {
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(shop, "shop");
         Objects.requireNonNull(pages, "pages");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(database, "database");
         Objects.requireNonNull(scraper, "scraper");
     }
 }
