@@ -5,6 +5,8 @@ import com.foobar.balancer.config.ConfigException;
 import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.HostPort;
 import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.overview.Overview;
+import com.foobar.overview.OverviewConfig;
 import com.foobar.stack.config.BalancerConfigWriter;
 import com.foobar.stack.control.ControlServer;
 import com.foobar.stack.db.DatabaseEndpoints;
@@ -21,8 +23,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,6 +80,7 @@ final class Stack implements AutoCloseable {
     private final List<SupervisedProcess> webs = new ArrayList<>();
     private SupervisedProcess balancer;
     private ControlServer control;
+    private Overview overview;
     private BalancerEventFeed events;
     private Path balancerConfig;
     private String publicBind;
@@ -119,6 +124,7 @@ final class Stack implements AutoCloseable {
             failFastIfGone(balancer);
             startWebServers();
             awaitBalancer();
+            startOverview();
         } catch (ChildStartException e) {
             if (closing) {
                 throw new StackStartException("stopped while starting");
@@ -150,7 +156,56 @@ final class Stack implements AutoCloseable {
         if (options.controlPort().isEmpty()) {
             return;
         }
-        StackComponents components = new StackComponents(supervisor, () -> {
+        String where = hostPort(StackOptions.LOOPBACK, options.controlPort().getAsInt());
+        try {
+            ControlServer started = ControlServer.start(new java.net.InetSocketAddress(StackOptions.LOOPBACK,
+                    options.controlPort().getAsInt()), components(), console::progress);
+            synchronized (lifecycle) {
+                control = started;
+            }
+        } catch (IOException e) {
+            throw new StackStartException("the control API cannot listen on " + where + " (--control-port): "
+                    + e.getMessage(), e);
+        }
+        console.line("Control API: http://" + where + "/api/components  (restart one web server: curl -X POST http://"
+                + where + "/api/components/web-1/restart)");
+        console.line("");
+    }
+
+    /**
+     * The overview page ({@code --overview-port}), in this process: every tier as the balancer, the web servers'
+     * routers and db-failover report it, with the supervisor's word on which processes run.
+     */
+    private void startOverview() throws StackStartException {
+        List<OverviewConfig.Source> webSources = new ArrayList<>();
+        for (int i = 0; i < webs.size(); i++) {
+            webSources.add(new OverviewConfig.Source(webs.get(i).name(),
+                    URI.create("http://" + hostPort(StackOptions.LOOPBACK, options.webPort(i + 1)))));
+        }
+        OverviewConfig config = new OverviewConfig(StackOptions.LOOPBACK, options.overviewPort(),
+                OverviewConfig.DEFAULT_INTERVAL, OverviewConfig.DEFAULT_HISTORY,
+                List.of(new OverviewConfig.Source("balancer", URI.create("http://" + adminBind))), webSources,
+                Optional.of(URI.create("http://" + hostPort(StackOptions.LOOPBACK, options.failoverPort()))),
+                Optional.empty());
+        StackComponents components = components();
+        try {
+            Overview started = Overview.start(config, () -> {
+                Map<String, String> states = new LinkedHashMap<>();
+                components.list().forEach(c -> states.put(c.name(), c.state()));
+                return states;
+            });
+            synchronized (lifecycle) {
+                overview = started;
+            }
+        } catch (IOException e) {
+            throw new StackStartException("the overview page cannot listen on "
+                    + hostPort(StackOptions.LOOPBACK, options.overviewPort()) + " (--overview-port): " + e.getMessage(), e);
+        }
+    }
+
+    /** The components as the control API and the overview see them: what runs now, in table order. */
+    private StackComponents components() {
+        return new StackComponents(supervisor, () -> {
             synchronized (lifecycle) {
                 List<SupervisedProcess> all = new ArrayList<>();
                 all.add(db);
@@ -166,20 +221,6 @@ final class Stack implements AutoCloseable {
             }
             return nodes;
         }, () -> closing);
-        String where = hostPort(StackOptions.LOOPBACK, options.controlPort().getAsInt());
-        try {
-            ControlServer started = ControlServer.start(new java.net.InetSocketAddress(StackOptions.LOOPBACK,
-                    options.controlPort().getAsInt()), components, console::progress);
-            synchronized (lifecycle) {
-                control = started;
-            }
-        } catch (IOException e) {
-            throw new StackStartException("the control API cannot listen on " + where + " (--control-port): "
-                    + e.getMessage(), e);
-        }
-        console.line("Control API: http://" + where + "/api/components  (restart one web server: curl -X POST http://"
-                + where + "/api/components/web-1/restart)");
-        console.line("");
     }
 
     /** The data directory can be created, and the user's balancer file, if any, is a configuration that loads. */
@@ -237,6 +278,7 @@ final class Stack implements AutoCloseable {
         }
         PortChecker.requireFree(StackOptions.LOOPBACK, options.dbPort(), "db-primary", "--db-port");
         PortChecker.requireFree(StackOptions.LOOPBACK, options.failoverPort(), "db-failover's status", "--failover-port");
+        PortChecker.requireFree(StackOptions.LOOPBACK, options.overviewPort(), "the overview page", "--overview-port");
         if (options.controlPort().isPresent()) {
             PortChecker.requireFree(StackOptions.LOOPBACK, options.controlPort().getAsInt(), "the stack's control API",
                     "--control-port");
@@ -537,6 +579,8 @@ final class Stack implements AutoCloseable {
         rows.add(new String[] {"balancer", "http://" + publicBind, Long.toString(balancer.pid()),
                 relative(balancer.spec().logFile())});
         rows.add(new String[] {"dashboard", "http://" + adminBind + "/", Long.toString(balancer.pid()), ""});
+        rows.add(new String[] {"overview", overview.uri().toString(), Long.toString(ProcessHandle.current().pid()),
+                "(in this process)"});
         rows.add(new String[] {"db-failover", "http://" + hostPort(StackOptions.LOOPBACK, options.failoverPort())
                 + "/api/status", Long.toString(failover.pid()), relative(failover.spec().logFile())});
 
@@ -555,7 +599,8 @@ final class Stack implements AutoCloseable {
         console.line("  curl -H 'Host: www.foobar.com' " + base + "/");
         console.line("  curl --resolve www.foobar.com:" + resolvePort + ":" + publicHost() + " " + hostUrl
                 + "/api/products");
-        console.line("  dashboard: http://" + adminBind + "/");
+        console.line("  dashboard: http://" + adminBind + "/   (the balancer)");
+        console.line("  overview:  " + overview.uri() + "   (every tier: balancer, web servers, database nodes)");
         console.line("  in a browser, " + hostUrl + "/ after adding www.foobar.com to /etc/hosts:");
         console.line("    echo '127.0.0.1 www.foobar.com foobar.com' | sudo tee -a /etc/hosts");
         String primaryPid = pidListeningOn(dbProcesses, endpoints.primary().port());
@@ -621,6 +666,7 @@ final class Stack implements AutoCloseable {
         DataDirectory dataNow;
         ControlServer controlNow;
         BalancerEventFeed eventsNow;
+        Overview overviewNow;
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -629,6 +675,7 @@ final class Stack implements AutoCloseable {
             closing = true;
             controlNow = control;
             eventsNow = events;
+            overviewNow = overview;
             balancerNow = balancer;
             websNow = new ArrayList<>(webs);
             dbNow = db;
@@ -637,6 +684,9 @@ final class Stack implements AutoCloseable {
         }
         if (controlNow != null) {
             controlNow.close();
+        }
+        if (overviewNow != null) {
+            overviewNow.close();
         }
         if (eventsNow != null) {
             eventsNow.close(); // what stopping the balancer does is told by the stop itself

@@ -29,6 +29,8 @@ public final class StackOptions {
     public static final int MAX_WEB_INSTANCES = 16;
     /** Next to the balancer's admin (9090); db-failover's own default status port. */
     public static final int DEFAULT_FAILOVER_PORT = 9095;
+    /** The page of the whole architecture (the overview module's own default). */
+    public static final int DEFAULT_OVERVIEW_PORT = 9096;
     public static final int MAX_DB_REPLICAS = 4;
 
     /** Every component other than the balancer listens on loopback only, as on a private network. */
@@ -61,6 +63,8 @@ public final class StackOptions {
             "  --balancer-config F   run the balancer with this file instead of generating DATA_DIR/balancer.yml",
             "  --failover-port N     db-failover's status (/api/status, /metrics) on " + LOOPBACK + ":N (default "
                     + DEFAULT_FAILOVER_PORT + "); db-failover promotes a replica when the primary dies",
+            "  --overview-port N     the overview page of the whole architecture on " + LOOPBACK + ":N (default "
+                    + DEFAULT_OVERVIEW_PORT + ")",
             "  --no-semi-sync        asynchronous replication (default: semi-synchronous, so a failover loses no",
             "                        acknowledged write)",
             "  --control-port N      a control API on " + LOOPBACK + ":N to stop, start and restart one web server or the",
@@ -82,6 +86,7 @@ public final class StackOptions {
     private final Path balancerConfig;
     private final int controlPort;
     private final int failoverPort;
+    private final int overviewPort;
     private final boolean semiSync;
     private final boolean help;
 
@@ -99,6 +104,7 @@ public final class StackOptions {
         this.balancerConfig = b.balancerConfig == null ? null : b.balancerConfig.toAbsolutePath().normalize();
         this.controlPort = b.controlPort;
         this.failoverPort = b.failoverPort;
+        this.overviewPort = b.overviewPort;
         this.semiSync = b.semiSync;
         this.help = b.help;
     }
@@ -181,6 +187,7 @@ public final class StackOptions {
             case "--balancer-config":
             case "--control-port":
             case "--failover-port":
+            case "--overview-port":
                 return true;
             default:
                 return false;
@@ -214,6 +221,7 @@ public final class StackOptions {
             claim(taken, controlPort, "--control-port", "the stack's control API");
         }
         claim(taken, failoverPort, "--failover-port", "db-failover's status");
+        claim(taken, overviewPort, "--overview-port", "the overview page");
         if (balancerConfig != null && !Files.isReadable(balancerConfig)) {
             throw new InvalidOptionException("--balancer-config: \"" + balancerConfig + "\" is not a readable file");
         }
@@ -303,10 +311,14 @@ public final class StackOptions {
         return Optional.ofNullable(balancerConfig);
     }
 
-    /** The port of the stack's control API on loopback; empty when it is off (the default). */
     /** Where db-failover serves its status, on loopback. */
     public int failoverPort() {
         return failoverPort;
+    }
+
+    /** Where the overview page is served, on loopback. */
+    public int overviewPort() {
+        return overviewPort;
     }
 
     /** Semi-synchronous replication between the database nodes (on unless {@code --no-semi-sync}). */
@@ -314,6 +326,7 @@ public final class StackOptions {
         return semiSync;
     }
 
+    /** The port of the stack's control API on loopback; empty when it is off (the default). */
     public java.util.OptionalInt controlPort() {
         return controlPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(controlPort);
     }
@@ -337,7 +350,8 @@ public final class StackOptions {
         return "StackOptions{bind=" + bindAddress + ", port=" + port + ", adminPort=" + adminPort + ", webPort="
                 + webPort + ", webInstances=" + webInstances + ", dbPort=" + dbPort + ", dbReplicas=" + dbReplicas
                 + ", dataDir=" + dataDir + ", fresh=" + fresh + ", restartCrashed=" + restartCrashed
-                + ", balancerConfig=" + balancerConfig + ", controlPort=" + controlPort + ", failoverPort=" + failoverPort + ", semiSync=" + semiSync + "}";
+                + ", balancerConfig=" + balancerConfig + ", controlPort=" + controlPort + ", failoverPort=" + failoverPort
+                + ", overviewPort=" + overviewPort + ", semiSync=" + semiSync + "}";
     }
 
     private static final class Builder {
@@ -355,6 +369,7 @@ public final class StackOptions {
         Path balancerConfig;
         int controlPort;
         int failoverPort = DEFAULT_FAILOVER_PORT;
+        int overviewPort = DEFAULT_OVERVIEW_PORT;
         boolean semiSync = true;
         boolean help;
 
@@ -392,6 +407,9 @@ public final class StackOptions {
                     break;
                 case "--failover-port":
                     failoverPort = port(flag, value);
+                    break;
+                case "--overview-port":
+                    overviewPort = port(flag, value);
                     break;
                 default:
                     throw new InvalidOptionException(unknown(flag));

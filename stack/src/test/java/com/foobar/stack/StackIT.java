@@ -93,13 +93,17 @@ class StackIT {
         }
     }
 
-    /** Seven consecutive free ports: public, admin, web-1, web-2, db primary, db replica, db-failover's status. */
-    private final int base = freePorts(7);
+    /**
+     * Eight consecutive free ports: public, admin, web-1, web-2, db primary, db replica, db-failover's status, the
+     * overview page.
+     */
+    private final int base = freePorts(8);
     private final int publicPort = base;
     private final int adminPort = base + 1;
     private final int webPort = base + 2;
     private final int dbPort = base + 4;
     private final int failoverPort = base + 6;
+    private final int overviewPort = base + 7;
 
     private final HttpClient http = HttpClient.newBuilder()
             .cookieHandler(new CookieManager())
@@ -254,6 +258,85 @@ class StackIT {
         assertThat(after.statusCode()).as(after.body()).isEqualTo(201);
     }
 
+    /**
+     * The overview page in a real browser: every tier drawn with its state, traffic on the charts, and a database node
+     * killed with SIGKILL shown as down within 2 s. Saves the screenshot the README shows
+     * ({@code target/screenshots/overview.png}).
+     */
+    @Test
+    void overviewPageShowsEveryTierLiveAndAKilledReplicaAsDownWithinTwoSeconds() throws Exception {
+        Optional<Path> chromium = HeadlessChromium.find();
+        if (chromium.isEmpty() && "1".equals(System.getenv("FOOBAR_BROWSER_REQUIRED"))) {
+            throw new AssertionError("FOOBAR_BROWSER_REQUIRED=1, but there is no chromium on the PATH");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(),
+                "no chromium on the PATH (Debian: apt-get install chromium)");
+        RunningStack stack = start(dir.resolve("data"));
+        URI page = URI.create("http://127.0.0.1:" + overviewPort + "/");
+        assertThat(stack.output()).containsPattern("overview\\s+" + java.util.regex.Pattern.quote(page.toString()));
+        // Steady traffic while the page is watched: bounded in count and time.
+        Thread load = new Thread(() -> {
+            for (int i = 0; i < 400 && !Thread.currentThread().isInterrupted(); i++) {
+                try {
+                    get("/api/products");
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // counted by the balancer and shown on the page; this test asserts the page
+                }
+            }
+        }, "overview-load");
+        load.start();
+        try (HeadlessChromium browser = HeadlessChromium.launch(chromium.get(), 1400, 950)) {
+            browser.open(page);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                assertThat(states(browser)).containsEntry("balancers/balancer", "up")
+                        .containsEntry("webs/web-1", "up").containsEntry("webs/web-2", "up")
+                        .containsEntry("databases/primary", "primary").containsEntry("databases/replica-1", "replica")
+                        .containsEntry("databases/db-failover", "up");
+                assertThat(browser.evaluate("document.querySelectorAll('#charts canvas').length").asInt()).isEqualTo(3);
+                assertThat(browser.evaluate("document.querySelectorAll('#links line').length").asInt())
+                        .as("client-balancer, balancer-webs, webs-databases, replication").isEqualTo(8);
+                assertThat(browser.evaluate("document.querySelector('#events').textContent").asText())
+                        .contains("web/web-1").contains("is UP");
+            });
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                assertThat(browser.evaluate("document.querySelector('.box[data-name=\"web-1\"] .figures').textContent")
+                        .asText()).matches("[1-9][0-9.]* req/s .*");
+                assertThat(browser.evaluate("document.querySelector('.box[data-name=\"replica-1\"] .figures')"
+                        + ".textContent").asText()).matches("[1-9][0-9.]* reads/s .*replicating · lag \\d+ s");
+            });
+            Path shots = Path.of("target", "screenshots");
+            java.nio.file.Files.createDirectories(shots);
+            java.nio.file.Files.write(shots.resolve("overview.png"), browser.screenshot());
+
+            long replicaPid = stack.pidOf("db-replica-1");
+            long killedAt = System.nanoTime();
+            ProcessHandle.of(replicaPid).orElseThrow().destroyForcibly();
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "down".equals(states(browser).get("databases/replica-1")));
+            System.out.printf(java.util.Locale.ROOT, "[overview] the page showed db-replica-1 down %.2f s after its"
+                    + " SIGKILL%n", (System.nanoTime() - killedAt) / 1e9);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(browser.evaluate("document.querySelector('#events').textContent").asText())
+                            .contains("replica-1").contains("-> down"));
+            java.nio.file.Files.write(shots.resolve("overview-replica-down.png"), browser.screenshot());
+        } finally {
+            load.interrupt();
+            load.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    /** Each box on the overview page as "tier/name" -> its data-state. */
+    private static java.util.Map<String, String> states(HeadlessChromium browser) throws Exception {
+        JsonNode boxes = browser.evaluate("[...document.querySelectorAll('.box[data-tier]')]"
+                + ".map(b => [b.dataset.tier + '/' + b.dataset.name, b.dataset.state])");
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        boxes.forEach(b -> out.put(b.get(0).asText(), b.get(1).asText()));
+        return out;
+    }
+
     private JsonNode failoverNode(String name) throws Exception {
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + failoverPort + "/api/status")).build(),
@@ -276,6 +359,7 @@ class StackIT {
                 "--web-port", Integer.toString(webPort),
                 "--db-port", Integer.toString(dbPort),
                 "--failover-port", Integer.toString(failoverPort),
+                "--overview-port", Integer.toString(overviewPort),
                 "--data-dir", data.toString()));
         command.addAll(List.of(extra));
         assertThat(JAR).as("the packaged stack jar").exists();

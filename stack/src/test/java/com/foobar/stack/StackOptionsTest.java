@@ -29,6 +29,7 @@ class StackOptionsTest {
         assertThat(o.balancerConfig()).isEmpty();
         assertThat(o.controlPort()).as("the control API is off unless asked for").isEmpty();
         assertThat(o.failoverPort()).isEqualTo(9095);
+        assertThat(o.overviewPort()).isEqualTo(9096);
         assertThat(o.semiSync()).isTrue();
         assertThat(o.help()).isFalse();
     }
@@ -39,6 +40,10 @@ class StackOptionsTest {
         assertThatThrownBy(() -> StackOptions.parse("--failover-port", "9090"))
                 .hasMessage("--failover-port: db-failover's status would listen on port 9090, which the balancer's "
                         + "admin (--admin-port) already uses");
+        assertThat(StackOptions.parse("--overview-port", "9196").overviewPort()).isEqualTo(9196);
+        assertThatThrownBy(() -> StackOptions.parse("--overview-port", "9095"))
+                .hasMessage("--overview-port: the overview page would listen on port 9095, which db-failover's status"
+                        + " (--failover-port) already uses");
         assertThat(StackOptions.parse("--no-semi-sync").semiSync()).isFalse();
         assertThatThrownBy(() -> StackOptions.parse("--no-semi-sync=yes"))
                 .hasMessage("--no-semi-sync: takes no value, got \"yes\"");
