@@ -93,6 +93,7 @@ class ComposeStackTest {
     private static int admin2Port;
     private static int prometheusPort;
     private static int failoverPort;
+    private static int overviewPort;
     private static HttpClient client;
     private static Path work;
     /**
@@ -122,6 +123,8 @@ class ComposeStackTest {
                 "FOOBAR_DB_NET", DB_NET));
         failoverPort = freePort();
         variables.put("FOOBAR_FAILOVER_PORT", Integer.toString(failoverPort));
+        overviewPort = freePort();
+        variables.put("OVERVIEW_PORT", Integer.toString(overviewPort));
         ComposeStack.Preparation prep = ComposeStack.prepare(PROJECT, variables, ComposeStackTest::progress);
         if (prep.unavailable() != null) {
             if ("1".equals(System.getenv("FOOBAR_COMPOSE_REQUIRED"))) {
@@ -137,7 +140,7 @@ class ComposeStackTest {
         long started = System.nanoTime();
         stack.compose(UP, ComposeStackTest::progress, "up", "-d", "--build").orFail();
         List<String> awaited = new java.util.ArrayList<>(List.of("lb-1", "lb-2", "keepalived-1", "keepalived-2",
-                "db-failover", "prometheus"));
+                "db-failover", "prometheus", "overview"));
         if (stack.hasGrafana()) {
             awaited.add("grafana");
         }
@@ -236,6 +239,23 @@ class ComposeStackTest {
     @Order(4)
     void theAdminApiIsPublishedOnLoopbackAndSeesBothServersUp() throws Exception {
         assertThat(serversUp()).containsExactlyInAnyOrder("web-1", "web-2");
+    }
+
+    @Test
+    @Order(4)
+    void theOverviewShowsEveryTierFromInsideCompose() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Map<String, String> states = overviewStates();
+            assertThat(states).containsEntry("balancers/lb-1", "up").containsEntry("balancers/lb-2", "up")
+                    .containsEntry("webs/web-1", "up").containsEntry("webs/web-2", "up")
+                    .containsEntry("databases/mysql-primary", "primary")
+                    .containsEntry("databases/mysql-replica", "replica");
+        });
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + overviewPort
+                + "/")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("uPlot.iife.min.js").contains("overview.js");
+        progress("overview: every tier shown, " + overviewStates());
     }
 
     @Test
@@ -468,6 +488,10 @@ class ComposeStackTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.acknowledged().size() >= 20 && reads.total() >= 100);
             killedAt = System.nanoTime();
             stack.docker(STEP, "kill", victim).orFail();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> "down".equals(overviewStates().get("databases/mysql-primary")));
+            progress(String.format("primary killed: the overview shows mysql-primary down %.1f s after docker kill",
+                    (System.nanoTime() - killedAt) / 1e9));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                     .until(() -> "mysql-replica".equals(failoverStatus().path("primary").asText())
                             && "watching".equals(failoverStatus().path("state").asText()));
@@ -639,6 +663,19 @@ class ComposeStackTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
+    }
+
+    /** Each component on the overview page as "tier/name" -> its state. */
+    private static Map<String, String> overviewStates() throws IOException, InterruptedException {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + overviewPort
+                + "/api/overview")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode doc = JSON.readTree(r.body());
+        Map<String, String> states = new java.util.TreeMap<>();
+        for (String tier : List.of("balancers", "webs", "databases")) {
+            doc.path(tier).forEach(c -> states.put(tier + "/" + c.path("name").asText(), c.path("state").asText()));
+        }
+        return states;
     }
 
     private static JsonNode failoverNode(String name) throws IOException, InterruptedException {

@@ -23,7 +23,7 @@ class DockerfileContractTest {
     void buildsWithTheMavenWrapperInAJdkStage() {
         assertThat(STAGES).containsKey("build");
         String build = STAGES.get("build");
-        assertThat(build).contains("./mvnw -B").contains("-pl balancer,webapp,db-failover -am package")
+        assertThat(build).contains("./mvnw -B").contains("-pl balancer,webapp,db-failover,overview -am package")
                 .contains("--mount=type=cache,target=/root/.m2");
         assertThat(StackFiles.read(StackFiles.DOCKERFILE)).contains("ARG JDK_IMAGE=eclipse-temurin:17-jdk")
                 .contains("ARG JRE_IMAGE=eclipse-temurin:17-jre");
@@ -50,11 +50,14 @@ class DockerfileContractTest {
                 .contains("${project.build.directory}/webapp-slim.jar");
         assertThat(StackFiles.read(StackFiles.ROOT.resolve("db-failover/pom.xml")))
                 .contains("${project.build.directory}/db-failover.jar");
+        assertThat(StackFiles.read(StackFiles.ROOT.resolve("overview/pom.xml")))
+                .contains("${project.build.directory}/overview.jar");
         assertThat(STAGES.get("build")).contains("balancer/target/balancer.jar").contains("webapp/target/webapp-slim.jar")
-                .contains("db-failover/target/db-failover.jar");
+                .contains("db-failover/target/db-failover.jar").contains("overview/target/overview.jar");
         assertThat(STAGES.get("balancer")).contains("COPY --from=jars /out/balancer.jar /app/balancer.jar");
         assertThat(STAGES.get("webapp")).contains("COPY --from=jars /out/webapp-slim.jar /app/webapp.jar");
         assertThat(STAGES.get("db-failover")).contains("COPY --from=jars /out/db-failover.jar /app/db-failover.jar");
+        assertThat(STAGES.get("overview")).contains("COPY --from=jars /out/overview.jar /app/overview.jar");
     }
 
     @Test
@@ -62,12 +65,13 @@ class DockerfileContractTest {
         assertThat(StackFiles.read(StackFiles.DOCKERFILE)).contains("ARG JARS=build");
         assertThat(STAGES.get("jars-build")).startsWith("FROM scratch AS jars-build").contains("COPY --from=build /out/ /out/");
         assertThat(STAGES.get("jars-host")).startsWith("FROM scratch AS jars-host")
-                .contains("COPY balancer/target/balancer.jar webapp/target/webapp-slim.jar db-failover/target/db-failover.jar /out/");
+                .contains("COPY balancer/target/balancer.jar webapp/target/webapp-slim.jar db-failover/target/db-failover.jar \\\n"
+                        + "     overview/target/overview.jar /out/");
         assertThat(STAGES.get("jars")).startsWith("FROM jars-${JARS} AS jars");
         // The context sends the jars despite **/target/; the rest of target/ (webapp.jar is 200 MB) stays out.
         assertThat(StackFiles.read(StackFiles.DOCKER.resolve("Dockerfile.dockerignore")).lines().toList())
                 .containsSubsequence("**/target/", "!balancer/target/balancer.jar", "!webapp/target/webapp-slim.jar",
-                        "!db-failover/target/db-failover.jar");
+                        "!db-failover/target/db-failover.jar", "!overview/target/overview.jar");
     }
 
     @Test

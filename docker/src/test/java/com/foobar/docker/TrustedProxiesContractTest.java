@@ -35,8 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrustedProxiesContractTest {
     private static final String APP = "app";
     private static final List<String> WEB = List.of("web-1", "web-2");
-    /** The only services that may hold a fixed address on app, and the only peers (besides loopback) web trusts. */
-    private static final List<String> TRUSTED_SERVICES = List.of("lb-1", "lb-2", "prometheus");
+    /**
+     * The only services that may hold a fixed address on app, and the only peers (besides loopback) web trusts: the
+     * balancers, and the two readers of the web servers' own port, Prometheus (/metrics) and the overview
+     * (/api/status).
+     */
+    private static final List<String> TRUSTED_SERVICES = List.of("lb-1", "lb-2", "prometheus", "overview");
     private static final String APP_NET_VARIABLE = "FOOBAR_APP_NET";
     private static final Pattern APP_NET_REFERENCE = Pattern.compile("\\$\\{" + APP_NET_VARIABLE + "(:?-([^}]*))?}");
     private static final Pattern PROBE_URL = Pattern.compile("https?://[^\\s\"']+");
@@ -127,7 +131,7 @@ class TrustedProxiesContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("composeFiles")
-    void webServersTrustExactlyBothBalancersPrometheusAndTheLoopbackOfTheirHealthcheck(ComposeFile compose) {
+    void webServersTrustExactlyBothBalancersPrometheusTheOverviewAndTheLoopbackOfTheirHealthcheck(ComposeFile compose) {
         List<String> expected = new ArrayList<>();
         for (String service : TRUSTED_SERVICES) {
             expected.add(compose.ipv4AddressOn(service, APP) + "/32");
@@ -179,7 +183,7 @@ class TrustedProxiesContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("composeFiles")
-    void theBalancersAndPrometheusReachTheWebServersOnlyOverAppFromTheirFixedAddresses(ComposeFile compose)
+    void theBalancersPrometheusAndTheOverviewReachTheWebServersOnlyOverAppFromTheirFixedAddresses(ComposeFile compose)
             throws Exception {
         // A connection leaves from the address on the network the two containers share: that must be app, where
         // the address is the fixed, trusted one.
@@ -190,10 +194,13 @@ class TrustedProxiesContractTest {
                 assertThat(shared).as("networks %s shares with %s", service, web).containsExactly(APP);
             }
         }
-        // Prometheus also scrapes the balancers' admin port from that address: the balancer must let it in.
-        InetAddress prometheus = InetAddress.getByName(compose.ipv4AddressOn("prometheus", APP));
-        assertThat(ConfigLoader.load(StackFiles.BALANCER_YML).admin().admits(prometheus))
-                .as("balancer.yml admin.allow admits Prometheus at %s", prometheus.getHostAddress()).isTrue();
+        // Prometheus and the overview also read the balancers' admin port from that address: the balancer must let
+        // them in.
+        for (String reader : List.of("prometheus", "overview")) {
+            InetAddress address = InetAddress.getByName(compose.ipv4AddressOn(reader, APP));
+            assertThat(ConfigLoader.load(StackFiles.BALANCER_YML).admin().admits(address))
+                    .as("balancer.yml admin.allow admits %s at %s", reader, address.getHostAddress()).isTrue();
+        }
     }
 
     private static TrustedProxies trustedProxiesOf(ComposeFile compose, String web) {
