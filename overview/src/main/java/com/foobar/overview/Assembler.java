@@ -43,101 +43,40 @@ final class Assembler {
         this.series = new Series(config.samples());
     }
 
+    /** What one poll adds up as its parts are read: rates per web server and per database node, each router's view. */
+    private static final class Tick {
+        final Reading now;
+        final Reading before;
+        final double seconds;
+        final Map<String, String> processes;
+        double reqS;
+        double errS;
+        final Map<String, double[]> perWeb = new LinkedHashMap<>(); // web -> {req/s, 5xx/s} through the balancers
+        final Map<String, double[]> perNode = new LinkedHashMap<>(); // db node -> {reads/s, writes/s}
+        final Map<String, JsonNode> routerView = new LinkedHashMap<>(); // db node -> a router's entry for it
+
+        Tick(Reading now, Reading before) {
+            this.now = now;
+            this.before = before;
+            this.seconds = before == null ? 0 : (now.nanos() - before.nanos()) / 1e9;
+            this.processes = processStates(now.components());
+        }
+    }
+
     ObjectNode next(Reading now) {
-        double seconds = previous == null ? 0 : (now.nanos() - previous.nanos()) / 1e9;
+        Tick tick = new Tick(now, previous);
         ObjectNode doc = JSON.createObjectNode();
         doc.put("at", Instant.ofEpochMilli(now.epochMillis()).toString());
         doc.put("interval_ms", config.interval().toMillis());
-        Map<String, String> processes = processStates(now.components());
-
-        double reqS = 0;
-        double errS = 0;
-        ArrayNode balancers = doc.putArray("balancers");
-        Map<String, double[]> perWeb = new LinkedHashMap<>(); // name -> {req/s, 5xx/s}
-        for (OverviewConfig.Source b : config.balancers()) {
-            Reading.Fetched status = now.balancers().get(b.name());
-            Reading.Fetched before = previous == null ? null : previous.balancers().get(b.name());
-            ObjectNode node = balancers.addObject();
-            node.put("name", b.name());
-            node.put("url", b.base().toString());
-            double[] rates = status.ok() ? balancerRates(status.body(), before, seconds, perWeb) : new double[2];
-            reqS += rates[0];
-            errS += rates[1];
-            node.put("req_s", round(rates[0]));
-            node.put("errors_s", round(rates[1]));
-            state(node, b.name(), process(processes, b.name()), status.ok() ? "up" : "down",
-                    status.ok() ? "" : "admin API: " + status.error());
-            Reading.Fetched ev = now.balancerEvents().get(b.name());
-            if (ev != null && ev.ok()) {
-                for (JsonNode e : ev.body().path("events")) {
-                    events.add(Instant.parse(e.path("at").asText()).toEpochMilli(), b.name(),
-                            e.path("subject").asText(), e.path("message").asText());
-                }
-            }
-        }
-
-        ArrayNode webs = doc.putArray("webs");
-        Map<String, double[]> dbRates = new LinkedHashMap<>(); // node -> {reads/s, writes/s}
-        Map<String, JsonNode> routerView = new LinkedHashMap<>();
-        for (OverviewConfig.Source w : config.webs()) {
-            Reading.Fetched status = now.webs().get(w.name());
-            Reading.Fetched before = previous == null ? null : previous.webs().get(w.name());
-            ObjectNode node = webs.addObject();
-            node.put("name", w.name());
-            node.put("url", w.base().toString());
-            double[] rates = perWeb.get(w.name());
-            if (rates == null && status.ok()) {
-                // Not behind a watched balancer: its own counters.
-                rates = new double[] {
-                    rate(before, status, seconds, "requests"), rate(before, status, seconds, "server_errors")};
-            }
-            rates = rates == null ? new double[2] : rates;
-            node.put("req_s", round(rates[0]));
-            node.put("errors_s", round(rates[1]));
-            node.put("share", reqS > 0 && perWeb.containsKey(w.name()) ? round(rates[0] / reqS) : 0);
-            String fromBalancer = balancerState(now, w.name());
-            String state;
-            String reason;
-            if (!status.ok()) {
-                state = "down";
-                reason = "status: " + status.error();
-            } else if (fromBalancer != null && !fromBalancer.equals("up")) {
-                state = fromBalancer;
-                reason = "the balancer has it " + fromBalancer;
-            } else if (!status.body().path("ready").asBoolean()) {
-                state = "not-ready";
-                reason = status.body().path("reason").asText();
-            } else {
-                state = "up";
-                reason = "";
-            }
-            state(node, w.name(), process(processes, w.name()), state, reason);
-            if (status.ok()) {
-                JsonNode database = status.body().path("database");
-                node.put("writer", database.path("writer").asText(""));
-                for (JsonNode n : database.path("nodes")) {
-                    String name = n.path("name").asText();
-                    routerView.putIfAbsent(name, n);
-                    if (!n.path("up").asBoolean(false) && routerView.get(name).path("up").asBoolean(false)) {
-                        routerView.put(name, n); // one router that cannot reach a node is worth showing
-                    }
-                    JsonNode was = before != null && before.ok() ? nodeOf(before.body(), name) : null;
-                    double[] r = dbRates.computeIfAbsent(name, k -> new double[2]);
-                    if (was != null) {
-                        r[0] += Rates.perSecond(was.path("reads").asLong(), n.path("reads").asLong(), seconds);
-                        r[1] += Rates.perSecond(was.path("writes").asLong(), n.path("writes").asLong(), seconds);
-                    }
-                }
-            }
-        }
-
-        double maxLag = databases(doc, now, processes, routerView, dbRates);
+        balancers(tick, doc.putArray("balancers"));
+        webs(tick, doc.putArray("webs"));
+        double maxLag = databases(doc, now, tick.processes, tick.routerView, tick.perNode);
         doc.set("failover", failover(now.failover()));
 
         double p99 = p99(now);
-        series.add(now.epochMillis() / 1000.0, reqS, errS, p99 * 1000, maxLag);
-        doc.put("req_s", round(reqS));
-        doc.put("errors_s", round(errS));
+        series.add(now.epochMillis() / 1000.0, tick.reqS, tick.errS, p99 * 1000, maxLag);
+        doc.put("req_s", round(tick.reqS));
+        doc.put("errors_s", round(tick.errS));
         if (Double.isNaN(p99)) {
             doc.putNull("p99_ms");
         } else {
@@ -147,6 +86,89 @@ final class Assembler {
         doc.set("events", events.json(EVENTS_SHOWN));
         previous = now;
         return doc;
+    }
+
+    private void balancers(Tick tick, ArrayNode out) {
+        for (OverviewConfig.Source b : config.balancers()) {
+            Reading.Fetched status = tick.now.balancers().get(b.name());
+            Reading.Fetched before = tick.before == null ? null : tick.before.balancers().get(b.name());
+            ObjectNode node = out.addObject();
+            node.put("name", b.name());
+            node.put("url", b.base().toString());
+            double[] rates = status.ok() ? balancerRates(status.body(), before, tick.seconds, tick.perWeb)
+                    : new double[2];
+            tick.reqS += rates[0];
+            tick.errS += rates[1];
+            node.put("req_s", round(rates[0]));
+            node.put("errors_s", round(rates[1]));
+            state(node, b.name(), process(tick.processes, b.name()), status.ok() ? "up" : "down",
+                    status.ok() ? "" : "admin API: " + status.error());
+            Reading.Fetched ev = tick.now.balancerEvents().get(b.name());
+            if (ev != null && ev.ok()) {
+                for (JsonNode e : ev.body().path("events")) {
+                    events.add(Instant.parse(e.path("at").asText()).toEpochMilli(), b.name(),
+                            e.path("subject").asText(), e.path("message").asText());
+                }
+            }
+        }
+    }
+
+    private void webs(Tick tick, ArrayNode out) {
+        for (OverviewConfig.Source w : config.webs()) {
+            Reading.Fetched status = tick.now.webs().get(w.name());
+            Reading.Fetched before = tick.before == null ? null : tick.before.webs().get(w.name());
+            ObjectNode node = out.addObject();
+            node.put("name", w.name());
+            node.put("url", w.base().toString());
+            double[] rates = tick.perWeb.get(w.name());
+            if (rates == null && status.ok()) {
+                // Not behind a watched balancer: its own counters.
+                rates = new double[] {rate(before, status, tick.seconds, "requests"),
+                    rate(before, status, tick.seconds, "server_errors")};
+            }
+            rates = rates == null ? new double[2] : rates;
+            node.put("req_s", round(rates[0]));
+            node.put("errors_s", round(rates[1]));
+            node.put("share", tick.reqS > 0 && tick.perWeb.containsKey(w.name()) ? round(rates[0] / tick.reqS) : 0);
+            String[] shown = webState(status, balancerState(tick.now, w.name()));
+            state(node, w.name(), process(tick.processes, w.name()), shown[0], shown[1]);
+            if (status.ok()) {
+                JsonNode database = status.body().path("database");
+                node.put("writer", database.path("writer").asText(""));
+                routerView(tick, database, before);
+            }
+        }
+    }
+
+    /** {state, reason} of a web server: its own status first, then the balancer's word, then its readiness. */
+    private static String[] webState(Reading.Fetched status, String fromBalancer) {
+        if (!status.ok()) {
+            return new String[] {"down", "status: " + status.error()};
+        }
+        if (fromBalancer != null && !fromBalancer.equals("up")) {
+            return new String[] {fromBalancer, "the balancer has it " + fromBalancer};
+        }
+        if (!status.body().path("ready").asBoolean()) {
+            return new String[] {"not-ready", status.body().path("reason").asText()};
+        }
+        return new String[] {"up", ""};
+    }
+
+    /** Adds one web server's router view: each node's entry (a router that cannot reach it wins), reads and writes. */
+    private static void routerView(Tick tick, JsonNode database, Reading.Fetched before) {
+        for (JsonNode n : database.path("nodes")) {
+            String name = n.path("name").asText();
+            JsonNode known = tick.routerView.putIfAbsent(name, n);
+            if (known != null && known.path("up").asBoolean(false) && !n.path("up").asBoolean(false)) {
+                tick.routerView.put(name, n); // one router that cannot reach a node is worth showing
+            }
+            JsonNode was = before != null && before.ok() ? nodeOf(before.body(), name) : null;
+            double[] r = tick.perNode.computeIfAbsent(name, k -> new double[2]);
+            if (was != null) {
+                r[0] += Rates.perSecond(was.path("reads").asLong(), n.path("reads").asLong(), tick.seconds);
+                r[1] += Rates.perSecond(was.path("writes").asLong(), n.path("writes").asLong(), tick.seconds);
+            }
+        }
     }
 
     private double databases(ObjectNode doc, Reading now, Map<String, String> processes,
