@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,6 +34,8 @@ final class Assembler {
     private Reading previous;
     private final Deque<Latency> latency = new ArrayDeque<>();
     private final Map<String, String> shownStates = new HashMap<>();
+    /** Each router node name's {@code host:port}, as the web servers report them. */
+    private final Map<String, String> addresses = new HashMap<>();
 
     /** All balancers' latency buckets at one reading, summed. */
     private record Latency(long nanos, double[] bounds, long[] counts, long total) {
@@ -155,9 +158,12 @@ final class Assembler {
     }
 
     /** Adds one web server's router view: each node's entry (a router that cannot reach it wins), reads and writes. */
-    private static void routerView(Tick tick, JsonNode database, Reading.Fetched before) {
+    private void routerView(Tick tick, JsonNode database, Reading.Fetched before) {
         for (JsonNode n : database.path("nodes")) {
             String name = n.path("name").asText();
+            if (n.hasNonNull("address")) {
+                addresses.put(name, n.path("address").asText().toLowerCase(Locale.ROOT));
+            }
             JsonNode known = tick.routerView.putIfAbsent(name, n);
             if (known != null && known.path("up").asBoolean(false) && !n.path("up").asBoolean(false)) {
                 tick.routerView.put(name, n); // one router that cannot reach a node is worth showing
@@ -184,6 +190,13 @@ final class Assembler {
                         e.path("node").asText(), e.path("message").asText());
             }
         }
+        // The routers name nodes by configuration order (primary, replica-1); db-failover by its own configuration
+        // (mysql-primary in compose). The same host:port is the same node: db-failover's name is kept.
+        Map<String, String> byAddress = new HashMap<>();
+        failoverView.values().forEach(f -> byAddress.put(f.path("address").asText("").toLowerCase(Locale.ROOT),
+                f.path("name").asText()));
+        routerView = renamed(routerView, byAddress, (a, b) -> a.path("up").asBoolean(false) ? b : a);
+        dbRates = renamed(dbRates, byAddress, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
         Map<String, Boolean> names = new LinkedHashMap<>();
         failoverView.keySet().forEach(n -> names.put(n, true));
         routerView.keySet().forEach(n -> names.put(n, true));
@@ -256,6 +269,21 @@ final class Assembler {
             node.put("writes_s", round(rates[1]));
         }
         return maxLag;
+    }
+
+    /**
+     * The map with each router name replaced by db-failover's name for the node at the same address (the router's
+     * {@code address} is in {@link #addresses}); entries that meet under one name are merged.
+     */
+    private <V> Map<String, V> renamed(Map<String, V> byRouterName, Map<String, String> byAddress,
+                                       java.util.function.BinaryOperator<V> merge) {
+        Map<String, V> out = new LinkedHashMap<>();
+        byRouterName.forEach((name, v) -> {
+            String address = addresses.get(name);
+            String shown = address == null ? name : byAddress.getOrDefault(address, name);
+            out.merge(shown, v, merge);
+        });
+        return out;
     }
 
     private static ObjectNode failover(Reading.Fetched f) {

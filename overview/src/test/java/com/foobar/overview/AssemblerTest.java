@@ -40,8 +40,9 @@ class AssemblerTest {
 
     private static String web(long reads) {
         return "{'ready':true,'reason':'','requests':0,'server_errors':0,'database':{'writer':'primary','nodes':["
-                + "{'name':'primary','role':'writer','up':true,'reads':0,'writes':" + reads / 10 + "},"
-                + "{'name':'replica-1','role':'replica','up':true,'lag_seconds':1.0,'reads':" + reads + ",'writes':0}]}}";
+                + "{'name':'primary','address':'db-a:3306','role':'writer','up':true,'reads':0,'writes':" + reads / 10
+                + "},{'name':'replica-1','address':'db-b:3306','role':'replica','up':true,'lag_seconds':1.0,'reads':"
+                + reads + ",'writes':0}]}}";
     }
 
     private static final String FAILOVER = "{'state':'watching','detail':'primary is the primary','primary':'primary',"
@@ -52,6 +53,11 @@ class AssemblerTest {
 
     private static Reading reading(long nanos, String balancer, Map<String, String> processes, String web1,
                                    String web2) {
+        return reading(nanos, balancer, processes, web1, web2, FAILOVER);
+    }
+
+    private static Reading reading(long nanos, String balancer, Map<String, String> processes, String web1,
+                                   String web2, String failover) {
         Map<String, Reading.Fetched> webs = new LinkedHashMap<>();
         webs.put("web-1", web1 == null ? Reading.Fetched.failed("connection refused") : Reading.Fetched.of(json(web1)));
         webs.put("web-2", Reading.Fetched.of(json(web2)));
@@ -61,7 +67,7 @@ class AssemblerTest {
                 Map.of("balancer", Reading.Fetched.of(json(balancer))),
                 Map.of("balancer", Reading.Fetched.of(json("{'events':[{'at':'2026-12-06T10:00:01Z','subject':"
                         + "'web/web-2','message':'is DOWN: connection refused'}]}"))),
-                webs, Reading.Fetched.of(json(FAILOVER)), Reading.Fetched.of(components));
+                webs, Reading.Fetched.of(json(failover)), Reading.Fetched.of(components));
     }
 
     @Test
@@ -85,6 +91,22 @@ class AssemblerTest {
         assertThat(doc.get("databases").get(0).get("state").asText()).isEqualTo("primary");
         assertThat(doc.get("p99_ms").asDouble()).as("rank 99 of 100, all under 1 ms").isEqualTo(0.99);
         assertThat(doc.get("series").get("req_s")).hasSize(2);
+    }
+
+    @Test
+    void theRoutersNodesAreDbFailoversNodesAtTheSameAddressUnderDbFailoversNames() {
+        String failover = FAILOVER.replace("'name':'primary'", "'name':'mysql-a','address':'db-a:3306'")
+                .replace("'name':'replica-1'", "'name':'mysql-b','address':'db-b:3306'");
+        Assembler assembler = new Assembler(CONFIG);
+        assembler.next(reading(0, balancer(1, 1, 0, "up"), Map.of(), web(1000), web(1000), failover));
+        JsonNode doc = assembler.next(reading(500_000_000, balancer(1, 1, 0, "up"), Map.of(), web(1040), web(1060),
+                failover));
+
+        JsonNode databases = doc.get("databases");
+        assertThat(databases).hasSize(2);
+        assertThat(databases.get(0).get("name").asText()).isEqualTo("mysql-a");
+        assertThat(databases.get(1).get("name").asText()).isEqualTo("mysql-b");
+        assertThat(databases.get(1).get("reads_s").asDouble()).as("both routers' reads of db-b").isEqualTo(200.0);
     }
 
     @Test

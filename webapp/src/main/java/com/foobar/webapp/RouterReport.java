@@ -1,10 +1,12 @@
 package com.foobar.webapp;
 
+import com.foobar.dbrouter.RouterConfig;
 import com.foobar.dbrouter.RouterHealth;
 import com.foobar.webapp.web.DatabaseReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +23,25 @@ final class RouterReport implements DatabaseReport {
 
     private final Supplier<RouterHealth> health;
     private final MeterRegistry registry;
+    private final Map<String, String> addresses = new LinkedHashMap<>();
 
-    RouterReport(Supplier<RouterHealth> health, MeterRegistry registry) {
+    /** @param nodes the router's configured nodes, for each one's {@code host:port} */
+    RouterReport(Supplier<RouterHealth> health, List<RouterConfig.Node> nodes, MeterRegistry registry) {
         this.health = health;
         this.registry = registry;
+        nodes.forEach(n -> addresses.put(n.name(), address(n.url())));
+    }
+
+    /**
+     * {@code host:port} of a {@code jdbc:mysql://host:port/db} URL (3306 when it names none): how a reader with
+     * other names for the nodes (db-failover's) tells which node this is.
+     */
+    static String address(String jdbcUrl) {
+        URI uri = URI.create(jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl);
+        if (uri.getHost() == null) {
+            return null;
+        }
+        return uri.getHost() + ":" + (uri.getPort() < 0 ? 3306 : uri.getPort());
     }
 
     @Override
@@ -38,6 +55,7 @@ final class RouterReport implements DatabaseReport {
         for (RouterHealth.NodeHealth n : h.nodes()) {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("name", n.name());
+            node.put("address", addresses.get(n.name()));
             node.put("role", n.role().tag());
             node.put("up", n.up());
             node.put("usable", n.usable());

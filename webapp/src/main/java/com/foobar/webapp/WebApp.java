@@ -100,7 +100,7 @@ public final class WebApp implements AutoCloseable {
             ReadinessChecker readiness = () -> Readiness.of(r.health(), rc.primaryAcceptsReads());
             server = ShopServer.create(config.name(), config.bind(), config.port(), config.shutdownTimeout(),
                     config.trustedProxies(), new ShopRepository(router), registry, readiness,
-                    new RouterReport(r::health, registry));
+                    new RouterReport(r::health, rc.nodes(), registry));
             server.start();
             return new WebApp(config, server, router, registry, gc, embedded, version);
         } catch (Exception | Error e) {

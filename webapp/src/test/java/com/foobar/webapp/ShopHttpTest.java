@@ -325,6 +325,7 @@ class ShopHttpTest {
             JsonNode n = nodes.get(i);
             JsonNode was = before.get("database").get("nodes").get(i);
             assertThat(n.get("up").asBoolean()).as(n.toString()).isTrue();
+            assertThat(n.get("address").asText()).as("host:port of its JDBC URL").matches("127\\.0\\.0\\.1:\\d+");
             if (n.get("name").asText().equals(writer)) {
                 assertThat(n.get("role").asText()).isEqualTo("writer");
                 assertThat(n.get("writes").asLong()).as("writes to the writer").isGreaterThan(was.get("writes").asLong());
