@@ -1,13 +1,11 @@
 package com.foobar.logging;
 
 import java.io.IOException;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
 import java.util.logging.Filter;
 import java.util.logging.Handler;
@@ -79,6 +77,35 @@ public final class Logging {
         KEPT.add(logger);
     }
 
+    /**
+     * Standard error as it is when a record comes, not when logging started (as the JDK's ConsoleHandler has it): a
+     * program, or a test, that points {@code System.err} elsewhere gets the records there.
+     */
+    private static final class StandardErrorHandler extends Handler {
+        @Override
+        public void publish(LogRecord record) {
+            if (!isLoggable(record)) {
+                return;
+            }
+            String text = getFormatter().format(record);
+            java.io.PrintStream err = System.err;
+            synchronized (err) {
+                err.print(text);
+                err.flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            System.err.flush();
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+    }
+
     private static final java.util.List<Logger> KEPT = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static void setUp(boolean withTrace) {
@@ -94,12 +121,7 @@ public final class Logging {
         LogManager manager = LogManager.getLogManager();
         manager.reset();
         Logger root = Logger.getLogger("");
-        ConsoleHandler console = new ConsoleHandler();
-        try {
-            console.setEncoding(StandardCharsets.UTF_8.name());
-        } catch (UnsupportedEncodingException e) {
-            throw new IllegalStateException("UTF-8 is always supported", e);
-        }
+        Handler console = new StandardErrorHandler();
         console.setFormatter(new OneLineFormatter(withTrace));
         console.setLevel(Level.ALL);
         for (Handler h : root.getHandlers()) {
