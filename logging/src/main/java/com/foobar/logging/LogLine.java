@@ -23,6 +23,17 @@ public record LogLine(String level, String logger, String message) {
         return m.matches() ? Optional.of(new LogLine(m.group(1), m.group(2), m.group(3))) : Optional.empty();
     }
 
+    /** Where the level begins: after {@code yyyy-MM-dd HH:mm:ss.SSS} and a space. */
+    private static final int LEVEL_AT = 24;
+
+    /**
+     * The record's line when it is an error. A quick look at the level comes first: this runs on every line a
+     * component writes, a line per request among them.
+     */
+    public static Optional<LogLine> parseError(String line) {
+        return line.startsWith("ERROR", LEVEL_AT) ? parse(line) : Optional.empty();
+    }
+
     public boolean isError() {
         return level.equals("ERROR");
     }

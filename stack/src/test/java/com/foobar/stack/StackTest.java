@@ -65,6 +65,39 @@ class StackTest {
         assertThat(Stack.databaseEvent("2026-12-06 21:08:01 0 [Note] mariadbd: ready for connections.")).isEmpty();
     }
 
+    /** The first line of a record as a component's logging writes it. */
+    private static String logged(String logger, java.util.logging.Level level, String message, Throwable thrown) {
+        java.util.logging.LogRecord record = new java.util.logging.LogRecord(level, message);
+        record.setLoggerName(logger);
+        record.setThrown(thrown);
+        return new com.foobar.logging.OneLineFormatter().format(record).lines().findFirst().orElseThrow();
+    }
+
+    @Test
+    void aComponentsLoggedErrorIsOneLineOnTheConsoleAndNothingElseItLogsIs() {
+        String error = logged("com.foobar.webapp.web.Endpoint", java.util.logging.Level.SEVERE,
+                "POST /api/orders failed", new IllegalStateException("no usable node"));
+
+        assertThat(Stack.loggedError("web-1", error, any -> true)).contains(
+                "!! web-1: Endpoint: POST /api/orders failed: java.lang.IllegalStateException: no usable node");
+        assertThat(Stack.loggedError("web-1", logged("com.foobar.webapp.access", java.util.logging.Level.INFO,
+                "127.0.0.1 \"GET / HTTP/1.1\" 200", null), any -> true)).isEmpty();
+        assertThat(Stack.loggedError("web-1", "\tat com.foobar.webapp.web.Endpoint.service(Endpoint.java:122)",
+                any -> true)).isEmpty();
+    }
+
+    @Test
+    void mariadbdsOwnErrorLinesStayInDevdbsLogAndDevdbsOwnErrorsAreTold() {
+        String mariadbd = logged("ch.vorburger.exec.ManagedProcess", java.util.logging.Level.SEVERE,
+                "mariadbd: 2026-12-06 21:48:05 6 [ERROR] Error reading packet from server: Lost connection", null);
+        String devdb = logged("com.foobar.devdb.Supervision", java.util.logging.Level.SEVERE, "restart failed",
+                new IllegalStateException("boom"));
+
+        assertThat(Stack.loggedError("devdb", mariadbd, Stack::toldByDevDb)).isEmpty();
+        assertThat(Stack.loggedError("devdb", devdb, Stack::toldByDevDb))
+                .contains("!! devdb: Supervision: restart failed: java.lang.IllegalStateException: boom");
+    }
+
     @Test
     void dbFailoverIsConfiguredWithEveryDatabaseNodeAndNoPassword() throws Exception {
         com.foobar.stack.db.DatabaseEndpoints endpoints = new com.foobar.stack.db.DatabaseEndpoints(
