@@ -302,21 +302,7 @@ final class Stack implements AutoCloseable {
                     .append(hostPort(StackOptions.LOOPBACK, options.replicaPort(i)));
         }
         console.progress("starting the database: " + ports + " (replication is verified before going on)");
-        ChildSpec spec = ChildSpec.builder("devdb", DB_MAIN)
-                .jvmOptions(DB_JVM_OPTIONS.toArray(new String[0]))
-                .args("--data-dir", data.resolve(DB_DIR).toString(),
-                        "--port", Integer.toString(options.dbPort()),
-                        "--replicas", Integer.toString(options.dbReplicas()),
-                        "--ready-file", readyFile.toString())
-                .args(dbFlags())
-                .logFile(logFile("devdb"))
-                .readiness(() -> Files.exists(readyFile))
-                .startTimeout(DB_START_TIMEOUT)
-                .stopGrace(DB_STOP_GRACE)
-                .restartable(false)
-                .crashHint("The web servers lose their database; stop the stack (Ctrl-C) and start it again.")
-                .stdoutRelay(line -> databaseEvent(line).or(() -> loggedError("devdb", line, Stack::toldByDevDb)))
-                .build();
+        ChildSpec spec = databaseSpec(options, data.resolve(DB_DIR), readyFile, logFile("devdb"));
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
             db = started;
@@ -330,6 +316,25 @@ final class Stack implements AutoCloseable {
         }
         console.progress("database ready: replication from primary to "
                 + (options.dbReplicas() == 1 ? "replica" : options.dbReplicas() + " replicas") + " verified");
+    }
+
+    /** The database process (devdb's servers), ready once it has written {@code readyFile}. */
+    static ChildSpec databaseSpec(StackOptions options, Path dbDir, Path readyFile, Path log) {
+        return ChildSpec.builder("devdb", DB_MAIN)
+                .jvmOptions(DB_JVM_OPTIONS.toArray(new String[0]))
+                .args("--data-dir", dbDir.toString(),
+                        "--port", Integer.toString(options.dbPort()),
+                        "--replicas", Integer.toString(options.dbReplicas()),
+                        "--ready-file", readyFile.toString())
+                .args(dbFlags(options))
+                .logFile(log)
+                .readiness(() -> Files.exists(readyFile))
+                .startTimeout(DB_START_TIMEOUT)
+                .stopGrace(DB_STOP_GRACE)
+                .restartable(false)
+                .crashHint("The web servers lose their database; stop the stack (Ctrl-C) and start it again.")
+                .stdoutRelay(line -> databaseEvent(line).or(() -> loggedError("devdb", line, Stack::toldByDevDb)))
+                .build();
     }
 
     /**
@@ -406,6 +411,8 @@ final class Stack implements AutoCloseable {
     /** {@code [devdb] replica-1: mariadbd back on 127.0.0.1:13307 (pid 48300, restart 1, up in 0.4s), ...}. */
     private static final java.util.regex.Pattern DB_BACK = java.util.regex.Pattern.compile(
             "^\\[devdb] (\\S+): mariadbd back on \\S+ \\(pid (\\d+), (.*)$");
+    /** How devdb's line for a death goes on when crash restarts are off. */
+    private static final String DB_NOT_RESTARTED = "not restarted";
     private static final java.util.regex.Pattern DB_ALERT = java.util.regex.Pattern.compile("^\\[devdb] !! (.*)$");
 
     /**
@@ -415,8 +422,11 @@ final class Stack implements AutoCloseable {
     static Optional<String> databaseEvent(String line) {
         java.util.regex.Matcher died = DB_DIED.matcher(line);
         if (died.matches()) {
+            // Without restarts devdb says so in its words; the stack's are those it uses for every component.
+            String next = died.group(4).startsWith(DB_NOT_RESTARTED) ? "It stays down: crash restarts are off"
+                    + " (--no-restart)." : "devdb: " + died.group(4);
             return Optional.of("!! db-" + died.group(1) + " (pid " + died.group(2) + ") exited on its own"
-                    + (died.group(3) == null ? "" : died.group(3)) + ". devdb: " + died.group(4));
+                    + (died.group(3) == null ? "" : died.group(3)) + ". " + next);
         }
         java.util.regex.Matcher back = DB_BACK.matcher(line);
         if (back.matches()) {
@@ -444,13 +454,18 @@ final class Stack implements AutoCloseable {
         return !line.logger().equals("ManagedProcess");
     }
 
-    /** Semi-sync unless --no-semi-sync; a crashed mariadbd is always restarted, read-only, for db-failover to judge. */
-    private List<String> dbFlags() {
+    /**
+     * Semi-sync unless --no-semi-sync. A crashed mariadbd is restarted, read-only, for db-failover to judge, unless
+     * crash restarts are off (--no-restart), for database servers as for every other component.
+     */
+    static List<String> dbFlags(StackOptions options) {
         List<String> flags = new ArrayList<>();
         if (options.semiSync()) {
             flags.add("--semi-sync");
         }
-        flags.add("--restart-crashed");
+        if (options.restartCrashed()) {
+            flags.add("--restart-crashed");
+        }
         return flags;
     }
 
@@ -594,7 +609,8 @@ final class Stack implements AutoCloseable {
         console.line("    echo '127.0.0.1 www.foobar.com foobar.com' | sudo tee -a /etc/hosts");
         String primaryPid = pidListeningOn(dbProcesses, endpoints.primary().port());
         console.line("  database failover: kill -9 " + primaryPid + "   (db-primary's mariadbd; db-failover promotes"
-                + " a replica, devdb restarts the old primary, which comes back as a replica)");
+                + " a replica" + (options.restartCrashed() ? ", devdb restarts the old primary, which comes back as a"
+                + " replica)" : ")"));
         if (!webs.isEmpty()) {
             // SIGKILL, as a crash: a plain kill (SIGTERM) is a stop on purpose, which the stack does not undo.
             console.line("  failover: kill -9 " + webs.get(0).pid() + "   (web-1; watch the dashboard"

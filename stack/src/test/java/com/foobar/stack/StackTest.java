@@ -65,6 +65,17 @@ class StackTest {
         assertThat(Stack.databaseEvent("2026-12-06 21:08:01 0 [Note] mariadbd: ready for connections.")).isEmpty();
     }
 
+    @Test
+    void withoutCrashRestartsADatabaseServerThatDiesIsSaidToStayDown() throws Exception {
+        assertThat(Stack.databaseEvent("[devdb] !! replica-1: mariadbd (pid 15498) on 127.0.0.1:23307 died on its own;"
+                + " not restarted (restart of crashed servers is off); started again, it comes back read-only"))
+                .contains("!! db-replica-1 (pid 15498) exited on its own. It stays down: crash restarts are off"
+                        + " (--no-restart).");
+        assertThat(Stack.dbFlags(StackOptions.parse("--no-restart"))).containsExactly("--semi-sync");
+        assertThat(Stack.dbFlags(StackOptions.parse("--no-restart", "--no-semi-sync"))).isEmpty();
+        assertThat(Stack.dbFlags(StackOptions.parse())).containsExactly("--semi-sync", "--restart-crashed");
+    }
+
     /** The first line of a record as a component's logging writes it. */
     private static String logged(String logger, java.util.logging.Level level, String message, Throwable thrown) {
         java.util.logging.LogRecord record = new java.util.logging.LogRecord(level, message);
