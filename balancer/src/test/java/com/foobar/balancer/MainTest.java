@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -215,6 +216,37 @@ class MainTest {
                 client.send(HttpRequest.newBuilder(second).build(), HttpResponse.BodyHandlers.discarding());
                 await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/second"));
                 assertThat(Files.readString(rotated)).contains("/first").doesNotContain("/second");
+                assertThat(p.isAlive()).isTrue();
+            } finally {
+                p.close();
+            }
+        }
+    }
+
+    @Test
+    void anAccessLogThatCannotBeReopenedIsLoggedInOneLineAsAnError() throws Exception {
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        Path log = logs.resolve("access.log");
+        try (TestBackend backend = TestBackend.start("web-1")) {
+            Path f = config(BalancerYaml.create().accessLog(log.toString()).defaultPool("web")
+                    .pool("web", null, backend).build());
+            ForkedBalancer p = ForkedBalancer.start(List.of("-Xmx64m"), "--config", f.toString());
+            try {
+                InetSocketAddress a = p.awaitListener("public", Duration.ofSeconds(30));
+                HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort()
+                        + "/first")).build(), HttpResponse.BodyHandlers.discarding());
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/first"));
+                // Rotated away with its directory: the file cannot be opened again by its name.
+                Files.move(log, dir.resolve("access.log.1"));
+                Files.delete(logs);
+
+                new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(p.stderr()).anySatisfy(l ->
+                        assertThat(l).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR"
+                                + " AsyncAccessLogWriter: access log: cannot reopen " + Pattern.quote(log.toString())
+                                + ", still writing to the file open before: .+")));
+                assertThat(p.stderr()).noneMatch(l -> l.startsWith("\tat "));
                 assertThat(p.isAlive()).isTrue();
             } finally {
                 p.close();

@@ -41,6 +41,12 @@ class StackTest {
         assertThat(Stack.failoverEvent("2026-12-05T14:15:19Z !! errant-refused primary: it has 3 transaction(s)"))
                 .contains("   db-failover: !! errant-refused primary: it has 3 transaction(s)");
         assertThat(Stack.failoverEvent("db-failover: status on http://127.0.0.1:9095/api/status")).isEmpty();
+        // What it logs is not a decision: an error among it is told as any component's is.
+        String logged = logged("com.foobar.dbfailover.decision.Decider", java.util.logging.Level.SEVERE,
+                "probe failed", new IllegalStateException("boom"));
+        assertThat(Stack.failoverEvent(logged)).isEmpty();
+        assertThat(Stack.loggedError("db-failover", logged, any -> true))
+                .contains("!! db-failover: Decider: probe failed: java.lang.IllegalStateException: boom");
     }
 
     @Test
