@@ -1,5 +1,7 @@
 package com.foobar.balancer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * reading one small file a second costs nothing.
  */
 final class ConfigWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
+
 
     /** How often the file is checked; {@code -Dbalancer.config.poll=200} (ms) for impatient tests. */
     static final long POLL_MILLIS = Long.getLong("balancer.config.poll", 1_000L);
@@ -58,7 +62,7 @@ final class ConfigWatcher implements AutoCloseable {
         } catch (IOException e) {
             // Mid-replace or deleted: look again next time; the running configuration stays.
         } catch (RuntimeException e) {
-            System.err.println("reload failed: " + e);
+            LOG.error("reload failed", e);
         }
     }
 

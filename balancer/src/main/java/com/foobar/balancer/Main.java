@@ -1,5 +1,6 @@
 package com.foobar.balancer;
 
+import com.foobar.logging.Logging;
 import com.foobar.balancer.config.BalancerConfig;
 import com.foobar.balancer.config.ConfigException;
 import com.foobar.balancer.config.ConfigLoader;
@@ -40,6 +41,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Logging.init();
         applyNettyDefaults();
         int code = run(args, System.out, System.err);
         System.out.flush();

@@ -1,5 +1,6 @@
 package com.foobar.balancer;
 
+import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
@@ -35,7 +36,7 @@ final class Signals {
                         try {
                             action.run();
                         } catch (RuntimeException e) {
-                            System.err.println("SIG" + name + " handling failed: " + e);
+                            LoggerFactory.getLogger(Signals.class).error("SIG{} handling failed", name, e);
                         }
                         return null;
                     case "hashCode":

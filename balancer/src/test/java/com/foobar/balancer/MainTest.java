@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -194,31 +195,64 @@ class MainTest {
     void sigusr1ReopensTheAccessLogThatLogrotateMovedAway() throws Exception {
         Path log = dir.resolve("access.log");
         Path rotated = dir.resolve("access.log.1");
-        try (TestBackend backend = TestBackend.start("web-1")) {
-            Path f = config(BalancerYaml.create().accessLog(log.toString()).defaultPool("web")
-                    .pool("web", null, backend).build());
-            ForkedBalancer p = ForkedBalancer.start(List.of("-Xmx64m"), "--config", f.toString());
-            try {
-                InetSocketAddress a = p.awaitListener("public", Duration.ofSeconds(30));
-                HttpClient client = HttpClient.newHttpClient();
-                URI first = URI.create("http://127.0.0.1:" + a.getPort() + "/first");
-                assertThat(client.send(HttpRequest.newBuilder(first).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode()).isEqualTo(200);
-                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/first"));
-                Files.move(log, rotated);
+        try (TestBackend backend = TestBackend.start("web-1"); ForkedBalancer p = forkedWithAccessLog(backend, log)) {
+            HttpClient client = HttpClient.newHttpClient();
+            int port = rotateAfterFirstRequest(p, client, log, rotated, () -> { });
 
-                new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(p.stdout())
-                        .contains("SIGUSR1: reopening the access log " + log));
-                await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log));
-                URI second = URI.create("http://127.0.0.1:" + a.getPort() + "/second");
-                client.send(HttpRequest.newBuilder(second).build(), HttpResponse.BodyHandlers.discarding());
-                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/second"));
-                assertThat(Files.readString(rotated)).contains("/first").doesNotContain("/second");
-                assertThat(p.isAlive()).isTrue();
-            } finally {
-                p.close();
-            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(p.stdout())
+                    .contains("SIGUSR1: reopening the access log " + log));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log));
+            URI second = URI.create("http://127.0.0.1:" + port + "/second");
+            client.send(HttpRequest.newBuilder(second).build(), HttpResponse.BodyHandlers.discarding());
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/second"));
+            assertThat(Files.readString(rotated)).contains("/first").doesNotContain("/second");
+            assertThat(p.isAlive()).isTrue();
         }
+    }
+
+    @Test
+    void anAccessLogThatCannotBeReopenedIsLoggedInOneLineAsAnError() throws Exception {
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        Path log = logs.resolve("access.log");
+        try (TestBackend backend = TestBackend.start("web-1"); ForkedBalancer p = forkedWithAccessLog(backend, log)) {
+            // Rotated away with its directory: the file cannot be opened again by its name.
+            rotateAfterFirstRequest(p, HttpClient.newHttpClient(), log, dir.resolve("access.log.1"),
+                    () -> Files.delete(logs));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(p.stderr()).anySatisfy(l ->
+                    assertThat(l).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR"
+                            + " AsyncAccessLogWriter: access log: cannot reopen " + Pattern.quote(log.toString())
+                            + ", still writing to the file open before: .+")));
+            assertThat(p.stderr()).noneMatch(l -> l.startsWith("\tat "));
+            assertThat(p.isAlive()).isTrue();
+        }
+    }
+
+    private ForkedBalancer forkedWithAccessLog(TestBackend backend, Path log) throws Exception {
+        Path f = config(BalancerYaml.create().accessLog(log.toString()).defaultPool("web").pool("web", null, backend)
+                .build());
+        return ForkedBalancer.start(List.of("-Xmx64m"), "--config", f.toString());
+    }
+
+    /** What else happens to the files before the signal. */
+    private interface FileChange {
+        void run() throws IOException;
+    }
+
+    /**
+     * As logrotate: once a request (/first) is in {@code log}, moves it to {@code rotated}, applies {@code alsoBefore},
+     * then sends SIGUSR1. Returns the balancer's public port.
+     */
+    private static int rotateAfterFirstRequest(ForkedBalancer p, HttpClient client, Path log, Path rotated,
+                                               FileChange alsoBefore) throws Exception {
+        InetSocketAddress a = p.awaitListener("public", Duration.ofSeconds(30));
+        URI first = URI.create("http://127.0.0.1:" + a.getPort() + "/first");
+        assertThat(client.send(HttpRequest.newBuilder(first).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/first"));
+        Files.move(log, rotated);
+        alsoBefore.run();
+        new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        return a.getPort();
     }
 }

@@ -1,5 +1,6 @@
 package com.foobar.dbfailover;
 
+import com.foobar.logging.Logging;
 import com.foobar.dbfailover.config.ConfigException;
 import com.foobar.dbfailover.config.ConfigLoader;
 import com.foobar.dbfailover.config.Durations;
@@ -41,6 +42,7 @@ public final class FailoverMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        Logging.init();
         int status = run(args, System.getenv());
         if (status != STOPPED) {
             System.exit(status);

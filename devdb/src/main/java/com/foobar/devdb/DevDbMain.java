@@ -32,6 +32,7 @@ public final class DevDbMain {
     }
 
     public static void main(String[] args) {
+        DevDbLogging.init();
         DevDbOptions options;
         try {
             options = parse(args);

@@ -3,6 +3,8 @@ package com.foobar.overview;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +42,8 @@ public final class Overview implements AutoCloseable {
             "/overview.css", new String[] {PAGE + "overview.css", "text/css; charset=utf-8"},
             "/uPlot.iife.min.js", new String[] {UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
             "/uPlot.min.css", new String[] {UPLOT + "uPlot.min.css", "text/css; charset=utf-8"});
+
+    private static final Logger LOG = LoggerFactory.getLogger(Overview.class);
 
     private final HttpServer server;
     private final ScheduledExecutorService timer;
@@ -81,7 +85,7 @@ public final class Overview implements AutoCloseable {
                 overview.latest.set(Assembler.JSON.writeValueAsBytes(doc));
             } catch (RuntimeException | IOException e) {
                 // A bug here must not stop the polling: the page shows the last good picture meanwhile.
-                System.err.println("overview: a poll failed: " + e);
+                LOG.error("a poll failed; the page keeps the last good picture", e);
             }
         };
         tick.run();

@@ -1,5 +1,7 @@
 package com.foobar.overview;
 
+import com.foobar.logging.Logging;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -32,6 +34,7 @@ public final class OverviewMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        Logging.init();
         OverviewConfig config;
         try {
             config = parse(args);

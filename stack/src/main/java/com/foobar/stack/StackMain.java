@@ -1,6 +1,8 @@
 package com.foobar.stack;
 
+import com.foobar.logging.Logging;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar foobar-stack.jar [options]}: starts the stack, prints where everything runs, and keeps it
@@ -18,6 +20,8 @@ public final class StackMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Standard error is the user's terminal: an unexpected error is one line there, its trace in data/logs/stack.log.
+        Logging.initForTerminal();
         StackOptions options;
         try {
             options = StackOptions.parse(args);
@@ -46,9 +50,12 @@ public final class StackMain {
                 // Ctrl-C during the start: the shutdown hook is stopping what had started.
                 return;
             }
-            String message = e instanceof StackStartException ? e.getMessage() : e.toString();
             System.err.println();
-            System.err.println("foobar: the stack could not start: " + message);
+            if (e instanceof StackStartException) {
+                System.err.println("foobar: the stack could not start: " + e.getMessage());
+            } else {
+                LoggerFactory.getLogger(StackMain.class).error("the stack could not start", e);
+            }
             // The shutdown hook stops whatever had started.
             System.exit(EXIT_START_FAILED);
             return;

@@ -57,8 +57,9 @@ public final class StackOptions {
             "  --data-dir DIR        where the databases, logs and generated balancer.yml live (default ./"
                     + DEFAULT_DATA_DIR + ")",
             "  --fresh               wipe the data directory first (otherwise a start reuses the data)",
-            "  --no-restart          leave a web server or the balancer down when it crashes (default: restart it",
-            "                        after 1s, backing off to 30s while it keeps crashing; --restart-crashed, which",
+            "  --no-restart          leave a component down when it crashes: a web server, the balancer, db-failover",
+            "                        or a database server (default: restart it after 1s, backing off to 30s while it",
+            "                        keeps crashing; a database server after 10s, read-only; --restart-crashed, which",
             "                        asked for that before it was the default, is still accepted)",
             "  --balancer-config F   run the balancer with this file instead of generating DATA_DIR/balancer.yml",
             "  --failover-port N     db-failover's status (/api/status, /metrics) on " + LOOPBACK + ":N (default "
@@ -301,7 +302,7 @@ public final class StackOptions {
         return fresh;
     }
 
-    /** Whether a web server or the balancer that crashes is started again: yes unless {@code --no-restart}. */
+    /** Whether a component that crashes (a database server too) is started again: yes unless {@code --no-restart}. */
     public boolean restartCrashed() {
         return restartCrashed;
     }

@@ -41,6 +41,12 @@ class StackTest {
         assertThat(Stack.failoverEvent("2026-12-05T14:15:19Z !! errant-refused primary: it has 3 transaction(s)"))
                 .contains("   db-failover: !! errant-refused primary: it has 3 transaction(s)");
         assertThat(Stack.failoverEvent("db-failover: status on http://127.0.0.1:9095/api/status")).isEmpty();
+        // What it logs is not a decision: an error among it is told as any component's is.
+        String logged = logged("com.foobar.dbfailover.decision.Decider", java.util.logging.Level.SEVERE,
+                "probe failed", new IllegalStateException("boom"));
+        assertThat(Stack.failoverEvent(logged)).isEmpty();
+        assertThat(Stack.loggedError("db-failover", logged, any -> true))
+                .contains("!! db-failover: Decider: probe failed: java.lang.IllegalStateException: boom");
     }
 
     @Test
@@ -63,6 +69,50 @@ class StackTest {
         assertThat(Stack.databaseEvent("[devdb] replica-1: replication verified (row written on primary read back)"))
                 .isEmpty();
         assertThat(Stack.databaseEvent("2026-12-06 21:08:01 0 [Note] mariadbd: ready for connections.")).isEmpty();
+    }
+
+    @Test
+    void withoutCrashRestartsADatabaseServerThatDiesIsSaidToStayDown() throws Exception {
+        assertThat(Stack.databaseEvent("[devdb] !! replica-1: mariadbd (pid 15498) on 127.0.0.1:23307 died on its own;"
+                + " not restarted (restart of crashed servers is off); started again, it comes back read-only"))
+                .contains("!! db-replica-1 (pid 15498) exited on its own. It stays down: crash restarts are off"
+                        + " (--no-restart).");
+        assertThat(Stack.dbFlags(StackOptions.parse("--no-restart"))).containsExactly("--semi-sync");
+        assertThat(Stack.dbFlags(StackOptions.parse("--no-restart", "--no-semi-sync"))).isEmpty();
+        assertThat(Stack.dbFlags(StackOptions.parse())).containsExactly("--semi-sync", "--restart-crashed");
+    }
+
+    /** The first line of a record as a component's logging writes it. */
+    private static String logged(String logger, java.util.logging.Level level, String message, Throwable thrown) {
+        java.util.logging.LogRecord record = new java.util.logging.LogRecord(level, message);
+        record.setLoggerName(logger);
+        record.setThrown(thrown);
+        return new com.foobar.logging.OneLineFormatter().format(record).lines().findFirst().orElseThrow();
+    }
+
+    @Test
+    void aComponentsLoggedErrorIsOneLineOnTheConsoleAndNothingElseItLogsIs() {
+        String error = logged("com.foobar.webapp.web.Endpoint", java.util.logging.Level.SEVERE,
+                "POST /api/orders failed", new IllegalStateException("no usable node"));
+
+        assertThat(Stack.loggedError("web-1", error, any -> true)).contains(
+                "!! web-1: Endpoint: POST /api/orders failed: java.lang.IllegalStateException: no usable node");
+        assertThat(Stack.loggedError("web-1", logged("com.foobar.webapp.access", java.util.logging.Level.INFO,
+                "127.0.0.1 \"GET / HTTP/1.1\" 200", null), any -> true)).isEmpty();
+        assertThat(Stack.loggedError("web-1", "\tat com.foobar.webapp.web.Endpoint.service(Endpoint.java:122)",
+                any -> true)).isEmpty();
+    }
+
+    @Test
+    void mariadbdsOwnErrorLinesStayInDevdbsLogAndDevdbsOwnErrorsAreTold() {
+        String mariadbd = logged("ch.vorburger.exec.ManagedProcess", java.util.logging.Level.SEVERE,
+                "mariadbd: 2026-12-06 21:48:05 6 [ERROR] Error reading packet from server: Lost connection", null);
+        String devdb = logged("com.foobar.devdb.Supervision", java.util.logging.Level.SEVERE, "restart failed",
+                new IllegalStateException("boom"));
+
+        assertThat(Stack.loggedError("devdb", mariadbd, Stack::toldByDevDb)).isEmpty();
+        assertThat(Stack.loggedError("devdb", devdb, Stack::toldByDevDb))
+                .contains("!! devdb: Supervision: restart failed: java.lang.IllegalStateException: boom");
     }
 
     @Test

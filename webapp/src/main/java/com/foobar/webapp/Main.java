@@ -1,5 +1,6 @@
 package com.foobar.webapp;
 
+import com.foobar.logging.Logging;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar webapp.jar --port 8081 --name web-1 --primary URL --replica URL --db-user U --db-password P}. */
@@ -13,6 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Logging.init();
         WebAppConfig config;
         try {
             config = WebAppConfig.fromArgs(args, System.getenv());

@@ -3,15 +3,22 @@ package com.foobar.webapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.foobar.logging.Logging;
 import com.foobar.webapp.web.ShopServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The access log of a real web server over the shared database pair (slf4j-simple writes it to stderr). */
+/** The access log of a real web server over the shared database pair (its logging writes it to stderr). */
 class AccessLogTest {
+
+    @BeforeAll
+    static void logAsTheWebServersMainDoes() {
+        Logging.init();
+    }
 
     @Test
     void passedHealthChecksAndProbesAreNotLoggedAndEverythingElseIs() throws Exception {

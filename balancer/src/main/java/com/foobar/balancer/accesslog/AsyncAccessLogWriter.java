@@ -1,5 +1,7 @@
 package com.foobar.balancer.accesslog;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * and counts it, because a slow disk or a blocked stdout pipe must never stall proxying.
  */
 final class AsyncAccessLogWriter implements AccessLog {
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncAccessLogWriter.class);
+
 
     static final int DEFAULT_QUEUE_CAPACITY = 65_536;
     private static final int BATCH = 512;
@@ -121,7 +125,7 @@ final class AsyncAccessLogWriter implements AccessLog {
                     } catch (IOException e) {
                         // A broken log target must not take the balancer down; say it once and keep counting drops.
                         failed = true;
-                        System.err.println("access log: writing failed, further lines are dropped: " + e.getMessage());
+                        LOG.error("access log: writing failed, further lines are dropped: {}", e.getMessage());
                     }
                 }
                 if (failed) {
@@ -151,15 +155,15 @@ final class AsyncAccessLogWriter implements AccessLog {
         try {
             next = writer(append(file));
         } catch (IOException e) {
-            System.err.println("access log: cannot reopen " + file + ", still writing to the file open before: "
-                    + e.getMessage());
+            LOG.error("access log: cannot reopen {}, still writing to the file open before: {}", file,
+                    e.getMessage());
             return false;
         }
         try {
             out.close();
         } catch (IOException e) {
             // the old file's last lines are lost with it; the new one takes the next
-            System.err.println("access log: closing the old " + file + " failed: " + e.getMessage());
+            LOG.error("access log: closing the old {} failed: {}", file, e.getMessage());
         }
         out = next;
         return true;

@@ -1,5 +1,7 @@
 package com.foobar.balancer.proxy;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +22,8 @@ import java.util.ArrayDeque;
  * are requested explicitly (AUTO_READ is off), which is what gives both directions their backpressure.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+
 
     private final ProxyContext proxy;
     private final ListenerState listener;
@@ -241,7 +245,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and broken pipes are the client's business; anything else still ends only this connection.
         if (!(cause instanceof IOException)) {
-            System.err.println("balancer: unexpected " + cause.getClass().getName() + ": " + cause.getMessage());
+            LOG.error("unexpected error on a client connection; closing it", cause);
         }
         ctx.close();
     }

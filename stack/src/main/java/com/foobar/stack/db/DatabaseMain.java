@@ -3,6 +3,7 @@ package com.foobar.stack.db;
 import com.foobar.devdb.DbNode;
 import com.foobar.devdb.DevDb;
 import com.foobar.devdb.DevDbException;
+import com.foobar.devdb.DevDbLogging;
 import com.foobar.devdb.DevDbOptions;
 import com.foobar.devdb.Engine;
 import java.io.IOException;
@@ -30,6 +31,7 @@ public final class DatabaseMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        DevDbLogging.init();
         Path dataDir = null;
         Path readyFile = null;
         int port = -1;

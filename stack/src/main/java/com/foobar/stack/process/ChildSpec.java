@@ -32,6 +32,7 @@ public final class ChildSpec {
     private final boolean restartable;
     private final String crashHint;
     private final Function<String, Optional<String>> stdoutRelay;
+    private final Function<String, Optional<String>> stderrRelay;
 
     private ChildSpec(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -46,6 +47,7 @@ public final class ChildSpec {
         this.restartable = b.restartable;
         this.crashHint = b.crashHint;
         this.stdoutRelay = b.stdoutRelay;
+        this.stderrRelay = b.stderrRelay;
     }
 
     public static Builder builder(String name, String mainClass) {
@@ -106,6 +108,15 @@ public final class ChildSpec {
         return stdoutRelay;
     }
 
+    /**
+     * As {@link #stdoutRelay()}, for standard error alone (where the components log): their standard output, which
+     * may carry a line per request, goes to the log without passing through the stack. Unused when
+     * {@link #stdoutRelay()} is set, which sees both streams. Null when nothing is relayed.
+     */
+    public Function<String, Optional<String>> stderrRelay() {
+        return stderrRelay;
+    }
+
     public static final class Builder {
         private final String name;
         private final String mainClass;
@@ -119,6 +130,7 @@ public final class ChildSpec {
         private boolean restartable = true;
         private String crashHint = "";
         private Function<String, Optional<String>> stdoutRelay;
+        private Function<String, Optional<String>> stderrRelay;
 
         private Builder(String name, String mainClass) {
             this.name = name;
@@ -177,6 +189,11 @@ public final class ChildSpec {
 
         public Builder stdoutRelay(Function<String, Optional<String>> relay) {
             this.stdoutRelay = Objects.requireNonNull(relay);
+            return this;
+        }
+
+        public Builder stderrRelay(Function<String, Optional<String>> relay) {
+            this.stderrRelay = Objects.requireNonNull(relay);
             return this;
         }
 

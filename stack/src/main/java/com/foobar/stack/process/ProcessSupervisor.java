@@ -31,6 +31,8 @@ import java.util.stream.Stream;
  */
 public final class ProcessSupervisor implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessSupervisor.class);
+
     /** How often a start waits between two readiness checks. */
     static final Duration READY_POLL = Duration.ofMillis(200);
     /** How often a long start says it is still waiting. */
@@ -250,9 +252,11 @@ public final class ProcessSupervisor implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.putAll(spec.environment());
         Path log = spec.logFile();
-        builder.redirectOutput(spec.stdoutRelay() == null ? ProcessBuilder.Redirect.appendTo(log.toFile())
-                : ProcessBuilder.Redirect.PIPE);
-        builder.redirectErrorStream(true);
+        boolean relayBoth = spec.stdoutRelay() != null;
+        boolean relayErrors = !relayBoth && spec.stderrRelay() != null;
+        builder.redirectOutput(relayBoth ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // Standard error joins standard output unless it is relayed on its own (the pump appends it to the log).
+        builder.redirectErrorStream(!relayErrors);
         // stdin stays a pipe that is never written: ParentWatchingLauncher exits when it closes.
         builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         synchronized (child) {
@@ -278,10 +282,12 @@ public final class ProcessSupervisor implements AutoCloseable {
                 throw new ChildStartException("cannot start " + spec.name() + ": " + e.getMessage(), e);
             }
             child.started(process, offset);
-            if (spec.stdoutRelay() != null) {
+            if (relayBoth) {
                 relay(child, process.getInputStream(), spec.stdoutRelay(), "-stdout");
+            } else if (relayErrors) {
+                relay(child, process.getErrorStream(), spec.stderrRelay(), "-stderr");
             }
-            process.onExit().thenAccept(p -> exited(child, p));
+            process.onExit().thenAccept(p -> logged("handling " + spec.name() + "'s exit", () -> exited(child, p)));
         }
     }
 
@@ -311,7 +317,10 @@ public final class ProcessSupervisor implements AutoCloseable {
                 for (String line; (line = in.readLine()) != null; ) {
                     out.write(line);
                     out.write(System.lineSeparator());
-                    out.flush();
+                    // Once per burst, not per line: a web server logs a line per request.
+                    if (!in.ready()) {
+                        out.flush();
+                    }
                     if (!child.stopping()) {
                         pick.apply(line).ifPresent(notices);
                     }
@@ -408,8 +417,8 @@ public final class ProcessSupervisor implements AutoCloseable {
                             + child.spec().logFile()
                     : "   restarting " + child.name() + " in " + delay.toSeconds() + "s"
                             + (consecutiveCrashes > 1 ? " (failure " + consecutiveCrashes + " in a row)" : ""));
-            child.restartScheduled(restarter.schedule(() -> restart(child), delay.toMillis(),
-                    TimeUnit.MILLISECONDS));
+            child.restartScheduled(restarter.schedule(() -> logged("restarting " + child.name(), () -> restart(child)),
+                    delay.toMillis(), TimeUnit.MILLISECONDS));
         }
     }
 
@@ -427,6 +436,19 @@ public final class ProcessSupervisor implements AutoCloseable {
             // A child that is up but never got ready is stuck: replace it, like one that died.
             child.handle().ifPresent(handle -> terminate(handle, child.spec().stopGrace(), child.name()));
             scheduleRestart(child, child.crashed(false));
+        }
+    }
+
+    /**
+     * Runs a task whose caller drops what it throws (an exit callback, a scheduled restart): a bug there is logged,
+     * one line on the console and its trace in the stack's log, instead of vanishing with the task.
+     */
+    private static void logged(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("{} failed", what, e);
+            throw e;
         }
     }
 

@@ -1,11 +1,13 @@
 package com.foobar.stack.process;
 
+import com.foobar.logging.Logging;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in component for supervision tests, run as a child JVM. Flags:
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@code --grandchild} start a {@code sleep} process of its own;
  * {@code --say TEXT --exit N} print TEXT and exit with status N at once;
  * {@code --err TEXT} print TEXT on stderr;
+ * {@code --log-error TEXT} log TEXT as an error with an exception, set up as the components' logging is;
  * {@code --record-start FILE} append this start's time (epoch milliseconds) to FILE, a line per start;
  * {@code --crash-after MILLIS} exit with status 3 that long after it runs, as a component that keeps failing.
  */
@@ -32,6 +35,10 @@ public final class DummyChild {
                     break;
                 case "--err":
                     System.err.println(args[++i]);
+                    break;
+                case "--log-error":
+                    Logging.init();
+                    LoggerFactory.getLogger(DummyChild.class).error(args[++i], new IllegalStateException("boom"));
                     break;
                 case "--exit":
                     System.exit(Integer.parseInt(args[++i]));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.foobar.logging.LogLine;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -338,6 +339,20 @@ class ProcessSupervisorTest {
                 Files.readString(dir.resolve("db-failover.log")))
                 .contains("promoted replica-1", "noise", "plain stdout", "dummy child running"));
         assertThat(child.isAlive()).isTrue();
+    }
+
+    @Test
+    void aLoggedErrorIsToldInOneLineAndItsTraceAndTheChildsOutputStayInTheLog() throws Exception {
+        supervisor(false).start(dummy("web-1", "--log-error", "GET /api/orders failed", "--say", "an access line")
+                .stderrRelay(line -> LogLine.parseError(line).map(l -> "told " + l.logger() + ": " + l.message()))
+                .build());
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notices)
+                .contains("told DummyChild: GET /api/orders failed: java.lang.IllegalStateException: boom"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(dir.resolve("web-1.log")))
+                .contains("ERROR DummyChild: GET /api/orders failed: java.lang.IllegalStateException: boom",
+                        "\tat com.foobar.stack.process.DummyChild.main", "an access line", "dummy child running"));
+        assertThat(notices).filteredOn(n -> n.startsWith("told")).hasSize(1);
     }
 
     @Test
