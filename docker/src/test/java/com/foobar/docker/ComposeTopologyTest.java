@@ -29,7 +29,8 @@ class ComposeTopologyTest {
     void runsTheServicesOfTheIssue() {
         assertThat(COMPOSE.serviceNames()).containsExactlyInAnyOrder(
                 "lb-1-netns", "lb-1", "keepalived-1", "lb-2-netns", "lb-2", "keepalived-2",
-                "web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover", "prometheus", "grafana", "k6");
+                "web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover", "overview", "prometheus", "grafana",
+                "k6");
     }
 
     @Test
@@ -105,12 +106,15 @@ class ComposeTopologyTest {
         }
         // The failover decider talks SQL to the nodes (db) and serves Prometheus (monitoring); nothing else.
         assertThat(COMPOSE.networks("db-failover")).containsExactlyInAnyOrder("db", "monitoring");
+        // The overview reads what Prometheus reads: the balancers and web servers on app, db-failover on monitoring.
+        assertThat(COMPOSE.networks("overview")).containsExactlyInAnyOrder("app", "monitoring");
         Set<String> onDb = membersOf("db");
         assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover");
         assertThat(membersOf("front")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "k6");
-        // app carries the balancers, the web servers, and Prometheus, which scrapes them; nothing on it reaches MySQL
-        // except the web servers.
-        assertThat(membersOf("app")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "web-1", "web-2", "prometheus");
+        // app carries the balancers, the web servers, and Prometheus and the overview, which read them; nothing on it
+        // reaches MySQL except the web servers.
+        assertThat(membersOf("app")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "web-1", "web-2", "prometheus",
+                "overview");
         assertThat(COMPOSE.at("/networks/app/internal").asBoolean()).as("app is internal").isTrue();
         assertThat(COMPOSE.at("/networks/db/internal").asBoolean()).as("db is internal").isTrue();
     }
