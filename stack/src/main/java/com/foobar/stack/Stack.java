@@ -7,6 +7,9 @@ import com.foobar.balancer.config.HostPort;
 import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.logging.LogLine;
 import com.foobar.logging.Logging;
+import com.foobar.dns.DnsMain;
+import com.foobar.dns.Zone;
+import com.foobar.dns.ZoneServer;
 import com.foobar.overview.Overview;
 import com.foobar.overview.OverviewConfig;
 import com.foobar.stack.config.BalancerConfigWriter;
@@ -19,6 +22,7 @@ import com.foobar.stack.process.ReadinessCheck;
 import com.foobar.stack.process.SupervisedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +87,7 @@ final class Stack implements AutoCloseable {
     private SupervisedProcess balancer;
     private ControlServer control;
     private Overview overview;
+    private ZoneServer dns;
     private BalancerEventFeed events;
     private Path balancerConfig;
     private String publicBind;
@@ -128,6 +133,7 @@ final class Stack implements AutoCloseable {
             startWebServers();
             awaitBalancer();
             startOverview();
+            startDns();
         } catch (ChildStartException e) {
             if (closing) {
                 throw new StackStartException("stopped while starting");
@@ -203,6 +209,32 @@ final class Stack implements AutoCloseable {
         } catch (IOException e) {
             throw new StackStartException("the overview page cannot listen on "
                     + hostPort(StackOptions.LOOPBACK, options.overviewPort()) + " (--overview-port): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The foobar.com zone ({@code --dns-port}), in this process: www.foobar.com and foobar.com are the balancer's
+     * public address (loopback when it listens on every interface), as the site's A records are its load balancer's.
+     */
+    private void startDns() throws StackStartException {
+        String host = publicHost().replace("[", "").replace("]", "");
+        InetAddress address;
+        try {
+            InetAddress bound = InetAddress.getByName(host);
+            address = bound.isAnyLocalAddress() ? InetAddress.getByName(StackOptions.LOOPBACK) : bound;
+        } catch (java.net.UnknownHostException e) {
+            throw new StackStartException("the DNS zone: the balancer's address " + host + " is not an address", e);
+        }
+        Zone zone = DnsMain.siteZone(List.of(address), Map.of(), Zone.DEFAULT_TTL);
+        try {
+            ZoneServer started = ZoneServer.start(new java.net.InetSocketAddress(StackOptions.LOOPBACK,
+                    options.dnsPort()), zone);
+            synchronized (lifecycle) {
+                dns = started;
+            }
+        } catch (IOException e) {
+            throw new StackStartException("the DNS zone cannot answer on "
+                    + hostPort(StackOptions.LOOPBACK, options.dnsPort()) + " (--dns-port): " + e.getMessage(), e);
         }
     }
 
@@ -293,6 +325,7 @@ final class Stack implements AutoCloseable {
         PortChecker.requireFree(StackOptions.LOOPBACK, options.dbPort(), "db-primary", "--db-port");
         PortChecker.requireFree(StackOptions.LOOPBACK, options.failoverPort(), "db-failover's status", "--failover-port");
         PortChecker.requireFree(StackOptions.LOOPBACK, options.overviewPort(), "the overview page", "--overview-port");
+        PortChecker.requireFree(StackOptions.LOOPBACK, options.dnsPort(), "the DNS zone", "--dns-port");
         if (options.controlPort().isPresent()) {
             PortChecker.requireFree(StackOptions.LOOPBACK, options.controlPort().getAsInt(), "the stack's control API",
                     "--control-port");
@@ -630,6 +663,8 @@ final class Stack implements AutoCloseable {
         rows.add(new String[] {"dashboard", "http://" + adminBind + "/", Long.toString(balancer.pid()), ""});
         rows.add(new String[] {"overview", overview.uri().toString(), Long.toString(ProcessHandle.current().pid()),
                 "(in this process)"});
+        rows.add(new String[] {"dns", hostPort(StackOptions.LOOPBACK, options.dnsPort()) + " (UDP, TCP)",
+                Long.toString(ProcessHandle.current().pid()), "(in this process)"});
         rows.add(new String[] {"db-failover", "http://" + hostPort(StackOptions.LOOPBACK, options.failoverPort())
                 + "/api/status", Long.toString(failover.pid()), relative(failover.spec().logFile())});
 
@@ -650,6 +685,8 @@ final class Stack implements AutoCloseable {
                 + "/api/products");
         console.line("  dashboard: http://" + adminBind + "/   (the balancer)");
         console.line("  overview:  " + overview.uri() + "   (every tier: balancer, web servers, database nodes)");
+        console.line("  dig @" + StackOptions.LOOPBACK + " -p " + options.dnsPort() + " www.foobar.com   (the zone: "
+                + "www.foobar.com and foobar.com -> the balancer)");
         console.line("  in a browser, " + hostUrl + "/ after adding www.foobar.com to /etc/hosts:");
         console.line("    echo '127.0.0.1 www.foobar.com foobar.com' | sudo tee -a /etc/hosts");
         String primaryPid = pidListeningOn(dbProcesses, endpoints.primary().port());
@@ -717,6 +754,7 @@ final class Stack implements AutoCloseable {
         ControlServer controlNow;
         BalancerEventFeed eventsNow;
         Overview overviewNow;
+        ZoneServer dnsNow;
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -726,6 +764,7 @@ final class Stack implements AutoCloseable {
             controlNow = control;
             eventsNow = events;
             overviewNow = overview;
+            dnsNow = dns;
             balancerNow = balancer;
             websNow = new ArrayList<>(webs);
             dbNow = db;
@@ -737,6 +776,9 @@ final class Stack implements AutoCloseable {
         }
         if (overviewNow != null) {
             overviewNow.close();
+        }
+        if (dnsNow != null) {
+            dnsNow.close();
         }
         if (eventsNow != null) {
             eventsNow.close(); // what stopping the balancer does is told by the stop itself

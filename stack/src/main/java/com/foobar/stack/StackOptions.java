@@ -31,6 +31,8 @@ public final class StackOptions {
     public static final int DEFAULT_FAILOVER_PORT = 9095;
     /** The page of the whole architecture (the overview module's own default). */
     public static final int DEFAULT_OVERVIEW_PORT = 9096;
+    /** The zone's port: 53 needs root, 5353 is the usual unprivileged stand-in. */
+    public static final int DEFAULT_DNS_PORT = 5353;
     public static final int MAX_DB_REPLICAS = 4;
 
     /** Every component other than the balancer listens on loopback only, as on a private network. */
@@ -66,6 +68,8 @@ public final class StackOptions {
                     + DEFAULT_FAILOVER_PORT + "); db-failover promotes a replica when the primary dies",
             "  --overview-port N     the overview page of the whole architecture on " + LOOPBACK + ":N (default "
                     + DEFAULT_OVERVIEW_PORT + ")",
+            "  --dns-port N          the foobar.com zone (www.foobar.com, foobar.com -> the balancer) on " + LOOPBACK
+                    + ":N, UDP and TCP (default " + DEFAULT_DNS_PORT + ")",
             "  --no-semi-sync        asynchronous replication (default: semi-synchronous, so a failover loses no",
             "                        acknowledged write)",
             "  --control-port N      a control API on " + LOOPBACK + ":N to stop, start and restart one web server or the",
@@ -88,6 +92,7 @@ public final class StackOptions {
     private final int controlPort;
     private final int failoverPort;
     private final int overviewPort;
+    private final int dnsPort;
     private final boolean semiSync;
     private final boolean help;
 
@@ -106,6 +111,7 @@ public final class StackOptions {
         this.controlPort = b.controlPort;
         this.failoverPort = b.failoverPort;
         this.overviewPort = b.overviewPort;
+        this.dnsPort = b.dnsPort;
         this.semiSync = b.semiSync;
         this.help = b.help;
     }
@@ -189,6 +195,7 @@ public final class StackOptions {
             case "--control-port":
             case "--failover-port":
             case "--overview-port":
+            case "--dns-port":
                 return true;
             default:
                 return false;
@@ -223,6 +230,7 @@ public final class StackOptions {
         }
         claim(taken, failoverPort, "--failover-port", "db-failover's status");
         claim(taken, overviewPort, "--overview-port", "the overview page");
+        claim(taken, dnsPort, "--dns-port", "the DNS zone");
         if (balancerConfig != null && !Files.isReadable(balancerConfig)) {
             throw new InvalidOptionException("--balancer-config: \"" + balancerConfig + "\" is not a readable file");
         }
@@ -317,6 +325,11 @@ public final class StackOptions {
         return failoverPort;
     }
 
+    /** Where the foobar.com zone is served, on loopback (UDP and TCP). */
+    public int dnsPort() {
+        return dnsPort;
+    }
+
     /** Where the overview page is served, on loopback. */
     public int overviewPort() {
         return overviewPort;
@@ -352,7 +365,7 @@ public final class StackOptions {
                 + webPort + ", webInstances=" + webInstances + ", dbPort=" + dbPort + ", dbReplicas=" + dbReplicas
                 + ", dataDir=" + dataDir + ", fresh=" + fresh + ", restartCrashed=" + restartCrashed
                 + ", balancerConfig=" + balancerConfig + ", controlPort=" + controlPort + ", failoverPort=" + failoverPort
-                + ", overviewPort=" + overviewPort + ", semiSync=" + semiSync + "}";
+                + ", overviewPort=" + overviewPort + ", dnsPort=" + dnsPort + ", semiSync=" + semiSync + "}";
     }
 
     private static final class Builder {
@@ -371,6 +384,7 @@ public final class StackOptions {
         int controlPort;
         int failoverPort = DEFAULT_FAILOVER_PORT;
         int overviewPort = DEFAULT_OVERVIEW_PORT;
+        int dnsPort = DEFAULT_DNS_PORT;
         boolean semiSync = true;
         boolean help;
 
@@ -411,6 +425,9 @@ public final class StackOptions {
                     break;
                 case "--overview-port":
                     overviewPort = port(flag, value);
+                    break;
+                case "--dns-port":
+                    dnsPort = port(flag, value);
                     break;
                 default:
                     throw new InvalidOptionException(unknown(flag));

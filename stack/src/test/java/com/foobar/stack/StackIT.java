@@ -94,16 +94,17 @@ class StackIT {
     }
 
     /**
-     * Eight consecutive free ports: public, admin, web-1, web-2, db primary, db replica, db-failover's status, the
-     * overview page.
+     * Nine consecutive free ports: public, admin, web-1, web-2, db primary, db replica, db-failover's status, the
+     * overview page, the DNS zone.
      */
-    private final int base = freePorts(8);
+    private final int base = freePorts(9);
     private final int publicPort = base;
     private final int adminPort = base + 1;
     private final int webPort = base + 2;
     private final int dbPort = base + 4;
     private final int failoverPort = base + 6;
     private final int overviewPort = base + 7;
+    private final int dnsPort = base + 8;
 
     private final HttpClient http = HttpClient.newBuilder()
             .cookieHandler(new CookieManager())
@@ -155,6 +156,18 @@ class StackIT {
             home.headers().firstValue("X-Served-By").ifPresent(servedBy::add);
         }
         assertThat(servedBy).containsExactlyInAnyOrder("web-1", "web-2");
+
+        // The site's name, as a client finds it: the stack's zone answers www.foobar.com with the balancer's address
+        // (asked with the JDK's own DNS client), and the page comes from that address.
+        assertThat(stack.output()).contains("dig @127.0.0.1 -p " + dnsPort + " www.foobar.com");
+        String address = resolveWithTheStacksZone("www.foobar.com");
+        assertThat(address).isEqualTo("127.0.0.1");
+        assertThat(resolveWithTheStacksZone("foobar.com")).isEqualTo(address);
+        HttpResponse<String> byName = http.send(HttpRequest.newBuilder(URI.create("http://" + address + ":"
+                + publicPort + "/")).header("Host", "www.foobar.com").timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(byName.statusCode()).isEqualTo(200);
+        assertThat(byName.body()).contains("foobar");
 
         // An order placed through the balancer is read back through it, whichever web server answers.
         long productId = firstProductInStock();
@@ -328,6 +341,19 @@ class StackIT {
         }
     }
 
+    /** The A record of {@code name} in the stack's zone, asked over DNS with the JDK's JNDI DNS provider. */
+    private String resolveWithTheStacksZone(String name) throws Exception {
+        java.util.Hashtable<String, String> env = new java.util.Hashtable<>();
+        env.put(javax.naming.Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
+        env.put(javax.naming.Context.PROVIDER_URL, "dns://127.0.0.1:" + dnsPort);
+        javax.naming.directory.DirContext dns = new javax.naming.directory.InitialDirContext(env);
+        try {
+            return dns.getAttributes(name, new String[] {"A"}).get("A").get().toString();
+        } finally {
+            dns.close();
+        }
+    }
+
     /** Each box on the overview page as "tier/name" -> its data-state. */
     private static java.util.Map<String, String> states(HeadlessChromium browser) throws Exception {
         JsonNode boxes = browser.evaluate("[...document.querySelectorAll('.box[data-tier]')]"
@@ -360,6 +386,7 @@ class StackIT {
                 "--db-port", Integer.toString(dbPort),
                 "--failover-port", Integer.toString(failoverPort),
                 "--overview-port", Integer.toString(overviewPort),
+                "--dns-port", Integer.toString(dnsPort),
                 "--data-dir", data.toString()));
         command.addAll(List.of(extra));
         assertThat(JAR).as("the packaged stack jar").exists();

@@ -157,6 +157,7 @@ class StackMainTest {
         List<String> all = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", Integer.toString(freePort()),
                 "--admin-port", Integer.toString(freePort()), "--db-port", Integer.toString(freePort()),
                 "--failover-port", Integer.toString(freePort()), "--overview-port", Integer.toString(freePort()),
+                "--dns-port", Integer.toString(freePort()),
                 "--web-instances", "1"));
         all.addAll(Arrays.asList(args));
         return all.toArray(new String[0]);

@@ -30,6 +30,7 @@ class StackOptionsTest {
         assertThat(o.controlPort()).as("the control API is off unless asked for").isEmpty();
         assertThat(o.failoverPort()).isEqualTo(9095);
         assertThat(o.overviewPort()).isEqualTo(9096);
+        assertThat(o.dnsPort()).isEqualTo(5353);
         assertThat(o.semiSync()).isTrue();
         assertThat(o.help()).isFalse();
     }
