@@ -17,6 +17,7 @@ import com.foobar.stack.control.ControlServer;
 import com.foobar.stack.db.DatabaseEndpoints;
 import com.foobar.stack.process.ChildSpec;
 import com.foobar.stack.process.ChildStartException;
+import com.foobar.stack.process.ExternalProgram;
 import com.foobar.stack.process.ProcessSupervisor;
 import com.foobar.stack.process.ReadinessCheck;
 import com.foobar.stack.process.SupervisedProcess;
@@ -74,6 +75,10 @@ final class Stack implements AutoCloseable {
     static final String DB_DIR = "db";
     static final String DB_READY_FILE = "db/endpoints.json";
     static final String LOGS_DIR = "logs";
+    /** {@code --prometheus}: its configuration and its time series, under the data directory. */
+    static final String PROMETHEUS_DIR = "prometheus";
+    /** Prometheus writes its head block on SIGTERM; a few seconds are plenty for a stack's series. */
+    static final Duration PROMETHEUS_STOP_GRACE = Duration.ofSeconds(10);
 
     private final StackOptions options;
     private final Console console;
@@ -87,6 +92,7 @@ final class Stack implements AutoCloseable {
     private SupervisedProcess balancer;
     private ControlServer control;
     private Overview overview;
+    private SupervisedProcess prometheus;
     private ZoneServer dns;
     private BalancerEventFeed events;
     private Path balancerConfig;
@@ -132,6 +138,7 @@ final class Stack implements AutoCloseable {
             failFastIfGone(balancer);
             startWebServers();
             awaitBalancer();
+            startPrometheus();
             startOverview();
             startDns();
         } catch (ChildStartException e) {
@@ -238,6 +245,67 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** The machine's Prometheus, when on the PATH. */
+    private static Optional<Path> prometheusProgram() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code --prometheus}: the machine's own Prometheus, scraping every component every 5 s with instance labels
+     * named as in the table (the same jobs and names as compose's, so its queries work here too). It is a child like
+     * the others, through {@link com.foobar.stack.process.ExternalProgram}, so it stops with the stack.
+     */
+    private void startPrometheus() throws ChildStartException, StackStartException {
+        if (!options.prometheus()) {
+            return;
+        }
+        Path dir = data.resolve(PROMETHEUS_DIR);
+        Path config = dir.resolve("prometheus.yml");
+        StringBuilder yml = new StringBuilder()
+                .append("# Written by foobar-stack at each start (--prometheus): every component, every 5s.\n")
+                .append("global: { scrape_interval: 5s, evaluation_interval: 5s }\n")
+                .append("scrape_configs:\n")
+                .append("  - job_name: balancer\n    static_configs:\n")
+                .append("      - { targets: ['").append(adminBind).append("'], labels: { instance: balancer } }\n")
+                .append("  - job_name: webapp\n    static_configs:\n");
+        for (int i = 0; i < webs.size(); i++) {
+            yml.append("      - { targets: ['").append(hostPort(StackOptions.LOOPBACK, options.webPort(i + 1)))
+                    .append("'], labels: { instance: ").append(webs.get(i).name()).append(" } }\n");
+        }
+        yml.append("  - job_name: db-failover\n    static_configs:\n")
+                .append("      - { targets: ['").append(hostPort(StackOptions.LOOPBACK, options.failoverPort()))
+                .append("'], labels: { instance: db-failover } }\n");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(config, yml);
+        } catch (IOException e) {
+            throw new StackStartException("cannot write " + config + ": " + e.getMessage(), e);
+        }
+        String listen = hostPort(StackOptions.LOOPBACK, options.prometheusPort());
+        console.progress("starting Prometheus (" + prometheusProgram().orElseThrow() + ") on http://" + listen
+                + "/, scraping every component every 5s");
+        ChildSpec spec = ChildSpec.builder("prometheus", ExternalProgram.class.getName())
+                .args(Long.toString(PROMETHEUS_STOP_GRACE.toSeconds() - 2), prometheusProgram().orElseThrow().toString(),
+                        "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--storage.tsdb.retention.time=2d", "--web.listen-address=" + listen)
+                .logFile(logFile("prometheus"))
+                .readiness(ReadinessCheck.httpOk(URI.create("http://" + listen + "/-/ready")))
+                .stopGrace(PROMETHEUS_STOP_GRACE)
+                .crashHint("The components keep serving /metrics; only the history stops.")
+                .build();
+        SupervisedProcess started = supervisor.launch(spec);
+        synchronized (lifecycle) {
+            prometheus = started;
+        }
+        supervisor.awaitReady(started);
+    }
+
     /** The components as the control API and the overview see them: what runs now, in table order. */
     private StackComponents components() {
         return new StackComponents(supervisor, () -> {
@@ -260,6 +328,10 @@ final class Stack implements AutoCloseable {
 
     /** The data directory can be created, and the user's balancer file, if any, is a configuration that loads. */
     private Optional<BalancerConfig> checkOptions() throws InvalidOptionException {
+        if (options.prometheus() && prometheusProgram().isEmpty()) {
+            throw new InvalidOptionException("--prometheus: there is no prometheus program on the PATH (Debian:"
+                    + " apt-get install prometheus)");
+        }
         try {
             Files.createDirectories(options.dataDir());
         } catch (IOException e) {
@@ -665,6 +737,10 @@ final class Stack implements AutoCloseable {
                 "(in this process)"});
         rows.add(new String[] {"dns", hostPort(StackOptions.LOOPBACK, options.dnsPort()) + " (UDP, TCP)",
                 Long.toString(ProcessHandle.current().pid()), "(in this process)"});
+        if (prometheus != null) {
+            rows.add(new String[] {"prometheus", "http://" + hostPort(StackOptions.LOOPBACK, options.prometheusPort())
+                    + "/", Long.toString(prometheus.pid()), relative(prometheus.spec().logFile())});
+        }
         rows.add(new String[] {"db-failover", "http://" + hostPort(StackOptions.LOOPBACK, options.failoverPort())
                 + "/api/status", Long.toString(failover.pid()), relative(failover.spec().logFile())});
 
@@ -750,6 +826,7 @@ final class Stack implements AutoCloseable {
         List<SupervisedProcess> websNow;
         SupervisedProcess dbNow;
         SupervisedProcess failoverNow;
+        SupervisedProcess prometheusNow;
         DataDirectory dataNow;
         ControlServer controlNow;
         BalancerEventFeed eventsNow;
@@ -769,6 +846,7 @@ final class Stack implements AutoCloseable {
             websNow = new ArrayList<>(webs);
             dbNow = db;
             failoverNow = failover;
+            prometheusNow = prometheus;
             dataNow = data;
         }
         if (controlNow != null) {
@@ -783,10 +861,15 @@ final class Stack implements AutoCloseable {
         if (eventsNow != null) {
             eventsNow.close(); // what stopping the balancer does is told by the stop itself
         }
-        boolean any = balancerNow != null || !websNow.isEmpty() || dbNow != null || failoverNow != null;
+        boolean any = balancerNow != null || !websNow.isEmpty() || dbNow != null || failoverNow != null
+                || prometheusNow != null;
         if (any) {
             console.line("");
-            console.progress("stopping: balancer, then web servers, then db-failover, then database");
+            console.progress("stopping: " + (prometheusNow != null ? "Prometheus, then " : "")
+                    + "balancer, then web servers, then db-failover, then database");
+        }
+        if (prometheusNow != null) {
+            stopOne(prometheusNow); // the watcher first: it would only record the others going
         }
         if (balancerNow != null) {
             stopOne(balancerNow);

@@ -33,6 +33,8 @@ public final class StackOptions {
     public static final int DEFAULT_OVERVIEW_PORT = 9096;
     /** The zone's port: 53 needs root, 5353 is the usual unprivileged stand-in. */
     public static final int DEFAULT_DNS_PORT = 5353;
+    /** Compose publishes its Prometheus on the host's 9091 too (9090 is the balancer's admin). */
+    public static final int DEFAULT_PROMETHEUS_PORT = 9091;
     public static final int MAX_DB_REPLICAS = 4;
 
     /** Every component other than the balancer listens on loopback only, as on a private network. */
@@ -70,6 +72,9 @@ public final class StackOptions {
                     + DEFAULT_OVERVIEW_PORT + ")",
             "  --dns-port N          the foobar.com zone (www.foobar.com, foobar.com -> the balancer) on " + LOOPBACK
                     + ":N, UDP and TCP (default " + DEFAULT_DNS_PORT + ")",
+            "  --prometheus          also run this machine's Prometheus (on the PATH), scraping every component every 5s",
+            "  --prometheus-port N   where that Prometheus listens, on " + LOOPBACK + ":N (default "
+                    + DEFAULT_PROMETHEUS_PORT + ")",
             "  --no-semi-sync        asynchronous replication (default: semi-synchronous, so a failover loses no",
             "                        acknowledged write)",
             "  --control-port N      a control API on " + LOOPBACK + ":N to stop, start and restart one web server or the",
@@ -93,6 +98,8 @@ public final class StackOptions {
     private final int failoverPort;
     private final int overviewPort;
     private final int dnsPort;
+    private final boolean prometheus;
+    private final int prometheusPort;
     private final boolean semiSync;
     private final boolean help;
 
@@ -112,6 +119,8 @@ public final class StackOptions {
         this.failoverPort = b.failoverPort;
         this.overviewPort = b.overviewPort;
         this.dnsPort = b.dnsPort;
+        this.prometheus = b.prometheus;
+        this.prometheusPort = b.prometheusPort;
         this.semiSync = b.semiSync;
         this.help = b.help;
     }
@@ -150,6 +159,10 @@ public final class StackOptions {
                     // The default now; kept so that older command lines still run.
                     noValue(flag, inlineValue);
                     b.restartCrashedAsked = true;
+                    break;
+                case "--prometheus":
+                    noValue(flag, inlineValue);
+                    b.prometheus = true;
                     break;
                 case "--no-restart":
                     noValue(flag, inlineValue);
@@ -196,6 +209,7 @@ public final class StackOptions {
             case "--failover-port":
             case "--overview-port":
             case "--dns-port":
+            case "--prometheus-port":
                 return true;
             default:
                 return false;
@@ -231,6 +245,9 @@ public final class StackOptions {
         claim(taken, failoverPort, "--failover-port", "db-failover's status");
         claim(taken, overviewPort, "--overview-port", "the overview page");
         claim(taken, dnsPort, "--dns-port", "the DNS zone");
+        if (prometheus) {
+            claim(taken, prometheusPort, "--prometheus-port", "Prometheus");
+        }
         if (balancerConfig != null && !Files.isReadable(balancerConfig)) {
             throw new InvalidOptionException("--balancer-config: \"" + balancerConfig + "\" is not a readable file");
         }
@@ -325,6 +342,16 @@ public final class StackOptions {
         return failoverPort;
     }
 
+    /** Whether the machine's Prometheus runs with the stack ({@code --prometheus}). */
+    public boolean prometheus() {
+        return prometheus;
+    }
+
+    /** Where that Prometheus listens, on loopback. */
+    public int prometheusPort() {
+        return prometheusPort;
+    }
+
     /** Where the foobar.com zone is served, on loopback (UDP and TCP). */
     public int dnsPort() {
         return dnsPort;
@@ -365,7 +392,8 @@ public final class StackOptions {
                 + webPort + ", webInstances=" + webInstances + ", dbPort=" + dbPort + ", dbReplicas=" + dbReplicas
                 + ", dataDir=" + dataDir + ", fresh=" + fresh + ", restartCrashed=" + restartCrashed
                 + ", balancerConfig=" + balancerConfig + ", controlPort=" + controlPort + ", failoverPort=" + failoverPort
-                + ", overviewPort=" + overviewPort + ", dnsPort=" + dnsPort + ", semiSync=" + semiSync + "}";
+                + ", overviewPort=" + overviewPort + ", dnsPort=" + dnsPort + ", prometheus="
+                + prometheus + ", prometheusPort=" + prometheusPort + ", semiSync=" + semiSync + "}";
     }
 
     private static final class Builder {
@@ -385,6 +413,8 @@ public final class StackOptions {
         int failoverPort = DEFAULT_FAILOVER_PORT;
         int overviewPort = DEFAULT_OVERVIEW_PORT;
         int dnsPort = DEFAULT_DNS_PORT;
+        boolean prometheus;
+        int prometheusPort = DEFAULT_PROMETHEUS_PORT;
         boolean semiSync = true;
         boolean help;
 
@@ -428,6 +458,9 @@ public final class StackOptions {
                     break;
                 case "--dns-port":
                     dnsPort = port(flag, value);
+                    break;
+                case "--prometheus-port":
+                    prometheusPort = port(flag, value);
                     break;
                 default:
                     throw new InvalidOptionException(unknown(flag));

@@ -94,10 +94,10 @@ class StackIT {
     }
 
     /**
-     * Nine consecutive free ports: public, admin, web-1, web-2, db primary, db replica, db-failover's status, the
-     * overview page, the DNS zone.
+     * Ten consecutive free ports: public, admin, web-1, web-2, db primary, db replica, db-failover's status, the
+     * overview page, the DNS zone, Prometheus (with --prometheus).
      */
-    private final int base = freePorts(9);
+    private final int base = freePorts(10);
     private final int publicPort = base;
     private final int adminPort = base + 1;
     private final int webPort = base + 2;
@@ -105,6 +105,7 @@ class StackIT {
     private final int failoverPort = base + 6;
     private final int overviewPort = base + 7;
     private final int dnsPort = base + 8;
+    private final int prometheusPort = base + 9;
 
     private final HttpClient http = HttpClient.newBuilder()
             .cookieHandler(new CookieManager())
@@ -284,7 +285,16 @@ class StackIT {
         }
         org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(),
                 "no chromium on the PATH (Debian: apt-get install chromium)");
-        RunningStack stack = start(dir.resolve("data"));
+        // The machine's Prometheus too, when it has one (CI does): the other whole-system view, one flag away.
+        boolean withPrometheus = onPath("prometheus");
+        RunningStack stack = withPrometheus ? start(dir.resolve("data"), "--prometheus") : start(dir.resolve("data"));
+        if (withPrometheus) {
+            assertThat(stack.output()).containsPattern("prometheus\\s+http://127\\.0\\.0\\.1:" + prometheusPort
+                    + "/\\s+\\d+\\s+data/logs/prometheus\\.log");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(prometheusTargets()).containsExactlyInAnyOrder("balancer/balancer up",
+                            "webapp/web-1 up", "webapp/web-2 up", "db-failover/db-failover up"));
+        }
         URI page = URI.create("http://127.0.0.1:" + overviewPort + "/");
         assertThat(stack.output()).containsPattern("overview\\s+" + java.util.regex.Pattern.quote(page.toString()));
         // Steady traffic while the page is watched: bounded in count and time.
@@ -354,6 +364,27 @@ class StackIT {
         }
     }
 
+    /** Prometheus's targets as "job/instance health". */
+    private List<String> prometheusTargets() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort
+                + "/api/v1/targets")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> out = new ArrayList<>();
+        for (JsonNode t : JSON.readTree(r.body()).path("data").path("activeTargets")) {
+            out.add(t.path("labels").path("job").asText() + "/" + t.path("labels").path("instance").asText() + " "
+                    + t.path("health").asText());
+        }
+        return out;
+    }
+
+    private static boolean onPath(String program) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (java.nio.file.Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Each box on the overview page as "tier/name" -> its data-state. */
     private static java.util.Map<String, String> states(HeadlessChromium browser) throws Exception {
         JsonNode boxes = browser.evaluate("[...document.querySelectorAll('.box[data-tier]')]"
@@ -387,6 +418,7 @@ class StackIT {
                 "--failover-port", Integer.toString(failoverPort),
                 "--overview-port", Integer.toString(overviewPort),
                 "--dns-port", Integer.toString(dnsPort),
+                "--prometheus-port", Integer.toString(prometheusPort),
                 "--data-dir", data.toString()));
         command.addAll(List.of(extra));
         assertThat(JAR).as("the packaged stack jar").exists();

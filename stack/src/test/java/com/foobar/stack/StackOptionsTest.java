@@ -31,6 +31,8 @@ class StackOptionsTest {
         assertThat(o.failoverPort()).isEqualTo(9095);
         assertThat(o.overviewPort()).isEqualTo(9096);
         assertThat(o.dnsPort()).isEqualTo(5353);
+        assertThat(o.prometheus()).as("the machine's Prometheus only when asked for").isFalse();
+        assertThat(o.prometheusPort()).isEqualTo(9091);
         assertThat(o.semiSync()).isTrue();
         assertThat(o.help()).isFalse();
     }
@@ -42,6 +44,12 @@ class StackOptionsTest {
                 .hasMessage("--failover-port: db-failover's status would listen on port 9090, which the balancer's "
                         + "admin (--admin-port) already uses");
         assertThat(StackOptions.parse("--overview-port", "9196").overviewPort()).isEqualTo(9196);
+        assertThat(StackOptions.parse("--prometheus").prometheus()).isTrue();
+        assertThatThrownBy(() -> StackOptions.parse("--prometheus", "--prometheus-port", "9096"))
+                .hasMessage("--prometheus-port: Prometheus would listen on port 9096, which the overview page"
+                        + " (--overview-port) already uses");
+        assertThat(StackOptions.parse("--prometheus-port", "9096").prometheusPort())
+                .as("no clash while Prometheus is off").isEqualTo(9096);
         assertThatThrownBy(() -> StackOptions.parse("--overview-port", "9095"))
                 .hasMessage("--overview-port: the overview page would listen on port 9095, which db-failover's status"
                         + " (--failover-port) already uses");
