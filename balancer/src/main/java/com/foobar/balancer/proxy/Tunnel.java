@@ -2,12 +2,14 @@ package com.foobar.balancer.proxy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelFutureListener;
 
 /**
  * A connection whose request switched protocols (a WebSocket), after the server's {@code 101}: the client's and the
  * server's connections spliced as bytes, each read only as fast as the other side takes them (the HexDumpProxy idiom,
- * both ways). It ends for both at once: when either side closes or fails, after {@code client_timeouts.tunnel} with
+ * both ways). A side that half-closes (sends FIN, still reads) has its half-close passed to the other; it ends for
+ * both at once when both have half-closed, when either side closes or fails, after {@code client_timeouts.tunnel} with
  * nothing passing either way (HAProxy's {@code timeout tunnel}), and when the listener drains. Both connections run
  * on the client's event loop, as every exchange does.
  */
@@ -34,6 +36,10 @@ final class Tunnel {
         proxy.metrics().tunnelOpened(t.listener);
         ProxyInitializer.toTunnel(client.pipeline(), new TunnelHandler(t, server), proxy.clientTimeouts().tunnel());
         BackendInitializer.toTunnel(server.pipeline(), new TunnelHandler(t, client));
+        // A side that is done sending (FIN) may still be listening: its half-close is passed on, not taken for a
+        // close of both (TunnelHandler), as a TCP proxy does. HTTP itself stays without it, before the upgrade.
+        client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        server.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         client.flush();
         if (!client.isActive() || !server.isActive()) {
             t.close();

@@ -1,9 +1,12 @@
 package com.foobar.balancer.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -51,8 +54,29 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent || evt == ProxyEvents.DRAIN) {
             tunnel.close();
+        } else if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            halfClosed(ctx);
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * This side sent FIN: the other side gets a FIN too once what was read is written, and may still answer. When
+     * this side was already told the other is done (its output shut), both directions are over.
+     */
+    private void halfClosed(ChannelHandlerContext ctx) {
+        boolean otherDone = ctx.channel() instanceof DuplexChannel self && self.isOutputShutdown();
+        if (otherDone || !(peer instanceof DuplexChannel duplex) || !peer.isActive()) {
+            tunnel.close();
+            return;
+        }
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            if (written.isSuccess()) {
+                duplex.shutdownOutput();
+            } else {
+                tunnel.close();
+            }
+        });
     }
 
     @Override

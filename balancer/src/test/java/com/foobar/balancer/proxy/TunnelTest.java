@@ -156,6 +156,67 @@ class TunnelTest {
                 .contains("balancer_client_connections{listener=\"public\"} 0.0"));
     }
 
+    /**
+     * A client that is done sending (FIN) may still be waiting for the answer, as a TCP proxy must allow: the server
+     * sees the end of input through the balancer, answers, then closes, and the client reads the answer to the end.
+     */
+    @Test
+    void aHalfCloseIsPassedOnAndTheOtherSideMayStillAnswer() throws Exception {
+        try (java.net.ServerSocket backend = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> backendSaw = new CompletableFuture<>();
+            Thread server = new Thread(() -> {
+                try (java.net.Socket s = backend.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    readHead(in);
+                    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+                            + "Upgrade: raw\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    String got = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII); // to FIN
+                    backendSaw.complete(got);
+                    s.getOutputStream().write(("got " + got + " and the end").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    backendSaw.completeExceptionally(e);
+                }
+            }, "raw-backend");
+            server.start();
+            balancer = Balancer.start(ConfigLoader.parse("""
+                    listeners: [{ name: public, bind: 127.0.0.1:0, default_pool: web }]
+                    admin: { bind: 127.0.0.1:0 }
+                    access_log: off
+                    pools:
+                      web:
+                        servers: [{ name: raw, address: "127.0.0.1:%d" }]
+                    """.formatted(backend.getLocalPort())), null);
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", balancer.listenerAddress("public").getPort())) {
+                client.setSoTimeout((int) WAIT.toMillis());
+                client.getOutputStream().write(("GET /raw HTTP/1.1\r\nHost: www.foobar.com\r\nConnection: Upgrade\r\n"
+                        + "Upgrade: raw\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(readHead(client.getInputStream())).startsWith("HTTP/1.1 101");
+                client.getOutputStream().write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                client.shutdownOutput();
+                assertThat(backendSaw.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("hello");
+                assertThat(new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                        .as("the answer after the client's half-close, then the server's close")
+                        .isEqualTo("got hello and the end");
+            }
+            server.join(WAIT.toMillis());
+            await().atMost(WAIT).untilAsserted(() -> assertThat(metrics())
+                    .contains("balancer_tunnels{listener=\"public\"} 0.0"));
+        }
+    }
+
+    /** Reads an HTTP head byte by byte (nothing after it), returns it. */
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed within the head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     @Test
     void aTunnelWithNothingPassingIsClosedAfterTheTunnelTimeout() throws Exception {
         startBalancer("500ms");
