@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -60,6 +61,10 @@ public final class ZoneServer implements AutoCloseable {
         QueryHandler handler = new QueryHandler(zone);
         try {
             Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    // 5353 is mDNS's port too: Avahi binds 0.0.0.0:5353 with SO_REUSEADDR on many desktops. With it
+                    // here as well the loopback bind succeeds beside it and, being the more specific address, gets
+                    // the unicast queries sent to it. The TCP port (checked free by the stack first) stays exclusive.
+                    .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(new ChannelInitializer<NioDatagramChannel>() {
                         @Override
                         protected void initChannel(NioDatagramChannel ch) {

@@ -166,6 +166,25 @@ class ZoneServerTest {
     }
 
     @Test
+    void answersBesideAnMdnsResponderBoundToEveryAddressOfThePort() throws Exception {
+        // As Avahi holds 0.0.0.0:5353 (with SO_REUSEADDR) on many machines.
+        try (java.net.DatagramSocket mdns = new java.net.DatagramSocket(null)) {
+            mdns.setReuseAddress(true);
+            mdns.bind(new InetSocketAddress("0.0.0.0", 0));
+            int port = mdns.getLocalPort();
+            Zone zone = DnsMain.siteZone(List.of(InetAddress.getByName("127.0.0.9")), Map.of(), Duration.ofSeconds(5));
+            try (ZoneServer beside = ZoneServer.start(new InetSocketAddress("127.0.0.1", port), zone);
+                 DnsNameResolver asker = new DnsNameResolverBuilder(group.next())
+                         .datagramChannelType(NioDatagramChannel.class)
+                         .nameServerProvider(new SingletonDnsServerAddressStreamProvider(beside.address()))
+                         .queryTimeoutMillis(2000).build()) {
+                assertThat(asker.resolve("www.foobar.com").get(5, TimeUnit.SECONDS).getHostAddress())
+                        .isEqualTo("127.0.0.9");
+            }
+        }
+    }
+
+    @Test
     void digGetsTheAnswerAsTheReadmeShows() throws Exception {
         Assumptions.assumeTrue(onPath("dig"), "no dig on the PATH (Debian: apt-get install bind9-dnsutils)");
         Process dig = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(server.address().getPort()),
