@@ -203,7 +203,20 @@ final class ComposeStack {
         return left;
     }
 
-    private static String firstLine(String text) {
+    /** A test setting from the environment, or its default when unset or blank. */
+    static String setting(String variable, String defaultValue) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    /** A TCP port free on 127.0.0.1 now, for a published port of the stack under test. */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String firstLine(String text) {
         String t = text.strip();
         int nl = t.indexOf('\n');
         return nl < 0 ? t : t.substring(0, nl);

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.CookieManager;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -68,13 +66,13 @@ import static org.awaitility.Awaitility.await;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ComposeStackTest {
-    private static final String PROJECT = setting("FOOBAR_COMPOSE_PROJECT", "foobar-compose-test");
+    private static final String PROJECT = ComposeStack.setting("FOOBAR_COMPOSE_PROJECT", "foobar-compose-test");
     /** Not the default 10.213.7: a stack a developer left running keeps its network, and the override is tested. */
-    private static final String APP_NET = setting("FOOBAR_COMPOSE_APP_NET", "10.213.8");
+    private static final String APP_NET = ComposeStack.setting("FOOBAR_COMPOSE_APP_NET", "10.213.8");
     /** Not the default 10.213.6, for the same reasons. */
-    private static final String FRONT_NET = setting("FOOBAR_COMPOSE_FRONT_NET", "10.213.9");
+    private static final String FRONT_NET = ComposeStack.setting("FOOBAR_COMPOSE_FRONT_NET", "10.213.9");
     /** Not the default 10.213.5, for the same reasons: the database nodes' fixed addresses. */
-    private static final String DB_NET = setting("FOOBAR_COMPOSE_DB_NET", "10.213.11");
+    private static final String DB_NET = ComposeStack.setting("FOOBAR_COMPOSE_DB_NET", "10.213.11");
     /** The VIP, as compose.yaml derives it from FOOBAR_FRONT_NET; the public listener's container port. */
     private static final String VIP = FRONT_NET + ".10";
     private static final int VIP_HTTP_PORT = 8080;
@@ -105,11 +103,11 @@ class ComposeStackTest {
 
     @BeforeAll
     static void up() throws IOException {
-        httpPort = freePort();
-        httpsPort = freePort();
-        adminPort = freePort();
-        admin2Port = freePort();
-        prometheusPort = freePort();
+        httpPort = ComposeStack.freePort();
+        httpsPort = ComposeStack.freePort();
+        adminPort = ComposeStack.freePort();
+        admin2Port = ComposeStack.freePort();
+        prometheusPort = ComposeStack.freePort();
         Map<String, String> variables = new HashMap<>(Map.of(
                 "LB_HTTP_ADDRESS", "127.0.0.1",
                 "LB_HTTP_PORT", Integer.toString(httpPort),
@@ -117,13 +115,13 @@ class ComposeStackTest {
                 "LB_ADMIN_PORT", Integer.toString(adminPort),
                 "LB2_ADMIN_PORT", Integer.toString(admin2Port),
                 "PROMETHEUS_PORT", Integer.toString(prometheusPort),
-                "GRAFANA_PORT", Integer.toString(freePort()),
+                "GRAFANA_PORT", Integer.toString(ComposeStack.freePort()),
                 "FOOBAR_APP_NET", APP_NET,
                 "FOOBAR_FRONT_NET", FRONT_NET,
                 "FOOBAR_DB_NET", DB_NET));
-        failoverPort = freePort();
+        failoverPort = ComposeStack.freePort();
         variables.put("FOOBAR_FAILOVER_PORT", Integer.toString(failoverPort));
-        overviewPort = freePort();
+        overviewPort = ComposeStack.freePort();
         variables.put("OVERVIEW_PORT", Integer.toString(overviewPort));
         ComposeStack.Preparation prep = ComposeStack.prepare(PROJECT, variables, ComposeStackTest::progress);
         if (prep.unavailable() != null) {
@@ -335,7 +333,7 @@ class ComposeStackTest {
         String web1 = stack.container("web-1");
         String oldAddress = stack.addressOn("web-1", "app");
         String placeholder = null;
-        try (SteadyLoad load = new SteadyLoad(4, Duration.ofMinutes(3), 100_000)) {
+        try (SteadyLoad load = new SteadyLoad(4, Duration.ofMinutes(3), 100_000, () -> request("/api/products").GET().build())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.servedBy("web-1") >= 20 && load.servedBy("web-2") >= 20);
 
             stack.docker(STEP, "kill", web1).orFail();
@@ -484,7 +482,7 @@ class ComposeStackTest {
         long killedAt;
         double promotedAfter;
         OrderStream writes = new OrderStream(productId, Duration.ofMinutes(3), 5_000);
-        try (SteadyLoad reads = new SteadyLoad(2, Duration.ofMinutes(3), 100_000); writes) {
+        try (SteadyLoad reads = new SteadyLoad(2, Duration.ofMinutes(3), 100_000, () -> request("/api/products").GET().build()); writes) {
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.acknowledged().size() >= 20 && reads.total() >= 100);
             killedAt = System.nanoTime();
             stack.docker(STEP, "kill", victim).orFail();
@@ -687,78 +685,6 @@ class ComposeStackTest {
         throw new AssertionError("db-failover does not list " + name);
     }
 
-    /** GETs /api/products through the lb from a few threads, without pause, until stopped; bounded in count and time. */
-    private static final class SteadyLoad implements AutoCloseable {
-        private final ExecutorService threads;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong total = new AtomicLong();
-        private final AtomicInteger failures = new AtomicInteger();
-        private final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
-        private final Set<String> failureSamples = ConcurrentHashMap.newKeySet();
-
-        SteadyLoad(int concurrency, Duration maxTime, long maxRequests) {
-            threads = Executors.newFixedThreadPool(concurrency);
-            long deadline = System.nanoTime() + maxTime.toNanos();
-            HttpClient loadClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            for (int i = 0; i < concurrency; i++) {
-                threads.submit(() -> {
-                    while (running.get() && System.nanoTime() < deadline && total.get() < maxRequests) {
-                        try {
-                            HttpResponse<String> r = loadClient.send(request("/api/products").GET().build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() == 200) {
-                                servedBy.computeIfAbsent(r.headers().firstValue("X-Served-By").orElse("?"),
-                                        k -> new AtomicLong()).incrementAndGet();
-                            } else {
-                                fail(r.statusCode() + " " + r.body().lines().findFirst().orElse(""));
-                            }
-                        } catch (IOException e) {
-                            fail(e.toString());
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        total.incrementAndGet();
-                    }
-                });
-            }
-        }
-
-        private void fail(String what) {
-            failures.incrementAndGet();
-            if (failureSamples.size() < 5) {
-                failureSamples.add(what);
-            }
-        }
-
-        long servedBy(String server) {
-            AtomicLong n = servedBy.get(server);
-            return n == null ? 0 : n.get();
-        }
-
-        long total() {
-            return total.get();
-        }
-
-        int failures() {
-            return failures.get();
-        }
-
-        Set<String> failureSamples() {
-            return failureSamples;
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            threads.shutdown();
-            threads.awaitTermination(30, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
-    }
-
     /**
      * GETs /api/products from the host to the VIP (through the front bridge, as a Linux client of the pair would)
      * from a few threads over keep-alive connections, each outcome timestamped, until stopped; bounded in count and
@@ -920,11 +846,6 @@ class ComposeStackTest {
                 "https://" + HOST + ":" + VIP_HTTPS_PORT + path).orFail();
     }
 
-    private static String setting(String variable, String defaultValue) {
-        String value = System.getenv(variable);
-        return value == null || value.isBlank() ? defaultValue : value.trim();
-    }
-
     /** Exit status of a TCP connect from inside a service's container (bash's /dev/tcp): 0 connected. */
     private static int tcpConnect(String fromService, String address, int port) {
         return stack.docker(STEP, "exec", stack.container(fromService), "timeout", "5", "bash", "-c",
@@ -1003,11 +924,5 @@ class ComposeStackTest {
 
     private static void progress(String line) {
         System.out.println("[compose] " + line);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }
