@@ -3,15 +3,14 @@ package com.foobar.balancer.upstream;
 import com.foobar.balancer.config.HostPort;
 import com.foobar.balancer.config.ServerConfig;
 import com.foobar.balancer.discovery.DnsAnswer;
-import com.foobar.balancer.discovery.ResolveTarget;
-import com.foobar.balancer.discovery.ResolvedAddress;
+import com.foobar.balancer.discovery.NamedTarget;
 import io.netty.util.NetUtil;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -21,32 +20,19 @@ import java.util.TreeSet;
  * the last is handed to {@code changed} (off the resolver's loop: applying it takes the upstreams' lock). A failed
  * query keeps the servers found last (hold), as a server keeps its last address.
  */
-final class PoolDiscovery implements ResolveTarget {
-    private static final Comparator<InetAddress> BY_BYTES = (a, b) -> {
-        byte[] x = a.getAddress();
-        byte[] y = b.getAddress();
-        if (x.length != y.length) {
-            return Integer.compare(x.length, y.length);
-        }
-        for (int i = 0; i < x.length; i++) {
-            int c = Integer.compare(x[i] & 0xff, y[i] & 0xff);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
-    };
+final class PoolDiscovery extends NamedTarget {
+    /** By their bytes, so that the servers are listed in the same order at every answer. */
+    private static final Comparator<InetAddress> BY_BYTES = Comparator.comparing(InetAddress::getAddress,
+            Arrays::compareUnsigned);
 
     private final String pool;
-    private final HostPort name;
     private final Runnable changed;
-    private volatile ResolvedAddress resolved = new ResolvedAddress(null, ResolvedAddress.Status.PENDING, null);
     /** The addresses of the last answer that had any, in address order; null before the first one. */
     private volatile List<InetAddress> found;
 
     PoolDiscovery(String pool, HostPort name, Runnable changed) {
+        super(name);
         this.pool = pool;
-        this.name = Objects.requireNonNull(name, "name");
         this.changed = changed;
     }
 
@@ -55,23 +41,8 @@ final class PoolDiscovery implements ResolveTarget {
     }
 
     @Override
-    public HostPort address() {
-        return name;
-    }
-
-    @Override
-    public ResolvedAddress resolved() {
-        return resolved;
-    }
-
-    @Override
-    public void resolved(ResolvedAddress next) {
-        resolved = next;
-    }
-
-    @Override
     public void answered(DnsAnswer answer, int port) {
-        resolved = resolved.next(answer, port);
+        resolved(resolved().next(answer, port));
         if (!answer.ok()) {
             return; // hold: the servers found last stay (their health checks judge them)
         }
@@ -91,7 +62,7 @@ final class PoolDiscovery implements ResolveTarget {
         if (now != null) {
             for (InetAddress a : now) {
                 String host = NetUtil.toAddressString(a);
-                servers.add(new ServerConfig(pool + "@" + host, new HostPort(host, name.port()),
+                servers.add(new ServerConfig(pool + "@" + host, new HostPort(host, address().port()),
                         ServerConfig.DEFAULT_WEIGHT, false));
             }
         }
