@@ -382,6 +382,8 @@ class NameReResolutionTest {
             JsonNode pool = JSON.readTree(admin("GET", "/api/status").body()).get("pools").get(0);
             assertThat(pool.get("discover").asText()).isEqualTo(NAME + ":" + one.port());
             assertThat(status("web@127.0.0.2").get("address").asText()).isEqualTo(at(two));
+            assertThat(balancer.startupTable()).containsPattern("\\(discover\\) +"
+                    + java.util.regex.Pattern.quote(NAME + ":" + one.port()));
             try (Load load = new Load(4)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> one.requests() >= 50 && two.requests() >= 50);
                 dns.set(NAME, 600, "127.0.0.1", "127.0.0.2", "127.0.0.3");
