@@ -159,6 +159,13 @@ final class ComposeStack {
         return cli.run(timeout, Cli.concat(List.of("docker"), args));
     }
 
+    /** The docker CLI with the stack's environment and {@code more} variables (e.g. for `docker stack deploy`). */
+    Cli.Result docker(Duration timeout, Map<String, String> more, String... args) {
+        Map<String, String> env = new HashMap<>(cli.environment());
+        env.putAll(more);
+        return new Cli(cli.workDir(), env).run(timeout, Cli.concat(List.of("docker"), args));
+    }
+
     /** The id of the service's one container. */
     String container(String service) {
         String id = compose(QUICK, "ps", "-q", service).orFail();
