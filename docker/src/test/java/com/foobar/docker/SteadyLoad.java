@@ -6,13 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -20,22 +14,18 @@ import java.util.function.Supplier;
  * GETs through a balancer from a few threads, without pause, until stopped; bounded in count and time. Counts the
  * answers by {@code X-Served-By}, and anything but a 200 (or an I/O error) as a failure, with a few samples.
  */
-final class SteadyLoad implements AutoCloseable {
-    private final ExecutorService threads;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+final class SteadyLoad extends BoundedLoad {
     private final AtomicLong total = new AtomicLong();
-    private final AtomicInteger failures = new AtomicInteger();
     private final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
-    private final Set<String> failureSamples = ConcurrentHashMap.newKeySet();
 
     /** {@code request} makes each GET (e.g. /api/products with the shop's Host header). */
     SteadyLoad(int concurrency, Duration maxTime, long maxRequests, Supplier<HttpRequest> request) {
-        threads = Executors.newFixedThreadPool(concurrency);
+        super(concurrency);
         long deadline = System.nanoTime() + maxTime.toNanos();
         HttpClient loadClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < concurrency; i++) {
             threads.submit(() -> {
-                while (running.get() && System.nanoTime() < deadline && total.get() < maxRequests) {
+                while (running() && System.nanoTime() < deadline && total.get() < maxRequests) {
                     try {
                         HttpResponse<String> r = loadClient.send(request.get(),
                                 HttpResponse.BodyHandlers.ofString());
@@ -43,23 +33,16 @@ final class SteadyLoad implements AutoCloseable {
                             servedBy.computeIfAbsent(r.headers().firstValue("X-Served-By").orElse("?"),
                                     k -> new AtomicLong()).incrementAndGet();
                         } else {
-                            fail(r.statusCode() + " " + r.body().lines().findFirst().orElse(""));
+                            failed(r.statusCode() + " " + r.body().lines().findFirst().orElse(""));
                         }
                     } catch (IOException e) {
-                        fail(e.toString());
+                        failed(e.toString());
                     } catch (InterruptedException e) {
                         return;
                     }
                     total.incrementAndGet();
                 }
             });
-        }
-    }
-
-    private void fail(String what) {
-        failures.incrementAndGet();
-        if (failureSamples.size() < 5) {
-            failureSamples.add(what);
         }
     }
 
@@ -72,22 +55,4 @@ final class SteadyLoad implements AutoCloseable {
         return total.get();
     }
 
-    int failures() {
-        return failures.get();
-    }
-
-    Set<String> failureSamples() {
-        return failureSamples;
-    }
-
-    void stop() throws InterruptedException {
-        running.set(false);
-        threads.shutdown();
-        threads.awaitTermination(30, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
-    }
 }
