@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static checks of the compose stack, for machines with no Docker engine (CI runs this from .ci/run):
 #   docker-compose config   the compose file validates (Debian's docker-compose 1.29; see README.md here)
+#                           and the swarm stack file (docker/swarm.yaml) against the same schema
 #   promtool check config   the Prometheus configuration
 #   JSON parse              the Grafana dashboards and provisioning
 #   node --check            the k6 scripts
@@ -43,6 +44,8 @@ if moved="$(FOOBAR_APP_NET=10.99.42 docker-compose -f compose.yaml config 2>&1)"
 else
   bad "$(grep -nE 'FOOBAR_APP_NET|10\.99\.42\.|10\.213\.7\.|ERROR' <<<"$moved")"
 fi
+step "swarm: docker-compose config (docker/swarm.yaml)"
+run docker-compose -f swarm.yaml config -q
 sed 's/condition: service_healthy/condition: service_happy/' compose.yaml > "$broken"
 step "compose: rejects a broken depends_on condition"
 rejects docker-compose -f "$broken" config -q

@@ -358,6 +358,11 @@ public final class Balancer implements AutoCloseable {
                 rows.add(new String[] {pool.name(), pc.algorithm(), s.name(), addressColumn(s),
                         Integer.toString(sc.weight()), s.backup() ? "backup" : "primary", s.stateName()});
             }
+            if (pc.discover() != null) {
+                // Its servers come and go with the name's records (listed above as <pool>@<address> when found).
+                rows.add(new String[] {pool.name(), pc.algorithm(), "(discover)", pc.discover().toString(), "1",
+                        "primary", "a server per address"});
+            }
         }
         table(sb, rows);
         return sb.toString();

@@ -159,6 +159,13 @@ final class ComposeStack {
         return cli.run(timeout, Cli.concat(List.of("docker"), args));
     }
 
+    /** The docker CLI with the stack's environment and {@code more} variables (e.g. for `docker stack deploy`). */
+    Cli.Result docker(Duration timeout, Map<String, String> more, String... args) {
+        Map<String, String> env = new HashMap<>(cli.environment());
+        env.putAll(more);
+        return new Cli(cli.workDir(), env).run(timeout, Cli.concat(List.of("docker"), args));
+    }
+
     /** The id of the service's one container. */
     String container(String service) {
         String id = compose(QUICK, "ps", "-q", service).orFail();
@@ -203,7 +210,20 @@ final class ComposeStack {
         return left;
     }
 
-    private static String firstLine(String text) {
+    /** A test setting from the environment, or its default when unset or blank. */
+    static String setting(String variable, String defaultValue) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    /** A TCP port free on 127.0.0.1 now, for a published port of the stack under test. */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String firstLine(String text) {
         String t = text.strip();
         int nl = t.indexOf('\n');
         return nl < 0 ? t : t.substring(0, nl);

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.CookieManager;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,12 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,13 +64,13 @@ import static org.awaitility.Awaitility.await;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ComposeStackTest {
-    private static final String PROJECT = setting("FOOBAR_COMPOSE_PROJECT", "foobar-compose-test");
+    private static final String PROJECT = ComposeStack.setting("FOOBAR_COMPOSE_PROJECT", "foobar-compose-test");
     /** Not the default 10.213.7: a stack a developer left running keeps its network, and the override is tested. */
-    private static final String APP_NET = setting("FOOBAR_COMPOSE_APP_NET", "10.213.8");
+    private static final String APP_NET = ComposeStack.setting("FOOBAR_COMPOSE_APP_NET", "10.213.8");
     /** Not the default 10.213.6, for the same reasons. */
-    private static final String FRONT_NET = setting("FOOBAR_COMPOSE_FRONT_NET", "10.213.9");
+    private static final String FRONT_NET = ComposeStack.setting("FOOBAR_COMPOSE_FRONT_NET", "10.213.9");
     /** Not the default 10.213.5, for the same reasons: the database nodes' fixed addresses. */
-    private static final String DB_NET = setting("FOOBAR_COMPOSE_DB_NET", "10.213.11");
+    private static final String DB_NET = ComposeStack.setting("FOOBAR_COMPOSE_DB_NET", "10.213.11");
     /** The VIP, as compose.yaml derives it from FOOBAR_FRONT_NET; the public listener's container port. */
     private static final String VIP = FRONT_NET + ".10";
     private static final int VIP_HTTP_PORT = 8080;
@@ -105,11 +101,11 @@ class ComposeStackTest {
 
     @BeforeAll
     static void up() throws IOException {
-        httpPort = freePort();
-        httpsPort = freePort();
-        adminPort = freePort();
-        admin2Port = freePort();
-        prometheusPort = freePort();
+        httpPort = ComposeStack.freePort();
+        httpsPort = ComposeStack.freePort();
+        adminPort = ComposeStack.freePort();
+        admin2Port = ComposeStack.freePort();
+        prometheusPort = ComposeStack.freePort();
         Map<String, String> variables = new HashMap<>(Map.of(
                 "LB_HTTP_ADDRESS", "127.0.0.1",
                 "LB_HTTP_PORT", Integer.toString(httpPort),
@@ -117,13 +113,13 @@ class ComposeStackTest {
                 "LB_ADMIN_PORT", Integer.toString(adminPort),
                 "LB2_ADMIN_PORT", Integer.toString(admin2Port),
                 "PROMETHEUS_PORT", Integer.toString(prometheusPort),
-                "GRAFANA_PORT", Integer.toString(freePort()),
+                "GRAFANA_PORT", Integer.toString(ComposeStack.freePort()),
                 "FOOBAR_APP_NET", APP_NET,
                 "FOOBAR_FRONT_NET", FRONT_NET,
                 "FOOBAR_DB_NET", DB_NET));
-        failoverPort = freePort();
+        failoverPort = ComposeStack.freePort();
         variables.put("FOOBAR_FAILOVER_PORT", Integer.toString(failoverPort));
-        overviewPort = freePort();
+        overviewPort = ComposeStack.freePort();
         variables.put("OVERVIEW_PORT", Integer.toString(overviewPort));
         ComposeStack.Preparation prep = ComposeStack.prepare(PROJECT, variables, ComposeStackTest::progress);
         if (prep.unavailable() != null) {
@@ -335,7 +331,7 @@ class ComposeStackTest {
         String web1 = stack.container("web-1");
         String oldAddress = stack.addressOn("web-1", "app");
         String placeholder = null;
-        try (SteadyLoad load = new SteadyLoad(4, Duration.ofMinutes(3), 100_000)) {
+        try (SteadyLoad load = new SteadyLoad(4, Duration.ofMinutes(3), 100_000, () -> request("/api/products").GET().build())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.servedBy("web-1") >= 20 && load.servedBy("web-2") >= 20);
 
             stack.docker(STEP, "kill", web1).orFail();
@@ -484,7 +480,7 @@ class ComposeStackTest {
         long killedAt;
         double promotedAfter;
         OrderStream writes = new OrderStream(productId, Duration.ofMinutes(3), 5_000);
-        try (SteadyLoad reads = new SteadyLoad(2, Duration.ofMinutes(3), 100_000); writes) {
+        try (SteadyLoad reads = new SteadyLoad(2, Duration.ofMinutes(3), 100_000, () -> request("/api/products").GET().build()); writes) {
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.acknowledged().size() >= 20 && reads.total() >= 100);
             killedAt = System.nanoTime();
             stack.docker(STEP, "kill", victim).orFail();
@@ -687,85 +683,13 @@ class ComposeStackTest {
         throw new AssertionError("db-failover does not list " + name);
     }
 
-    /** GETs /api/products through the lb from a few threads, without pause, until stopped; bounded in count and time. */
-    private static final class SteadyLoad implements AutoCloseable {
-        private final ExecutorService threads;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong total = new AtomicLong();
-        private final AtomicInteger failures = new AtomicInteger();
-        private final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
-        private final Set<String> failureSamples = ConcurrentHashMap.newKeySet();
-
-        SteadyLoad(int concurrency, Duration maxTime, long maxRequests) {
-            threads = Executors.newFixedThreadPool(concurrency);
-            long deadline = System.nanoTime() + maxTime.toNanos();
-            HttpClient loadClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            for (int i = 0; i < concurrency; i++) {
-                threads.submit(() -> {
-                    while (running.get() && System.nanoTime() < deadline && total.get() < maxRequests) {
-                        try {
-                            HttpResponse<String> r = loadClient.send(request("/api/products").GET().build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() == 200) {
-                                servedBy.computeIfAbsent(r.headers().firstValue("X-Served-By").orElse("?"),
-                                        k -> new AtomicLong()).incrementAndGet();
-                            } else {
-                                fail(r.statusCode() + " " + r.body().lines().findFirst().orElse(""));
-                            }
-                        } catch (IOException e) {
-                            fail(e.toString());
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        total.incrementAndGet();
-                    }
-                });
-            }
-        }
-
-        private void fail(String what) {
-            failures.incrementAndGet();
-            if (failureSamples.size() < 5) {
-                failureSamples.add(what);
-            }
-        }
-
-        long servedBy(String server) {
-            AtomicLong n = servedBy.get(server);
-            return n == null ? 0 : n.get();
-        }
-
-        long total() {
-            return total.get();
-        }
-
-        int failures() {
-            return failures.get();
-        }
-
-        Set<String> failureSamples() {
-            return failureSamples;
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            threads.shutdown();
-            threads.awaitTermination(30, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
-    }
-
     /**
      * GETs /api/products from the host to the VIP (through the front bridge, as a Linux client of the pair would)
      * from a few threads over keep-alive connections, each outcome timestamped, until stopped; bounded in count and
      * time. A request has 1 s to connect and 2 s in all, and counts as failed past that, so that a request stuck on
      * a dead connection shows in the window instead of hiding it.
      */
-    private static final class VipLoad implements AutoCloseable {
+    private static final class VipLoad extends BoundedLoad {
         record Outcome(long at, boolean ok) {
         }
 
@@ -773,18 +697,14 @@ class ComposeStackTest {
         record Window(Duration failingFor, Duration longestGap, int failed, int total) {
         }
 
-        private final ExecutorService threads;
-        private final AtomicBoolean running = new AtomicBoolean(true);
         private final java.util.concurrent.ConcurrentLinkedQueue<Outcome> outcomes =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final AtomicLong attempts = new AtomicLong();
         private final AtomicLong successes = new AtomicLong();
-        private final AtomicInteger failures = new AtomicInteger();
         private final AtomicLong lastFailureAt = new AtomicLong(Long.MIN_VALUE);
-        private final Set<String> failureSamples = ConcurrentHashMap.newKeySet();
 
         VipLoad(int concurrency, Duration maxTime, long maxRequests) {
-            threads = Executors.newFixedThreadPool(concurrency);
+            super(concurrency);
             long deadline = System.nanoTime() + maxTime.toNanos();
             HttpClient vipClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             URI uri = URI.create("http://" + VIP + ":" + VIP_HTTP_PORT + "/api/products");
@@ -793,18 +713,18 @@ class ComposeStackTest {
                     // A counter, not outcomes.size(): that walks the whole queue, and while the VIP refuses
                     // connections four threads doing so per attempt starved keepalived on two cores (CI saw the
                     // VIP move after 6 s instead of 2).
-                    while (running.get() && System.nanoTime() < deadline && attempts.getAndIncrement() < maxRequests) {
+                    while (running() && System.nanoTime() < deadline && attempts.getAndIncrement() < maxRequests) {
                         boolean ok;
                         try {
                             HttpResponse<String> r = vipClient.send(HttpRequest.newBuilder(uri).header("Host", HOST)
                                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
                             ok = r.statusCode() == 200;
                             if (!ok) {
-                                sample(r.statusCode() + " " + r.body().lines().findFirst().orElse(""));
+                                failed(r.statusCode() + " " + r.body().lines().findFirst().orElse(""));
                             }
                         } catch (IOException e) {
                             ok = false;
-                            sample(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                            failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
                         } catch (InterruptedException e) {
                             return;
                         }
@@ -813,7 +733,6 @@ class ComposeStackTest {
                         if (ok) {
                             successes.incrementAndGet();
                         } else {
-                            failures.incrementAndGet();
                             lastFailureAt.set(at);
                             // A refused connection fails in microseconds: without a pause the load would be a busy
                             // loop competing with the failover it measures. 10 ms keeps the window's resolution.
@@ -824,22 +743,8 @@ class ComposeStackTest {
             }
         }
 
-        private void sample(String what) {
-            if (failureSamples.size() < 5) {
-                failureSamples.add(what);
-            }
-        }
-
         long successes() {
             return successes.get();
-        }
-
-        int failures() {
-            return failures.get();
-        }
-
-        Set<String> failureSamples() {
-            return failureSamples;
         }
 
         long successesSince(long since) {
@@ -882,16 +787,6 @@ class ComposeStackTest {
             return new Window(Duration.ofNanos(lastFail - firstFail), Duration.ofNanos(gap), failed, total);
         }
 
-        void stop() throws InterruptedException {
-            running.set(false);
-            threads.shutdown();
-            threads.awaitTermination(30, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
     }
 
     /** The balancer nodes (1, 2) whose network namespace holds the VIP, by `ip addr` inside it. */
@@ -918,11 +813,6 @@ class ComposeStackTest {
         return new Cli(StackFiles.DOCKER, Map.of()).run(STEP, "curl", "-sS", "--max-time", "20", "-D", "-",
                 "--cacert", ca.toString(), "--resolve", HOST + ":" + VIP_HTTPS_PORT + ":" + VIP,
                 "https://" + HOST + ":" + VIP_HTTPS_PORT + path).orFail();
-    }
-
-    private static String setting(String variable, String defaultValue) {
-        String value = System.getenv(variable);
-        return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
     /** Exit status of a TCP connect from inside a service's container (bash's /dev/tcp): 0 connected. */
@@ -1003,11 +893,5 @@ class ComposeStackTest {
 
     private static void progress(String line) {
         System.out.println("[compose] " + line);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -33,6 +33,8 @@ final class StatusJson {
             ObjectNode p = pools.addObject();
             p.put("name", pool.name());
             p.put("algorithm", pool.config().algorithm());
+            // The name whose address records are servers of this pool (they are listed with the others), or null.
+            p.put("discover", pool.config().discover() == null ? (String) null : pool.config().discover().toString());
             ArrayNode servers = p.putArray("servers");
             Map<String, long[]> responses = traffic.byServer().getOrDefault(pool.name(), Map.of());
             for (UpstreamServer s : pool.servers()) {

@@ -56,6 +56,11 @@ public record BalancerConfig(List<ListenerConfig> listeners, Map<String, PoolCon
         return workers == AUTO_WORKERS ? Runtime.getRuntime().availableProcessors() : workers;
     }
 
+    /** This configuration with {@code other} as its pools. */
+    public BalancerConfig withPools(Map<String, PoolConfig> other) {
+        return new BalancerConfig(listeners, other, admin, clientTimeouts, accessLog, dataDir, dns, workers);
+    }
+
     /** The listener of that name, or null. */
     public ListenerConfig listener(String name) {
         for (ListenerConfig l : listeners) {

@@ -449,7 +449,17 @@ public final class ConfigLoader {
                     throw new ConfigException(h.path, '"' + hashKey + "\" " + problem);
                 }
             }
-            List<ServerConfig> servers = servers(n.require("servers"));
+            HostPort discover = null;
+            if (n.has("discover")) {
+                Node d = n.get("discover");
+                discover = d.connectable();
+                if (discover.isIpLiteral()) {
+                    throw new ConfigException(d.path, '"' + discover.toString()
+                            + "\" is an IP address: discover takes a name whose address records are the servers");
+                }
+            }
+            List<ServerConfig> servers = discover != null && !n.has("servers") ? List.of()
+                    : servers(n.require("servers"));
             HealthCheckConfig health = n.has("health_check") ? healthCheck(n.get("health_check")) : null;
             OutlierDetectionConfig outlier = n.has("outlier_detection")
                     ? outlierDetection(n.get("outlier_detection").object()) : OutlierDetectionConfig.DEFAULT;
@@ -476,7 +486,7 @@ public final class ConfigLoader {
             }
             n.noOtherKeys();
             return new PoolConfig(name, algorithm, hashKey, servers, health, outlier, slowStart, retries, connect,
-                    response, keepAlive, headers, resolveInterval);
+                    response, keepAlive, headers, resolveInterval, discover);
         }
 
         private List<ServerConfig> servers(Node node) throws ConfigException {

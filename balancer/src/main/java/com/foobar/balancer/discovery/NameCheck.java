@@ -42,41 +42,23 @@ public final class NameCheck {
         }
         List<String> warnings = new ArrayList<>();
         for (Target t : targets) {
-            ResolvedAddress r = t.resolved;
+            ResolvedAddress r = t.resolved();
             if (r.address() == null) {
                 String why = r.problem() != null ? r.problem() : "no answer within "
                         + config.dns().timeout().multipliedBy(2).toMillis() + " ms";
-                warnings.add(t.path + ": \"" + t.address + "\" does not resolve now (" + why + "); the balancer"
+                warnings.add(t.path + ": \"" + t.address() + "\" does not resolve now (" + why + "); the balancer"
                         + " keeps asking, and the server takes no requests until it does");
             }
         }
         return warnings;
     }
 
-    private static final class Target implements ResolveTarget {
+    private static final class Target extends NamedTarget {
         private final String path;
-        private final HostPort address;
-        private volatile ResolvedAddress resolved;
 
         Target(String path, HostPort address) {
+            super(address);
             this.path = path;
-            this.address = address;
-            this.resolved = ResolvedAddress.initial(address);
-        }
-
-        @Override
-        public HostPort address() {
-            return address;
-        }
-
-        @Override
-        public ResolvedAddress resolved() {
-            return resolved;
-        }
-
-        @Override
-        public void resolved(ResolvedAddress next) {
-            resolved = next;
         }
     }
 }

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * seconds), so one loop is plenty and each watch's state needs no lock. {@link #watch} and
  * {@link NameWatch#connectFailed} may be called from any thread.
  *
- * <p>This is the base for DNS service discovery (a server per record, SRV records), which is not done yet: today one
- * configured server follows one name to one address.
+ * <p>A server follows its name to one address; a pool's {@code discover} name (a server per record) is a target too,
+ * one that takes the whole answer ({@link ResolveTarget#answered}). SRV records are not read.
  */
 public final class NameRefresher implements AutoCloseable {
 

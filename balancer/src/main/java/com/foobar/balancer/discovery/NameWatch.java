@@ -120,7 +120,7 @@ public final class NameWatch {
         }
         lastAnswer = answer;
         lastAnswerNanos = System.nanoTime();
-        target.resolved(target.resolved().next(answer, port));
+        target.answered(answer, port);
         firstAnswer.countDown();
         long delay = delayAfter(answer);
         if (delay != RefreshSchedule.NEVER) {

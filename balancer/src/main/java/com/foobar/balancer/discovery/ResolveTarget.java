@@ -16,4 +16,12 @@ public interface ResolveTarget {
      * {@link #resolved()}. The target takes it (one volatile write) and says what changed.
      */
     void resolved(ResolvedAddress next);
+
+    /**
+     * One query's whole answer, on the refresher's event loop. A server follows one address of it
+     * ({@link ResolvedAddress#next}); a discovered pool takes every address as a server.
+     */
+    default void answered(DnsAnswer answer, int port) {
+        resolved(resolved().next(answer, port));
+    }
 }

@@ -6,6 +6,7 @@ import com.foobar.balancer.config.Durations;
 import com.foobar.balancer.config.PoolConfig;
 import com.foobar.balancer.config.ServerConfig;
 import com.foobar.balancer.discovery.NameRefresher;
+import com.foobar.balancer.discovery.ResolveTarget;
 import com.foobar.balancer.events.EventJournal;
 import com.foobar.balancer.health.HealthChecker;
 import com.foobar.balancer.metrics.BalancerMetrics;
@@ -18,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 
 /**
@@ -33,7 +36,12 @@ public final class Upstreams implements AutoCloseable {
     private final LongSupplier clock;
     private final EventJournal events;
     private volatile Map<String, UpstreamPool> pools;
-    private BalancerConfig config; // guarded by this
+    private BalancerConfig config; // guarded by this: what runs, with the discovered servers
+    private BalancerConfig configured; // guarded by this: as loaded, without them
+    /** The pools with a {@code discover} name, by pool; guarded by this. */
+    private final Map<String, PoolDiscovery> discoveries = new LinkedHashMap<>();
+    /** Applies what discovery found, off the resolver's loop (a reload may wait on that loop under this lock). */
+    private final ExecutorService discoveryApplier;
 
     private Upstreams(BalancerConfig cfg, BalancerMetrics metrics, EventJournal events, EventLoopGroup group,
             LongSupplier clock) {
@@ -41,6 +49,7 @@ public final class Upstreams implements AutoCloseable {
         this.events = Objects.requireNonNull(events, "events");
         this.clock = clock;
         this.config = cfg;
+        this.configured = cfg;
         Map<String, UpstreamPool> m = new LinkedHashMap<>();
         for (PoolConfig pc : cfg.pools().values()) {
             m.put(pc.name(), new UpstreamPool(pc, metrics, clock, events));
@@ -54,6 +63,15 @@ public final class Upstreams implements AutoCloseable {
         awaitFirstAnswers(watchNames(all), cfg.dns());
         this.healthChecker = group == null ? null : new HealthChecker(group, metrics);
         syncHealthChecks(List.of());
+        this.discoveryApplier = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "balancer-discovery");
+            t.setDaemon(true);
+            return t;
+        });
+        synchronized (this) {
+            awaitFirstAnswers(syncDiscoveries(cfg), cfg.dns());
+            applyDiscovered();
+        }
     }
 
     /**
@@ -95,8 +113,133 @@ public final class Upstreams implements AutoCloseable {
         return config;
     }
 
-    /** Applies a new configuration's pools, servers and weights, keeping the state of what stays. */
+    /**
+     * Applies a new configuration's pools, servers and weights, keeping the state of what stays. A pool's discovered
+     * servers stay too while its {@code discover} name is the same.
+     */
     public synchronized ReloadReport apply(BalancerConfig next) {
+        configured = next;
+        List<PoolDiscovery> started = syncDiscoveries(next);
+        ReloadReport report = applyRunning(withDiscovered(next));
+        if (!started.isEmpty()) {
+            awaitFirstAnswers(started, next.dns());
+            applyDiscovered();
+        }
+        return report;
+    }
+
+    /**
+     * Starts asking the {@code discover} names of {@code next}'s pools and stops asking those no pool has any more;
+     * returns the discoveries started (a pool that keeps its name keeps its discovery and what it found).
+     */
+    private List<PoolDiscovery> syncDiscoveries(BalancerConfig next) {
+        List<PoolDiscovery> started = new ArrayList<>();
+        for (var it = discoveries.values().iterator(); it.hasNext(); ) {
+            PoolDiscovery d = it.next();
+            PoolConfig pc = next.pools().get(d.pool());
+            if (pc == null || !d.address().equals(pc.discover())) {
+                it.remove();
+                if (names != null) {
+                    names.unwatch(d);
+                }
+            }
+        }
+        for (PoolConfig pc : next.pools().values()) {
+            if (pc.discover() == null) {
+                continue;
+            }
+            PoolDiscovery d = discoveries.get(pc.name());
+            if (d == null) {
+                d = new PoolDiscovery(pc.name(), pc.discover(), this::discoveryChanged);
+                discoveries.put(pc.name(), d);
+                started.add(d);
+            }
+            if (names != null) {
+                names.watch(d, pc.resolveInterval());
+            }
+        }
+        return started;
+    }
+
+    /** On the resolver's loop: a discover name gave another set of addresses. */
+    private void discoveryChanged() {
+        try {
+            discoveryApplier.execute(this::applyDiscovered);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // stopping: the servers stay as they are
+        }
+    }
+
+    /** Brings every discovered pool's servers to what its name gave last; each server added or gone is an event. */
+    private synchronized void applyDiscovered() {
+        BalancerConfig next = withDiscovered(configured);
+        if (next.equals(config)) {
+            return;
+        }
+        Map<String, List<String>> before = discoveredNames(config);
+        applyRunning(next);
+        Map<String, List<String>> after = discoveredNames(next);
+        for (PoolDiscovery d : discoveries.values()) {
+            List<String> was = before.getOrDefault(d.pool(), List.of());
+            List<String> now = after.getOrDefault(d.pool(), List.of());
+            for (String s : now) {
+                if (!was.contains(s)) {
+                    events.server(d.pool(), s, "discovered: " + d.address().host() + " gives it (" + now.size()
+                            + " server(s) found)");
+                }
+            }
+            for (String s : was) {
+                if (!now.contains(s)) {
+                    events.server(d.pool(), s, "gone from " + d.address().host() + ": it drains (" + now.size()
+                            + " server(s) found)");
+                }
+            }
+        }
+    }
+
+    /** {@code cfg} with each discovered pool's servers after its configured ones. */
+    private BalancerConfig withDiscovered(BalancerConfig cfg) {
+        if (discoveries.isEmpty()) {
+            return cfg;
+        }
+        Map<String, PoolConfig> m = new LinkedHashMap<>();
+        for (PoolConfig pc : cfg.pools().values()) {
+            PoolDiscovery d = discoveries.get(pc.name());
+            if (d == null) {
+                m.put(pc.name(), pc);
+                continue;
+            }
+            List<ServerConfig> all = new ArrayList<>(pc.servers());
+            for (ServerConfig found : d.servers()) {
+                if (pc.server(found.name()) == null) {
+                    all.add(found);
+                }
+            }
+            m.put(pc.name(), pc.withServers(all));
+        }
+        return cfg.withPools(m);
+    }
+
+    private Map<String, List<String>> discoveredNames(BalancerConfig cfg) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (PoolDiscovery d : discoveries.values()) {
+            PoolConfig pc = cfg.pools().get(d.pool());
+            PoolConfig loaded = configured.pools().get(d.pool());
+            List<String> names = new ArrayList<>();
+            if (pc != null) {
+                for (ServerConfig sc : pc.servers()) {
+                    if (loaded == null || loaded.server(sc.name()) == null) {
+                        names.add(sc.name());
+                    }
+                }
+            }
+            out.put(d.pool(), names);
+        }
+        return out;
+    }
+
+    /** Makes {@code next} (the configuration with the discovered servers) the running one. */
+    private ReloadReport applyRunning(BalancerConfig next) {
         List<String> applied = new ArrayList<>();
         List<String> restart = new ArrayList<>();
         List<UpstreamServer> gone = new ArrayList<>();
@@ -227,7 +370,7 @@ public final class Upstreams implements AutoCloseable {
      * names: up to twice the query timeout, then the servers still waiting start without an address (down) and get one
      * when their answer comes.
      */
-    private void awaitFirstAnswers(List<UpstreamServer> servers, DnsConfig dns) {
+    private void awaitFirstAnswers(List<? extends ResolveTarget> servers, DnsConfig dns) {
         if (names == null || servers.isEmpty()) {
             return;
         }
@@ -310,6 +453,7 @@ public final class Upstreams implements AutoCloseable {
      */
     @Override
     public void close() {
+        discoveryApplier.shutdownNow();
         if (healthChecker != null) {
             healthChecker.close();
         }

@@ -240,7 +240,7 @@ class ConfigLoaderTest {
                         "frontends: is not a known key (known here: access_log, admin, client_timeouts, data_dir, dns, listeners, pools, trusted_proxies, workers)"),
                 Arguments.of("an unknown pool key (a typo)",
                         BASE + "    retry: 3\n",
-                        "pools.web.retry: is not a known key (known here: algorithm, connect_timeout, hash_key, "
+                        "pools.web.retry: is not a known key (known here: algorithm, connect_timeout, discover, hash_key, "
                                 + "health_check, keepalive, outlier_detection, proxy_headers, resolve_interval, "
                                 + "response_timeout, retries, servers, slow_start)"),
                 Arguments.of("an unknown server key",

@@ -67,6 +67,22 @@ class DnsConfigTest {
         assertThat(HostPort.parse("web-1:80").ipLiteral()).isNull();
     }
 
+    @Test
+    void aPoolMayTakeItsServersFromADiscoverNameAloneOrBesideConfiguredOnes() throws Exception {
+        String discovered = """
+                listeners: [{ name: public, bind: 127.0.0.1:8080, default_pool: web }]
+                pools:
+                  web:
+                    discover: tasks.web:8080
+                """;
+        PoolConfig alone = ConfigLoader.parse(discovered).pools().get("web");
+        assertThat(alone.discover()).isEqualTo(new HostPort("tasks.web", 8080));
+        assertThat(alone.servers()).isEmpty();
+        PoolConfig beside = ConfigLoader.parse(BASE + "    discover: tasks.web:8080\n").pools().get("web");
+        assertThat(beside.servers()).extracting(ServerConfig::name).containsExactly("web-1");
+        assertThat(ConfigLoader.parse(BASE).pools().get("web").discover()).isNull();
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of("a name server given by name",
@@ -103,6 +119,17 @@ class DnsConfigTest {
                         BASE + "    resolve_interval: 500ms\n",
                         "pools.web.resolve_interval: \"500ms\" is shorter than dns.min_ttl (1s); lower dns.min_ttl or"
                                 + " use 0s to resolve once"),
+                Arguments.of("a discover address that is an IP address",
+                        BASE + "    discover: 10.0.0.5:8080\n",
+                        "pools.web.discover: \"10.0.0.5:8080\" is an IP address: discover takes a name whose address"
+                                + " records are the servers"),
+                Arguments.of("a discover name without a port",
+                        BASE + "    discover: tasks.web\n",
+                        "pools.web.discover: \"tasks.web\" is not host:port"),
+                Arguments.of("a pool with neither servers nor discover",
+                        "listeners: [{ name: public, bind: 127.0.0.1:8080, default_pool: web }]\n"
+                                + "pools:\n  web:\n    retries: 1\n",
+                        "pools.web.servers: is required"),
                 Arguments.of("an interval that is no duration",
                         BASE + "    resolve_interval: often\n",
                         "pools.web.resolve_interval: \"often\" is not a duration like 500ms, 1s, 2m or 1h30m"));

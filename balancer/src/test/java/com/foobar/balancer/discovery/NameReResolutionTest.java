@@ -372,6 +372,64 @@ class NameReResolutionTest {
         assertThat(server()).isSameAs(web);
     }
 
+    @Test
+    void aDiscoverNameMakesAServerOfEachRecordAndFollowsThemUnderLoadWithoutAFailedGet() throws Exception {
+        try (TestBackend three = TestBackend.start("three", "127.0.0.3", one.port())) {
+            dns.set(NAME, 600, "127.0.0.2", "127.0.0.1");
+            balancer = Balancer.start(ConfigLoader.parse(discoverYaml("")), null);
+            assertThat(discovered()).as("found before the start returned, in address order")
+                    .containsExactly("web@127.0.0.1", "web@127.0.0.2");
+            JsonNode pool = JSON.readTree(admin("GET", "/api/status").body()).get("pools").get(0);
+            assertThat(pool.get("discover").asText()).isEqualTo(NAME + ":" + one.port());
+            assertThat(status("web@127.0.0.2").get("address").asText()).isEqualTo(at(two));
+            assertThat(balancer.startupTable()).containsPattern("\\(discover\\) +"
+                    + java.util.regex.Pattern.quote(NAME + ":" + one.port()));
+            try (Load load = new Load(4)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> one.requests() >= 50 && two.requests() >= 50);
+                dns.set(NAME, 600, "127.0.0.1", "127.0.0.2", "127.0.0.3");
+                await().atMost(Duration.ofSeconds(10)).until(() -> three.requests() >= 50);
+
+                dns.set(NAME, 600, "127.0.0.3", "127.0.0.2");
+                await().atMost(Duration.ofSeconds(10)).until(() -> !discovered().contains("web@127.0.0.1"));
+                int oneSettled = one.requests();
+                int twoThen = two.requests();
+                await().atMost(Duration.ofSeconds(10)).until(() -> two.requests() >= twoThen + 100);
+                assertThat(one.requests()).as("a server gone from DNS gets no new request").isEqualTo(oneSettled);
+
+                dns.remove(NAME); // NXDOMAIN: the servers found last stay (hold)
+                int queries = dns.queryCount(NAME);
+                await().atMost(Duration.ofSeconds(5)).until(() -> dns.queryCount(NAME) >= queries + 3);
+                assertThat(discovered()).containsExactly("web@127.0.0.2", "web@127.0.0.3");
+                load.stop();
+                assertThat(load.failures).as("failed GETs while servers came and went").isEmpty();
+                assertThat(load.ok.get()).isGreaterThanOrEqualTo(300);
+            }
+            // A reload keeps what discovery found, and the servers' state with it.
+            UpstreamServer kept = balancer.upstreams().pool("web").server("web@127.0.0.3");
+            ReloadReport r = balancer.apply(ConfigLoader.parse(discoverYaml("    retries: 1\n")));
+            assertThat(r.applied()).containsExactly("pools.web.retries: 2 -> 1");
+            assertThat(balancer.upstreams().pool("web").server("web@127.0.0.3")).isSameAs(kept);
+            assertThat(discovered()).containsExactly("web@127.0.0.2", "web@127.0.0.3");
+        }
+    }
+
+    /** A pool with no servers of its own, all of them from {@code NAME}'s records, and {@code extra} pool keys. */
+    private String discoverYaml(String extra) {
+        return BalancerYaml.create().defaultPool("web")
+                .pool("web", "    discover: \"" + NAME + ":" + one.port() + "\"\n    resolve_interval: 300ms\n"
+                        + "    health_check: { path: /health, interval: 200ms, timeout: 1s }\n" + extra, new String[0])
+                .topLevel("dns: { nameservers: [\"" + dns.address() + "\"], min_ttl: 100ms }\n").build();
+    }
+
+    /** The names of the pool's servers, as {@code /api/status} lists them. */
+    private List<String> discovered() throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonNode s : JSON.readTree(admin("GET", "/api/status").body()).get("pools").get(0).get("servers")) {
+            names.add(s.get("name").asText());
+        }
+        return names;
+    }
+
     /** Steady GETs from a few threads, each on its own keep-alive connection, counting what failed. */
     private final class Load implements AutoCloseable {
         final AtomicInteger ok = new AtomicInteger();

@@ -63,7 +63,10 @@ public final class BalancerYaml {
      * Servers are {@code name=address} or {@code name=address;weight} or with a trailing {@code ;backup}.
      */
     public BalancerYaml pool(String name, String extra, String... servers) {
-        pools.append("  ").append(name).append(":\n    servers:\n");
+        pools.append("  ").append(name).append(":\n");
+        if (servers.length > 0) { // none: a pool whose servers all come from its discover name
+            pools.append("    servers:\n");
+        }
         for (String s : servers) {
             String[] nameAddr = s.split("=", 2);
             String[] parts = nameAddr[1].split(";");
