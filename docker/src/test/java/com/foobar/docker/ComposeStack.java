@@ -79,10 +79,10 @@ final class ComposeStack {
         Map<String, String> env = new HashMap<>(variables);
         if (mode.equals("local")) {
             for (String jar : List.of("balancer/target/balancer.jar", "webapp/target/webapp-slim.jar",
-                    "db-failover/target/db-failover.jar", "overview/target/overview.jar")) {
+                    "db-failover/target/db-failover.jar", "overview/target/overview.jar", "dns/target/dns.jar")) {
                 if (!Files.isRegularFile(StackFiles.ROOT.resolve(jar))) {
                     return unavailable(jar + " is missing: the local images take the jars built on the host "
-                            + "(./mvnw -pl balancer,webapp,db-failover,overview -am package)");
+                            + "(./mvnw -pl balancer,webapp,db-failover,overview,dns -am package)");
                 }
             }
             progress.accept("local images: docker/local-images.sh (builds only what is missing or changed)");

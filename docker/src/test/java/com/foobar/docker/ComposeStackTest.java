@@ -136,7 +136,7 @@ class ComposeStackTest {
         long started = System.nanoTime();
         stack.compose(UP, ComposeStackTest::progress, "up", "-d", "--build").orFail();
         List<String> awaited = new java.util.ArrayList<>(List.of("lb-1", "lb-2", "keepalived-1", "keepalived-2",
-                "db-failover", "prometheus", "overview"));
+                "db-failover", "prometheus", "overview", "dns"));
         if (stack.hasGrafana()) {
             awaited.add("grafana");
         }
@@ -252,6 +252,23 @@ class ComposeStackTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("uPlot.iife.min.js").contains("overview.js");
         progress("overview: every tier shown, " + overviewStates());
+    }
+
+    @Test
+    @Order(4)
+    void aClientOnTheFrontNetworkFindsTheSiteByNameThroughTheZone() {
+        // A client configured with the site's name server, as k6 is: www.foobar.com and foobar.com are the VIP, and
+        // the page comes from the address the name gave.
+        Cli.Result probe = stack.docker(STEP, "run", "--rm", "--network", stack.network("front"),
+                "--dns", FRONT_NET + ".53", "--entrypoint", "bash", "foobar/webapp:latest", "-c",
+                "getent hosts www.foobar.com; getent hosts foobar.com;"
+                        + " curl -s -o /dev/null -w 'www=%{http_code}\\n' http://www.foobar.com:8080/");
+        String out = probe.orFail();
+        assertThat(out).containsPattern("(?m)^" + java.util.regex.Pattern.quote(VIP) + "\\s+www\\.foobar\\.com$")
+                .containsPattern("(?m)^" + java.util.regex.Pattern.quote(VIP) + "\\s+foobar\\.com$")
+                .contains("www=200");
+        progress("dns: a client on front resolves www.foobar.com and foobar.com to the VIP " + VIP
+                + " through the zone's server and gets the page by name");
     }
 
     @Test

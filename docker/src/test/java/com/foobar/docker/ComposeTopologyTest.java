@@ -29,8 +29,8 @@ class ComposeTopologyTest {
     void runsTheServicesOfTheIssue() {
         assertThat(COMPOSE.serviceNames()).containsExactlyInAnyOrder(
                 "lb-1-netns", "lb-1", "keepalived-1", "lb-2-netns", "lb-2", "keepalived-2",
-                "web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover", "overview", "prometheus", "grafana",
-                "k6");
+                "web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover", "overview", "dns", "prometheus",
+                "grafana", "k6");
     }
 
     @Test
@@ -110,7 +110,9 @@ class ComposeTopologyTest {
         assertThat(COMPOSE.networks("overview")).containsExactlyInAnyOrder("app", "monitoring");
         Set<String> onDb = membersOf("db");
         assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover");
-        assertThat(membersOf("front")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "k6");
+        assertThat(membersOf("front")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "k6", "dns");
+        // The zone's server is on front alone: it answers the clients and reaches nothing behind the balancers.
+        assertThat(COMPOSE.networks("dns")).containsExactly("front");
         // app carries the balancers, the web servers, and Prometheus and the overview, which read them; nothing on it
         // reaches MySQL except the web servers.
         assertThat(membersOf("app")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "web-1", "web-2", "prometheus",

@@ -23,7 +23,7 @@ class DockerfileContractTest {
     void buildsWithTheMavenWrapperInAJdkStage() {
         assertThat(STAGES).containsKey("build");
         String build = STAGES.get("build");
-        assertThat(build).contains("./mvnw -B").contains("-pl balancer,webapp,db-failover,overview -am package")
+        assertThat(build).contains("./mvnw -B").contains("-pl balancer,webapp,db-failover,overview,dns -am package")
                 .contains("--mount=type=cache,target=/root/.m2");
         assertThat(StackFiles.read(StackFiles.DOCKERFILE)).contains("ARG JDK_IMAGE=eclipse-temurin:17-jdk")
                 .contains("ARG JRE_IMAGE=eclipse-temurin:17-jre");
@@ -53,11 +53,13 @@ class DockerfileContractTest {
         assertThat(StackFiles.read(StackFiles.ROOT.resolve("overview/pom.xml")))
                 .contains("${project.build.directory}/overview.jar");
         assertThat(STAGES.get("build")).contains("balancer/target/balancer.jar").contains("webapp/target/webapp-slim.jar")
-                .contains("db-failover/target/db-failover.jar").contains("overview/target/overview.jar");
+                .contains("db-failover/target/db-failover.jar").contains("overview/target/overview.jar")
+                .contains("dns/target/dns.jar");
         assertThat(STAGES.get("balancer")).contains("COPY --from=jars /out/balancer.jar /app/balancer.jar");
         assertThat(STAGES.get("webapp")).contains("COPY --from=jars /out/webapp-slim.jar /app/webapp.jar");
         assertThat(STAGES.get("db-failover")).contains("COPY --from=jars /out/db-failover.jar /app/db-failover.jar");
         assertThat(STAGES.get("overview")).contains("COPY --from=jars /out/overview.jar /app/overview.jar");
+        assertThat(STAGES.get("dns")).contains("COPY --from=jars /out/dns.jar /app/dns.jar");
     }
 
     @Test
@@ -66,12 +68,12 @@ class DockerfileContractTest {
         assertThat(STAGES.get("jars-build")).startsWith("FROM scratch AS jars-build").contains("COPY --from=build /out/ /out/");
         assertThat(STAGES.get("jars-host")).startsWith("FROM scratch AS jars-host")
                 .contains("COPY balancer/target/balancer.jar webapp/target/webapp-slim.jar db-failover/target/db-failover.jar \\\n"
-                        + "     overview/target/overview.jar /out/");
+                        + "     overview/target/overview.jar dns/target/dns.jar /out/");
         assertThat(STAGES.get("jars")).startsWith("FROM jars-${JARS} AS jars");
         // The context sends the jars despite **/target/; the rest of target/ (webapp.jar is 200 MB) stays out.
         assertThat(StackFiles.read(StackFiles.DOCKER.resolve("Dockerfile.dockerignore")).lines().toList())
                 .containsSubsequence("**/target/", "!balancer/target/balancer.jar", "!webapp/target/webapp-slim.jar",
-                        "!db-failover/target/db-failover.jar", "!overview/target/overview.jar");
+                        "!db-failover/target/db-failover.jar", "!overview/target/overview.jar", "!dns/target/dns.jar");
     }
 
     @Test
