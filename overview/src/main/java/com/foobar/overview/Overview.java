@@ -117,7 +117,13 @@ public final class Overview implements AutoCloseable {
                 send(exchange, 405, "text/plain; charset=utf-8", "method not allowed: use GET\n"
                         .getBytes(StandardCharsets.UTF_8));
             } else if (api) {
-                send(exchange, 200, "application/json", latest.get());
+                byte[] doc = latest.get();
+                if (doc == null) { // the first poll failed (logged): nothing true to show yet
+                    send(exchange, 503, "text/plain; charset=utf-8", "no poll has completed yet; see the log\n"
+                            .getBytes(StandardCharsets.UTF_8));
+                } else {
+                    send(exchange, 200, "application/json", doc);
+                }
             } else {
                 send(exchange, 200, file[1], resource(file[0]));
             }

@@ -47,8 +47,13 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** The browser's executable on this machine's PATH, if there is one. */
     static Optional<Path> find() {
+        return onPath("chromium", "chromium-browser");
+    }
+
+    /** The first of these programs found on the PATH. */
+    static Optional<Path> onPath(String... programs) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            for (String name : new String[] {"chromium", "chromium-browser"}) {
+            for (String name : programs) {
                 Path p = Path.of(dir, name);
                 if (Files.isExecutable(p)) {
                     return Optional.of(p);

@@ -286,7 +286,7 @@ class StackIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(),
                 "no chromium on the PATH (Debian: apt-get install chromium)");
         // The machine's Prometheus too, when it has one (CI does): the other whole-system view, one flag away.
-        boolean withPrometheus = onPath("prometheus");
+        boolean withPrometheus = HeadlessChromium.onPath("prometheus").isPresent();
         RunningStack stack = withPrometheus ? start(dir.resolve("data"), "--prometheus") : start(dir.resolve("data"));
         if (withPrometheus) {
             assertThat(stack.output()).containsPattern("prometheus\\s+http://127\\.0\\.0\\.1:" + prometheusPort
@@ -297,12 +297,12 @@ class StackIT {
         }
         URI page = URI.create("http://127.0.0.1:" + overviewPort + "/");
         assertThat(stack.output()).containsPattern("overview\\s+" + java.util.regex.Pattern.quote(page.toString()));
-        // Steady traffic while the page is watched: bounded in count and time.
+        // Traffic while the page is watched: one request at a time, bounded in count and time (and stopped below).
+        long loadEnds = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         Thread load = new Thread(() -> {
-            for (int i = 0; i < 400 && !Thread.currentThread().isInterrupted(); i++) {
+            for (int i = 0; i < 20_000 && !Thread.currentThread().isInterrupted() && System.nanoTime() < loadEnds; i++) {
                 try {
                     get("/api/products");
-                    Thread.sleep(25);
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {
@@ -374,15 +374,6 @@ class StackIT {
                     + t.path("health").asText());
         }
         return out;
-    }
-
-    private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (java.nio.file.Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Each box on the overview page as "tier/name" -> its data-state. */
