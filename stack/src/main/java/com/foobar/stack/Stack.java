@@ -79,6 +79,12 @@ final class Stack implements AutoCloseable {
     static final String PROMETHEUS_DIR = "prometheus";
     /** Prometheus writes its head block on SIGTERM; a few seconds are plenty for a stack's series. */
     static final Duration PROMETHEUS_STOP_GRACE = Duration.ofSeconds(10);
+    /** nginx starts in milliseconds; the limit only covers a slow machine's JVM wrapper. */
+    static final Duration NGINX_START_TIMEOUT = Duration.ofSeconds(30);
+    /** SIGTERM is nginx's fast shutdown; the balancer, stopped before it, sends it nothing by then. */
+    static final Duration NGINX_STOP_GRACE = Duration.ofSeconds(10);
+    /** The wrapper JVM of an external program only waits on it: the smallest heap and no optimizing compiler. */
+    static final List<String> EXTERNAL_JVM_OPTIONS = List.of("-Xmx24m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final StackOptions options;
     private final Console console;
@@ -89,6 +95,8 @@ final class Stack implements AutoCloseable {
     private SupervisedProcess failover;
     private DatabaseEndpoints endpoints;
     private final List<SupervisedProcess> webs = new ArrayList<>();
+    /** {@code --nginx}: nginx-N in front of web-N; empty otherwise. */
+    private final List<SupervisedProcess> nginxes = new ArrayList<>();
     private SupervisedProcess balancer;
     private ControlServer control;
     private Overview overview;
@@ -136,6 +144,8 @@ final class Stack implements AutoCloseable {
             startDatabase();
             startFailover();
             failFastIfGone(balancer);
+            // Before the web servers: with --nginx, they are reached (their readiness too) only through their nginx.
+            startNginx();
             startWebServers();
             awaitBalancer();
             startPrometheus();
@@ -195,8 +205,7 @@ final class Stack implements AutoCloseable {
     private void startOverview() throws StackStartException {
         List<OverviewConfig.Source> webSources = new ArrayList<>();
         for (int i = 0; i < webs.size(); i++) {
-            webSources.add(new OverviewConfig.Source(webs.get(i).name(),
-                    URI.create("http://" + hostPort(StackOptions.LOOPBACK, options.webPort(i + 1)))));
+            webSources.add(new OverviewConfig.Source(webs.get(i).name(), URI.create("http://" + webEntry(i + 1))));
         }
         OverviewConfig config = new OverviewConfig(StackOptions.LOOPBACK, options.overviewPort(),
                 OverviewConfig.DEFAULT_INTERVAL, OverviewConfig.DEFAULT_HISTORY,
@@ -275,7 +284,7 @@ final class Stack implements AutoCloseable {
                 .append("      - { targets: ['").append(adminBind).append("'], labels: { instance: balancer } }\n")
                 .append("  - job_name: webapp\n    static_configs:\n");
         for (int i = 0; i < webs.size(); i++) {
-            yml.append("      - { targets: ['").append(hostPort(StackOptions.LOOPBACK, options.webPort(i + 1)))
+            yml.append("      - { targets: ['").append(webEntry(i + 1))
                     .append("'], labels: { instance: ").append(webs.get(i).name()).append(" } }\n");
         }
         yml.append("  - job_name: db-failover\n    static_configs:\n")
@@ -313,6 +322,7 @@ final class Stack implements AutoCloseable {
                 List<SupervisedProcess> all = new ArrayList<>();
                 all.add(db);
                 all.addAll(webs);
+                all.addAll(nginxes);
                 all.add(balancer);
                 return all;
             }
@@ -328,6 +338,16 @@ final class Stack implements AutoCloseable {
 
     /** The data directory can be created, and the user's balancer file, if any, is a configuration that loads. */
     private Optional<BalancerConfig> checkOptions() throws InvalidOptionException {
+        if (options.nginx() && NginxTier.program().isEmpty()) {
+            throw new InvalidOptionException("--nginx: nginx is not installed (none on the PATH or in /usr/sbin;"
+                    + " Debian: apt-get install nginx)");
+        }
+        if (options.nginx() && !NginxTier.canBind(NginxTier.sourceAddress(options.webInstances()))) {
+            throw new InvalidOptionException("--nginx: this machine cannot bind " + NginxTier.sourceAddress(
+                    options.webInstances()) + ", the loopback address the last nginx reaches its web server from"
+                    + " (Linux can; on macOS: sudo ifconfig lo0 alias 127.0.1.N for N = 1.."
+                    + options.webInstances() + ")");
+        }
         if (options.prometheus() && prometheusProgram().isEmpty()) {
             throw new InvalidOptionException("--prometheus: there is no prometheus program on the PATH (Debian:"
                     + " apt-get install prometheus)");
@@ -393,6 +413,9 @@ final class Stack implements AutoCloseable {
         }
         for (int i = 1; i <= options.webInstances(); i++) {
             PortChecker.requireFree(StackOptions.LOOPBACK, options.webPort(i), options.webName(i), "--web-port");
+            if (options.nginx()) {
+                PortChecker.requireFree(StackOptions.LOOPBACK, options.nginxPort(i), NginxTier.name(i), "--nginx-port");
+            }
         }
         PortChecker.requireFree(StackOptions.LOOPBACK, options.dbPort(), "db-primary", "--db-port");
         PortChecker.requireFree(StackOptions.LOOPBACK, options.failoverPort(), "db-failover's status", "--failover-port");
@@ -420,8 +443,9 @@ final class Stack implements AutoCloseable {
         adminBind = hostPort(StackOptions.LOOPBACK, options.adminPort());
         List<BalancerConfigWriter.Server> servers = new ArrayList<>();
         for (int i = 1; i <= options.webInstances(); i++) {
-            servers.add(new BalancerConfigWriter.Server(options.webName(i),
-                    hostPort(StackOptions.LOOPBACK, options.webPort(i))));
+            // With --nginx the server keeps its name (web-N, as its X-Served-By and the overview say) and its
+            // address is its nginx's: nginx-N and web-N together are the balancer's server N.
+            servers.add(new BalancerConfigWriter.Server(options.webName(i), webEntry(i)));
         }
         balancerConfig = data.resolve(BALANCER_CONFIG_FILE);
         BalancerConfigWriter writer = new BalancerConfigWriter(publicBind, adminBind, servers);
@@ -639,6 +663,89 @@ final class Stack implements AutoCloseable {
     /** Where the balancer reaches the web servers from: it runs on this machine and connects over loopback. */
     private static final String TRUSTED_PROXY = "127.0.0.1/32";
 
+    /**
+     * Where web-N is reached by whatever is not its nginx (the balancer, the overview, Prometheus, the stack's own
+     * readiness check): web-N itself, or with {@code --nginx} its nginx, since web-N then accepts nobody else.
+     */
+    private String webEntry(int n) {
+        return hostPort(StackOptions.LOOPBACK, options.nginx() ? options.nginxPort(n) : options.webPort(n));
+    }
+
+    /** nginx's own error lines worth a user's attention; [error] (a 502 while web-N is down) stays in its log. */
+    private static final java.util.regex.Pattern NGINX_ALERT =
+            java.util.regex.Pattern.compile("^\\S+ \\S+ \\[(emerg|alert|crit)] \\d+#\\d+: (.*)$");
+
+    static Optional<String> nginxAlert(String component, String line) {
+        java.util.regex.Matcher m = NGINX_ALERT.matcher(line);
+        return m.matches() ? Optional.of("!! " + component + ": [" + m.group(1) + "] " + m.group(2)) : Optional.empty();
+    }
+
+    /**
+     * {@code --nginx}: nginx-N in front of web-N, each from a configuration the stack writes from its template, with
+     * the webapp's static files extracted from its jar for it to serve. Ready when it serves one of them.
+     */
+    private void startNginx() throws ChildStartException, StackStartException {
+        if (!options.nginx()) {
+            return;
+        }
+        Path root = data.resolve(NginxTier.DIR);
+        Path program = NginxTier.program().orElseThrow();
+        int files;
+        try {
+            files = NginxTier.extractStaticFiles(root);
+        } catch (IOException e) {
+            throw new StackStartException("--nginx: cannot extract the shop's static files to " + root + ": "
+                    + e.getMessage(), e);
+        }
+        StringBuilder what = new StringBuilder();
+        for (int i = 1; i <= options.webInstances(); i++) {
+            what.append(i == 1 ? "" : ", ").append(NginxTier.name(i)).append(" on http://")
+                    .append(hostPort(StackOptions.LOOPBACK, options.nginxPort(i))).append(" -> ")
+                    .append(options.webName(i));
+        }
+        console.progress("starting " + program + ": " + what + " (" + files + " static files in "
+                + relative(root.resolve("static")) + ")");
+        for (int i = 1; i <= options.webInstances(); i++) {
+            SupervisedProcess nginx = supervisor.launch(nginxSpec(i, program, root));
+            synchronized (lifecycle) {
+                nginxes.add(nginx);
+            }
+        }
+        for (SupervisedProcess nginx : nginxes) {
+            supervisor.awaitReady(nginx);
+        }
+    }
+
+    private ChildSpec nginxSpec(int n, Path program, Path root) throws StackStartException {
+        String name = NginxTier.name(n);
+        Path dir = root.resolve(name);
+        Path conf = dir.resolve("nginx.conf");
+        String listen = hostPort(StackOptions.LOOPBACK, options.nginxPort(n));
+        try {
+            Files.createDirectories(dir.resolve("tmp"));
+            Files.writeString(conf, NginxTier.config(n, listen, hostPort(StackOptions.LOOPBACK, options.webPort(n)),
+                    dir, data.resolve(LOGS_DIR), root));
+        } catch (IOException e) {
+            throw new StackStartException("cannot write " + conf + ": " + e.getMessage(), e);
+        }
+        String others = options.webInstances() > 1
+                ? "The balancer's health checks take " + options.webName(n) + " out of rotation with it; the other"
+                + " servers carry its traffic."
+                : "It was the only web server: www.foobar.com answers 503 until it is back.";
+        return ChildSpec.builder(name, ExternalProgram.class.getName())
+                .jvmOptions(EXTERNAL_JVM_OPTIONS.toArray(new String[0]))
+                // -e: nginx's log before it reads the configuration goes to stderr too, not to /var/log/nginx.
+                .args(Long.toString(NGINX_STOP_GRACE.toSeconds() - 2), program.toString(), "-p", dir.toString(),
+                        "-c", conf.toString(), "-e", "stderr")
+                .logFile(logFile(name))
+                .readiness(ReadinessCheck.httpOk(URI.create("http://" + listen + "/static/style.css")))
+                .startTimeout(NGINX_START_TIMEOUT)
+                .stopGrace(NGINX_STOP_GRACE)
+                .crashHint(others)
+                .stderrRelay(line -> nginxAlert(name, line))
+                .build();
+    }
+
     private ChildSpec webSpec(int n) {
         int port = options.webPort(n);
         List<String> args = new ArrayList<>(Arrays.asList(
@@ -654,8 +761,9 @@ final class Stack implements AutoCloseable {
         args.add(endpoints.user());
         // The web servers accept only the balancer, which reaches them from loopback; so the client address they
         // log comes from the balancer's X-Forwarded-For, and a forged one from anywhere else is never believed.
+        // With --nginx, only their nginx, which connects from an address of its own (NginxTier.sourceAddress).
         args.add("--trusted-proxies");
-        args.add(TRUSTED_PROXY);
+        args.add(options.nginx() ? NginxTier.sourceAddress(n) + "/32" : TRUSTED_PROXY);
         String others = options.webInstances() > 1
                 ? "The balancer's health checks take it out of rotation; the other web servers carry its traffic."
                 : "It was the only web server: www.foobar.com answers 503 until it is back.";
@@ -665,8 +773,7 @@ final class Stack implements AutoCloseable {
                 // In the environment rather than on the command line, where ps would show it.
                 .env("FOOBAR_DB_PASSWORD", endpoints.password())
                 .logFile(logFile(options.webName(n)))
-                .readiness(ReadinessCheck.httpOk(URI.create("http://" + hostPort(StackOptions.LOOPBACK, port)
-                        + "/ready")))
+                .readiness(ReadinessCheck.httpOk(URI.create("http://" + webEntry(n) + "/ready")))
                 .startTimeout(WEB_START_TIMEOUT)
                 .stopGrace(WEB_STOP_GRACE)
                 .crashHint(others)
@@ -730,6 +837,11 @@ final class Stack implements AutoCloseable {
             rows.add(new String[] {web.name(), "http://" + hostPort(StackOptions.LOOPBACK, options.webPort(i + 1)),
                     Long.toString(web.pid()), relative(web.spec().logFile())});
         }
+        for (int i = 0; i < nginxes.size(); i++) {
+            SupervisedProcess nginx = nginxes.get(i);
+            rows.add(new String[] {nginx.name(), "http://" + hostPort(StackOptions.LOOPBACK, options.nginxPort(i + 1))
+                    + " -> " + options.webName(i + 1), Long.toString(nginx.pid()), relative(nginx.spec().logFile())});
+        }
         rows.add(new String[] {"balancer", "http://" + publicBind, Long.toString(balancer.pid()),
                 relative(balancer.spec().logFile())});
         rows.add(new String[] {"dashboard", "http://" + adminBind + "/", Long.toString(balancer.pid()), ""});
@@ -759,6 +871,13 @@ final class Stack implements AutoCloseable {
         console.line("  curl -H 'Host: www.foobar.com' " + base + "/");
         console.line("  curl --resolve www.foobar.com:" + resolvePort + ":" + publicHost() + " " + hostUrl
                 + "/api/products");
+        if (!nginxes.isEmpty()) {
+            console.line("  curl -sI -H 'Host: www.foobar.com' " + base + "/static/style.css   (X-Served-By: nginx-N:"
+                    + " the static files come from nginx)");
+            console.line("  curl -i http://" + hostPort(StackOptions.LOOPBACK, options.webPort(1)) + "/   (403: "
+                    + options.webName(1) + " accepts only " + NginxTier.name(1) + ", which connects from "
+                    + NginxTier.sourceAddress(1) + ")");
+        }
         console.line("  dashboard: http://" + adminBind + "/   (the balancer)");
         console.line("  overview:  " + overview.uri() + "   (every tier: balancer, web servers, database nodes)");
         console.line("  dig @" + StackOptions.LOOPBACK + " -p " + options.dnsPort() + " www.foobar.com   (the zone: "
@@ -775,7 +894,8 @@ final class Stack implements AutoCloseable {
                     + (options.restartCrashed() ? ", then watch it come back)" : ")"));
         }
         console.line("");
-        console.line("Ctrl-C stops it all: the balancer, then the web servers, then the database. Logs are in "
+        console.line("Ctrl-C stops it all: the balancer, then " + (nginxes.isEmpty() ? "" : "nginx, then ")
+                + "the web servers, then the database. Logs are in "
                 + relative(data.resolve(LOGS_DIR)) + "/.");
     }
 
@@ -824,6 +944,7 @@ final class Stack implements AutoCloseable {
     public void close() {
         SupervisedProcess balancerNow;
         List<SupervisedProcess> websNow;
+        List<SupervisedProcess> nginxesNow;
         SupervisedProcess dbNow;
         SupervisedProcess failoverNow;
         SupervisedProcess prometheusNow;
@@ -844,6 +965,7 @@ final class Stack implements AutoCloseable {
             dnsNow = dns;
             balancerNow = balancer;
             websNow = new ArrayList<>(webs);
+            nginxesNow = new ArrayList<>(nginxes);
             dbNow = db;
             failoverNow = failover;
             prometheusNow = prometheus;
@@ -861,18 +983,22 @@ final class Stack implements AutoCloseable {
         if (eventsNow != null) {
             eventsNow.close(); // what stopping the balancer does is told by the stop itself
         }
-        boolean any = balancerNow != null || !websNow.isEmpty() || dbNow != null || failoverNow != null
+        boolean any = balancerNow != null || !websNow.isEmpty() || !nginxesNow.isEmpty() || dbNow != null || failoverNow != null
                 || prometheusNow != null;
         if (any) {
             console.line("");
             console.progress("stopping: " + (prometheusNow != null ? "Prometheus, then " : "")
-                    + "balancer, then web servers, then db-failover, then database");
+                    + "balancer, then " + (nginxesNow.isEmpty() ? "" : "nginx, then ")
+                    + "web servers, then db-failover, then database");
         }
         if (prometheusNow != null) {
             stopOne(prometheusNow); // the watcher first: it would only record the others going
         }
         if (balancerNow != null) {
             stopOne(balancerNow);
+        }
+        if (!nginxesNow.isEmpty()) {
+            console.progress("  " + StopSummary.line(supervisor.stopAll(nginxesNow)));
         }
         if (!websNow.isEmpty()) {
             console.progress("  " + StopSummary.line(supervisor.stopAll(websNow)));

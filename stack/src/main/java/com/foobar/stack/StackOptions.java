@@ -36,6 +36,8 @@ public final class StackOptions {
     /** Compose publishes its Prometheus on the host's 9091 too (9090 is the balancer's admin). */
     public static final int DEFAULT_PROMETHEUS_PORT = 9091;
     public static final int MAX_DB_REPLICAS = 4;
+    /** {@code --nginx}: nginx-1 in front of web-1 (8081) listens on 8181, nginx-2 on 8182, and so on. */
+    public static final int DEFAULT_NGINX_PORT = 8181;
 
     /** Every component other than the balancer listens on loopback only, as on a private network. */
     public static final String LOOPBACK = "127.0.0.1";
@@ -75,6 +77,11 @@ public final class StackOptions {
             "  --prometheus          also run this machine's Prometheus (on the PATH), scraping every component every 5s",
             "  --prometheus-port N   where that Prometheus listens, on " + LOOPBACK + ":N (default "
                     + DEFAULT_PROMETHEUS_PORT + ")",
+            "  --nginx               the web server / application server split: an nginx (installed on this machine) in",
+            "                        front of each web server, serving the static files itself and passing the rest on;",
+            "                        the balancer's pool is the nginx servers, and each web server accepts only its nginx",
+            "  --nginx-port N        nginx-1's port on " + LOOPBACK + "; nginx-2 takes N+1 and so on (default "
+                    + DEFAULT_NGINX_PORT + ")",
             "  --no-semi-sync        asynchronous replication (default: semi-synchronous, so a failover loses no",
             "                        acknowledged write)",
             "  --control-port N      a control API on " + LOOPBACK + ":N to stop, start and restart one web server or the",
@@ -101,6 +108,8 @@ public final class StackOptions {
     private final boolean prometheus;
     private final int prometheusPort;
     private final boolean semiSync;
+    private final boolean nginx;
+    private final int nginxPort;
     private final boolean help;
 
     private StackOptions(Builder b) {
@@ -122,6 +131,8 @@ public final class StackOptions {
         this.prometheus = b.prometheus;
         this.prometheusPort = b.prometheusPort;
         this.semiSync = b.semiSync;
+        this.nginx = b.nginx;
+        this.nginxPort = b.nginxPort;
         this.help = b.help;
     }
 
@@ -163,6 +174,10 @@ public final class StackOptions {
                 case "--prometheus":
                     noValue(flag, inlineValue);
                     b.prometheus = true;
+                    break;
+                case "--nginx":
+                    noValue(flag, inlineValue);
+                    b.nginx = true;
                     break;
                 case "--no-restart":
                     noValue(flag, inlineValue);
@@ -210,6 +225,7 @@ public final class StackOptions {
             case "--overview-port":
             case "--dns-port":
             case "--prometheus-port":
+            case "--nginx-port":
                 return true;
             default:
                 return false;
@@ -247,6 +263,11 @@ public final class StackOptions {
         claim(taken, dnsPort, "--dns-port", "the DNS zone");
         if (prometheus) {
             claim(taken, prometheusPort, "--prometheus-port", "Prometheus");
+        }
+        if (nginx) {
+            for (int i = 1; i <= webInstances; i++) {
+                claim(taken, nginxPort(i), "--nginx-port", "nginx-" + i);
+            }
         }
         if (balancerConfig != null && !Files.isReadable(balancerConfig)) {
             throw new InvalidOptionException("--balancer-config: \"" + balancerConfig + "\" is not a readable file");
@@ -367,6 +388,17 @@ public final class StackOptions {
         return semiSync;
     }
 
+    /** Whether an nginx runs in front of each web server ({@code --nginx}). */
+    public boolean nginx() {
+        return nginx;
+    }
+
+    /** The port of nginx-{@code n} (in front of web-{@code n}), counting from 1, on loopback. */
+    public int nginxPort(int n) {
+        checkIndex(n, webInstances);
+        return nginxPort + n - 1;
+    }
+
     /** The port of the stack's control API on loopback; empty when it is off (the default). */
     public java.util.OptionalInt controlPort() {
         return controlPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(controlPort);
@@ -393,7 +425,8 @@ public final class StackOptions {
                 + ", dataDir=" + dataDir + ", fresh=" + fresh + ", restartCrashed=" + restartCrashed
                 + ", balancerConfig=" + balancerConfig + ", controlPort=" + controlPort + ", failoverPort=" + failoverPort
                 + ", overviewPort=" + overviewPort + ", dnsPort=" + dnsPort + ", prometheus="
-                + prometheus + ", prometheusPort=" + prometheusPort + ", semiSync=" + semiSync + "}";
+                + prometheus + ", prometheusPort=" + prometheusPort + ", semiSync=" + semiSync + ", nginx=" + nginx
+                + ", nginxPort=" + nginxPort + "}";
     }
 
     private static final class Builder {
@@ -416,6 +449,8 @@ public final class StackOptions {
         boolean prometheus;
         int prometheusPort = DEFAULT_PROMETHEUS_PORT;
         boolean semiSync = true;
+        boolean nginx;
+        int nginxPort = DEFAULT_NGINX_PORT;
         boolean help;
 
         void set(String flag, String value) throws InvalidOptionException {
@@ -461,6 +496,9 @@ public final class StackOptions {
                     break;
                 case "--prometheus-port":
                     prometheusPort = port(flag, value);
+                    break;
+                case "--nginx-port":
+                    nginxPort = port(flag, value);
                     break;
                 default:
                     throw new InvalidOptionException(unknown(flag));
