@@ -59,10 +59,19 @@ final class NginxTier {
         return "127.0.1." + n;
     }
 
+    /** The nginx to run, when not the one found on the PATH (and how the tests name one that is missing). */
+    static final String ENV_PROGRAM = "FOOBAR_NGINX";
+
     /**
-     * The nginx program: on the PATH, or Debian's /usr/sbin/nginx, which is not on an ordinary user's PATH.
+     * The nginx program: {@code $FOOBAR_NGINX} if set; else on the PATH, or Debian's /usr/sbin/nginx, which is not
+     * on an ordinary user's PATH.
      */
     static Optional<Path> program() {
+        String chosen = System.getenv(ENV_PROGRAM);
+        if (chosen != null && !chosen.isBlank()) {
+            Path p = Path.of(chosen);
+            return Files.isExecutable(p) && !Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, "nginx");
             if (Files.isExecutable(p) && !Files.isDirectory(p)) {

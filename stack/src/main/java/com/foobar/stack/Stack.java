@@ -339,8 +339,10 @@ final class Stack implements AutoCloseable {
     /** The data directory can be created, and the user's balancer file, if any, is a configuration that loads. */
     private Optional<BalancerConfig> checkOptions() throws InvalidOptionException {
         if (options.nginx() && NginxTier.program().isEmpty()) {
-            throw new InvalidOptionException("--nginx: nginx is not installed (none on the PATH or in /usr/sbin;"
-                    + " Debian: apt-get install nginx)");
+            String chosen = System.getenv(NginxTier.ENV_PROGRAM);
+            throw new InvalidOptionException("--nginx: nginx is not installed (" + (chosen == null || chosen.isBlank()
+                    ? "none on the PATH or in /usr/sbin" : NginxTier.ENV_PROGRAM + "=" + chosen
+                    + " is not an executable") + "; Debian: apt-get install nginx)");
         }
         if (options.nginx() && !NginxTier.canBind(NginxTier.sourceAddress(options.webInstances()))) {
             throw new InvalidOptionException("--nginx: this machine cannot bind " + NginxTier.sourceAddress(

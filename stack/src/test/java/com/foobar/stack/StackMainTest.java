@@ -34,12 +34,18 @@ class StackMainTest {
     }
 
     private static Run run(String... args) throws Exception {
+        return runWithEnv(java.util.Map.of(), args);
+    }
+
+    private static Run runWithEnv(java.util.Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 StackMain.class.getName()));
         command.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         p.getOutputStream().close();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -71,6 +77,18 @@ class StackMainTest {
         Run run = run("--web-instance", "2");
 
         assertRefusedAsABadFlag(run, "--web-instance: unknown option");
+    }
+
+    @Test
+    void nginxThatIsNotInstalledIsRefusedInOneLineWithStatusTwoBeforeAnythingStarts() throws Exception {
+        Path data = dir.resolve("data");
+        Run run = runWithEnv(java.util.Map.of(NginxTier.ENV_PROGRAM, "/nonexistent/nginx"), "--nginx",
+                "--data-dir", data.toString());
+
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).isEqualTo("foobar: --nginx: nginx is not installed (FOOBAR_NGINX=/nonexistent/nginx is not"
+                + " an executable; Debian: apt-get install nginx)\n");
+        assertThat(run.out).startsWith("Foobar Stack:").doesNotContain("starting");
     }
 
     /** Status 2, the one line naming the flag, and where to look for the options. */

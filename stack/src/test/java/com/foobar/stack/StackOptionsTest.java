@@ -70,6 +70,23 @@ class StackOptionsTest {
     }
 
     @Test
+    void nginxPutsOneNginxInFrontOfEachWebServerOnPortsThatMayNotClash() throws Exception {
+        assertThat(StackOptions.defaults().nginx()).as("the default topology stays as it is").isFalse();
+        StackOptions o = StackOptions.parse("--nginx", "--web-instances", "3", "--nginx-port", "18181");
+        assertThat(o.nginx()).isTrue();
+        assertThat(o.nginxPort(1)).isEqualTo(18181);
+        assertThat(o.nginxPort(3)).isEqualTo(18183);
+        assertThat(StackOptions.parse("--nginx").nginxPort(2)).isEqualTo(StackOptions.DEFAULT_NGINX_PORT + 1);
+        assertThatThrownBy(() -> StackOptions.parse("--nginx", "--nginx-port", "8082"))
+                .hasMessage("--nginx-port: nginx-1 would listen on port 8082, which web-2 (--web-port) already uses");
+        assertThatThrownBy(() -> StackOptions.parse("--nginx=yes"))
+                .hasMessage("--nginx: takes no value, got \"yes\"");
+        // Without --nginx its port is not taken: the flag alone changes nothing.
+        assertThat(StackOptions.parse("--nginx-port", "8082").nginx()).isFalse();
+        assertThat(StackOptions.usage()).contains("--nginx ", "--nginx-port N");
+    }
+
+    @Test
     void flagsTakeTheirValueAsTheNextArgumentOrAfterAnEqualsSign() throws Exception {
         StackOptions o = StackOptions.parse("--port", "80", "--admin-port=9191", "--web-instances", "3",
                 "--web-port=18081", "--db-port", "23306", "--db-replicas=2", "--data-dir", "/tmp/foobar-data",
