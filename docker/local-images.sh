@@ -12,6 +12,9 @@
 #   foobar-local/mariadb:bookworm     Debian's mariadb-server (10.11) with an entrypoint that keeps the official
 #                                     mariadb image's contract: stands in for mariadb:11.4 (FOOBAR_DB_FLAVOR=mariadb)
 #   foobar-local/prometheus:bookworm  Debian's prometheus: stands in for prom/prometheus
+#   foobar-local/nginx:bookworm       Debian's nginx (1.22) with the official image's template entrypoint: stands in
+#                                     for nginx:1.27-bookworm, the base of the web-nginx target of the split topology
+#                                     (compose.split.yaml; FOOBAR_NGINX_IMAGE, printed below, points its build there)
 # Not built, because Debian packages neither: Grafana and k6. compose.local.yaml leaves them out.
 #
 # The jars are not built in a container (containers here cannot reach Maven Central over TLS): build them on the host
@@ -54,6 +57,7 @@ print_env() {
 	cat <<-EOF
 		export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 FOOBAR_DB_FLAVOR=mariadb
 		export COMPOSE_FILE=compose.yaml:compose.local.yaml
+		export FOOBAR_NGINX_IMAGE=foobar-local/nginx:$SUITE
 	EOF
 }
 if [ "${1:-}" = --print-env ]; then
@@ -118,6 +122,7 @@ build() {
 build foobar-local/jre:17 local/jre.Dockerfile
 build foobar-local/mariadb:$SUITE local/mariadb/Dockerfile local/mariadb
 build foobar-local/prometheus:$SUITE local/prometheus.Dockerfile
+build foobar-local/nginx:$SUITE local/nginx/Dockerfile local/nginx
 
 step "done. To run the compose stack on these images (from docker/):"
 print_env | sed 's/^/    /'
