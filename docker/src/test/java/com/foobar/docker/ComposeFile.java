@@ -116,6 +116,51 @@ final class ComposeFile {
         return root;
     }
 
+    /**
+     * This file with {@code override} applied, as {@code docker compose -f this -f override} merges them: mappings
+     * (a service, its environment, depends_on, networks) merged key by key, the override winning; a service's volumes
+     * merged by their path in the container (an override's mount replaces the one at the same path); any other value,
+     * sequences included, the override's. (Compose appends some sequences, such as ports; no override here sets one.)
+     */
+    ComposeFile overriddenBy(ComposeFile override) {
+        ObjectNode merged = root.deepCopy();
+        mergeInto(merged, (ObjectNode) override.root, "");
+        return new ComposeFile(merged);
+    }
+
+    private static void mergeInto(ObjectNode base, ObjectNode over, String path) {
+        over.fields().forEachRemaining(e -> {
+            JsonNode mine = base.get(e.getKey());
+            String here = path + "/" + e.getKey();
+            if (mine != null && mine.isObject() && e.getValue().isObject()) {
+                mergeInto((ObjectNode) mine, (ObjectNode) e.getValue(), here);
+            } else if (mine != null && mine.isArray() && e.getValue().isArray()
+                    && here.matches("/services/[^/]+/volumes")) {
+                ArrayNode volumes = ((ArrayNode) mine).deepCopy();
+                for (JsonNode v : e.getValue()) {
+                    String target = volumeTarget(v);
+                    for (int i = volumes.size() - 1; i >= 0; i--) {
+                        if (volumeTarget(volumes.get(i)).equals(target)) {
+                            volumes.remove(i);
+                        }
+                    }
+                    volumes.add(v);
+                }
+                base.set(e.getKey(), volumes);
+            } else {
+                base.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
+    }
+
+    private static String volumeTarget(JsonNode volume) {
+        if (!volume.isTextual()) {
+            return volume.path("target").asText();
+        }
+        String[] parts = volume.asText().split(":");
+        return parts.length >= 2 ? parts[1] : parts[0];
+    }
+
     List<String> serviceNames() {
         List<String> names = new ArrayList<>();
         root.path("services").fieldNames().forEachRemaining(names::add);
