@@ -57,7 +57,7 @@ print_env() {
 	cat <<-EOF
 		export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 FOOBAR_DB_FLAVOR=mariadb
 		export COMPOSE_FILE=compose.yaml:compose.local.yaml
-		export FOOBAR_NGINX_IMAGE=foobar-local/nginx:$SUITE
+		export FOOBAR_NGINX_IMAGE=foobar-local/nginx:$SUITE FOOBAR_JARS=host
 	EOF
 }
 if [ "${1:-}" = --print-env ]; then

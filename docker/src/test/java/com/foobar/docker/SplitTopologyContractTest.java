@@ -206,7 +206,11 @@ class SplitTopologyContractTest {
                 .isEqualTo("foobar-local/nginx:bookworm");
         String script = StackFiles.read(StackFiles.DOCKER.resolve("local-images.sh"));
         assertThat(script).contains("build foobar-local/nginx:$SUITE local/nginx/Dockerfile local/nginx")
-                .contains("export FOOBAR_NGINX_IMAGE=foobar-local/nginx:$SUITE");
+                .contains("export FOOBAR_NGINX_IMAGE=foobar-local/nginx:$SUITE FOOBAR_JARS=host");
+        // Without a registry the Maven stage's JDK image cannot be had: the static files come from the checkout.
+        assertThat(StackFiles.read(SPLIT)).contains("JARS: ${FOOBAR_JARS:-build}");
+        ComposeFile hostJars = ComposeFile.load(SPLIT, Map.of("FOOBAR_JARS", "host"));
+        assertThat(hostJars.service("nginx-1").path("build").path("args").path("JARS").asText()).isEqualTo("host");
         assertThat(StackFiles.read(StackFiles.DOCKER.resolve("local/nginx/Dockerfile")))
                 .contains("apt-get install -y --no-install-recommends nginx gettext-base")
                 .contains("ENTRYPOINT [\"/docker-entrypoint.sh\"]");
