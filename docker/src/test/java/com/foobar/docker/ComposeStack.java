@@ -54,6 +54,15 @@ final class ComposeStack {
      * {@code progress} shows the long steps (building the stand-ins) as they go.
      */
     static Preparation prepare(String project, Map<String, String> variables, Consumer<String> progress) {
+        return prepare(project, variables, progress, List.of());
+    }
+
+    /**
+     * As {@link #prepare(String, Map, Consumer)}, with {@code overrides} (e.g. {@code compose.split.yaml}) applied
+     * after the files the mode uses, as {@code -f} would: they are appended to COMPOSE_FILE.
+     */
+    static Preparation prepare(String project, Map<String, String> variables, Consumer<String> progress,
+                               List<String> overrides) {
         Cli bare = new Cli(StackFiles.DOCKER, Map.of());
         Cli.Result engine = bare.run(QUICK, "docker", "version", "-f", "{{.Server.Version}}");
         if (!engine.ok()) {
@@ -101,6 +110,9 @@ final class ComposeStack {
                 }
             }
         }
+        if (!overrides.isEmpty()) {
+            env.put("COMPOSE_FILE", env.getOrDefault("COMPOSE_FILE", "compose.yaml") + ":" + String.join(":", overrides));
+        }
         return new Preparation(new ComposeStack(project, compose, mode, new Cli(StackFiles.DOCKER, env)), null);
     }
 
@@ -115,8 +127,8 @@ final class ComposeStack {
         for (String entry : out.split("\0")) {
             int eq = entry.indexOf('=');
             String name = eq < 0 ? "" : entry.substring(0, eq).trim();
-            if (List.of("PATH", "DOCKER_BUILDKIT", "COMPOSE_DOCKER_CLI_BUILD", "FOOBAR_DB_FLAVOR", "COMPOSE_FILE")
-                    .contains(name)) {
+            if (List.of("PATH", "DOCKER_BUILDKIT", "COMPOSE_DOCKER_CLI_BUILD", "FOOBAR_DB_FLAVOR", "COMPOSE_FILE",
+                    "FOOBAR_NGINX_IMAGE", "FOOBAR_JARS").contains(name)) {
                 exported.put(name, entry.substring(eq + 1));
             }
         }
