@@ -11,7 +11,8 @@
 #   foobar-local/jre:17               Debian's OpenJDK 17 JRE and curl: stands in for eclipse-temurin:17-jre
 #   foobar-local/mariadb:bookworm     Debian's mariadb-server (10.11) with an entrypoint that keeps the official
 #                                     mariadb image's contract: stands in for mariadb:11.4 (FOOBAR_DB_FLAVOR=mariadb)
-#   foobar-local/prometheus:bookworm  Debian's prometheus: stands in for prom/prometheus
+#   foobar-local/prometheus:bookworm  Debian's prometheus: stands in for prom/prometheus (the collector and the agents)
+#   foobar-local/mysqld-exporter:bookworm  Debian's prometheus-mysqld-exporter: stands in for prom/mysqld-exporter
 # Not built, because Debian packages neither: Grafana and k6. compose.local.yaml leaves them out.
 #
 # The jars are not built in a container (containers here cannot reach Maven Central over TLS): build them on the host
@@ -118,6 +119,7 @@ build() {
 build foobar-local/jre:17 local/jre.Dockerfile
 build foobar-local/mariadb:$SUITE local/mariadb/Dockerfile local/mariadb
 build foobar-local/prometheus:$SUITE local/prometheus.Dockerfile
+build foobar-local/mysqld-exporter:$SUITE local/mysqld-exporter.Dockerfile
 
 step "done. To run the compose stack on these images (from docker/):"
 print_env | sed 's/^/    /'
