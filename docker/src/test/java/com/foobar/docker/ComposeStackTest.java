@@ -448,10 +448,12 @@ class ComposeStackTest {
         assertThat(files.lines().toList()).contains("all.log", "lb-1.log", "lb-2.log", "keepalived-1.log",
                 "web-1.log", "web-2.log", "mysql-primary.log", "mysql-replica.log", "db-failover.log", "dns.log",
                 "overview.log", "agent-db.log", "mysql-primary-exporter.log");
+        // The balancer's access-log line, as filed: the time it arrived, the service, the line as lb-1 wrote it (the
+        // web server that answered logged the same request in its own file).
         String line = stack.docker(STEP, "exec", stack.container("logs"), "grep", "-m1", "-h", marker,
-                "/var/log/foobar/all.log").orFail();
-        progress("logs: every service files its output in the logs service; the probe's line: " + line.strip());
-        assertThat(line).contains(" lb-1 ");
+                "/var/log/foobar/lb-1.log").orFail();
+        progress("logs: every service files its output in the logs service; lb-1's line of the probe: " + line.strip());
+        assertThat(line).contains(" lb-1 ").contains(marker);
     }
 
     @Test
