@@ -1,6 +1,7 @@
 package com.foobar.balancer.tls;
 
 import com.foobar.balancer.http.GuardedBalancer;
+import com.foobar.balancer.testing.ForkedBalancer;
 import com.foobar.balancer.testing.TestBackend;
 import com.foobar.balancer.testing.TestTls;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -111,6 +113,31 @@ class TlsEngineTest {
                 "TLSv1.3 TLS_CHACHA20_POLY1305_SHA256",
                 "TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
                 "TLSv1.2 TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+    }
+
+    @Test
+    void whereOpenSslCannotLoadAutoFallsBackToTheJdkAndOpensslFailsTheStartWithTheReason() throws Exception {
+        // Netty's own switch makes netty-tcnative unavailable in a fresh JVM, as a platform without the native
+        // library would (aarch64, musl...).
+        LocalCertificateAuthority authority = new LocalCertificateAuthority(dir.resolve("ca"));
+        LocalCertificateAuthority.Issued leaf = authority.ensureLeaf(List.of("www.foobar.com"));
+        List<String> noOpenSsl = List.of("-Dio.netty.handler.ssl.noOpenSsl=true");
+        Path auto = ForkedBalancer.writeConfig(dir, yaml(leaf, "auto", true));
+        try (ForkedBalancer p = ForkedBalancer.start(noOpenSsl, "--config", auto.toString())) {
+            InetSocketAddress a = p.awaitListener("https", Duration.ofSeconds(60));
+            assertThat(p.stdout()).anySatisfy(l -> assertThat(l).startsWith(
+                    "tls: listener https uses the JDK engine (OpenSSL cannot load here: ").endsWith(
+                    "), session resumption on"));
+            assertThat(TlsTerminationTest.get(TestTls.trusting(authority.caCertificate()), a, "www.foobar.com",
+                    "TLSv1.3").status()).isEqualTo(200);
+        }
+        Path openssl = ForkedBalancer.writeConfig(dir, yaml(leaf, "openssl", true));
+        try (ForkedBalancer p = ForkedBalancer.start(noOpenSsl, "--config", openssl.toString())) {
+            assertThat(p.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
+            assertThat(p.stderr()).first().asString().startsWith(
+                    "cannot start: listeners[0].tls: engine openssl: OpenSSL (netty-tcnative) cannot load here: ");
+            assertThat(p.stderr()).noneSatisfy(l -> assertThat(l).contains("\tat "));
+        }
     }
 
     /** "protocol suite" when a handshake offering only {@code suite} over {@code protocol} succeeds, else null. */
