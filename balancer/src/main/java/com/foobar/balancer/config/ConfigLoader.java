@@ -722,8 +722,17 @@ public final class ConfigLoader {
             if (t.has("alpn")) {
                 alpn = oneOf(t.get("alpn"), TlsConfig.SUPPORTED_ALPN, "an ALPN protocol");
             }
+            String engine = TlsConfig.ENGINE_AUTO;
+            if (t.has("engine")) {
+                Node e = t.get("engine");
+                engine = e.nonEmptyText().trim().toLowerCase(Locale.ROOT);
+                if (!TlsConfig.ENGINES.contains(engine)) {
+                    throw new ConfigException(e.path, quote(e.json) + " is not a TLS engine (auto, openssl or jdk)");
+                }
+            }
+            boolean resumption = !t.has("session_resumption") || t.get("session_resumption").bool();
             t.noOtherKeys();
-            return new TlsConfig(certs, auto, protocols, alpn);
+            return new TlsConfig(certs, auto, protocols, alpn, engine, resumption);
         }
 
         private List<String> oneOf(Node list, List<String> supported, String what) throws ConfigException {
