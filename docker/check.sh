@@ -58,10 +58,14 @@ step "prometheus: promtool check config (and its rule files)"
 run promtool check config prometheus/prometheus.yml
 step "prometheus: promtool check rules"
 run promtool check rules prometheus/alerts.yml
+for agent in prometheus/agent-*.yml; do
+  step "prometheus: promtool check config $agent (the agents')"
+  run promtool check config "$agent"
+done
 sed 's/scrape_interval: 5s/scrape_interval: five seconds/' prometheus/prometheus.yml > "$scratch/prometheus.yml"
 step "prometheus: rejects a broken configuration"
 rejects promtool check config "$scratch/prometheus.yml"
-sed 's/expr: up{job=~"balancer|webapp|db-failover"} == 0/expr: up{job=~"balancer|webapp|db-failover"} ==/' prometheus/alerts.yml > "$scratch/alerts.yml"
+sed 's/expr: up{job=~"balancer|webapp|mysql|db-failover"} == 0/expr: up{job=~"balancer|webapp|mysql|db-failover"} ==/' prometheus/alerts.yml > "$scratch/alerts.yml"
 step "prometheus: rejects a broken rule"
 rejects promtool check rules "$scratch/alerts.yml"
 
@@ -94,6 +98,14 @@ for f in db/*/init/*.sh local/mariadb/docker-entrypoint.sh local-images.sh; do
 done
 step "db: sh -n db/healthcheck.sh"
 run sh -n db/healthcheck.sh
+step "logs: sh -n logs/foobar-logs"
+run sh -n logs/foobar-logs
+if command -v rsyslogd >/dev/null 2>&1; then
+  # Its work directory is the image's; here a scratch one stands in.
+  sed "s#/var/lib/foobar-logs#$scratch#" logs/rsyslog.conf > "$scratch/rsyslog.conf"
+  step "logs: rsyslogd -N1 (the configuration validates)"
+  run rsyslogd -N1 -f "$scratch/rsyslog.conf"
+fi
 
 if command -v hadolint >/dev/null 2>&1; then
   step "dockerfile: hadolint"

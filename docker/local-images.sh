@@ -11,7 +11,8 @@
 #   foobar-local/jre:17               Debian's OpenJDK 17 JRE and curl: stands in for eclipse-temurin:17-jre
 #   foobar-local/mariadb:bookworm     Debian's mariadb-server (10.11) with an entrypoint that keeps the official
 #                                     mariadb image's contract: stands in for mariadb:11.4 (FOOBAR_DB_FLAVOR=mariadb)
-#   foobar-local/prometheus:bookworm  Debian's prometheus: stands in for prom/prometheus
+#   foobar-local/prometheus:bookworm  Debian's prometheus: stands in for prom/prometheus (the collector and the agents)
+#   foobar-local/mysqld-exporter:bookworm  Debian's prometheus-mysqld-exporter: stands in for prom/mysqld-exporter
 #   foobar-local/nginx:bookworm       Debian's nginx (1.22) with the official image's template entrypoint: stands in
 #                                     for nginx:1.27-bookworm, the base of the web-nginx target of the split topology
 #                                     (compose.split.yaml; FOOBAR_NGINX_IMAGE, printed below, points its build there)
@@ -122,6 +123,7 @@ build() {
 build foobar-local/jre:17 local/jre.Dockerfile
 build foobar-local/mariadb:$SUITE local/mariadb/Dockerfile local/mariadb
 build foobar-local/prometheus:$SUITE local/prometheus.Dockerfile
+build foobar-local/mysqld-exporter:$SUITE local/mysqld-exporter.Dockerfile
 build foobar-local/nginx:$SUITE local/nginx/Dockerfile local/nginx
 
 step "done. To run the compose stack on these images (from docker/):"

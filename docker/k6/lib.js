@@ -1,5 +1,5 @@
 // Shared by smoke.js and load.js. Everything is configured by environment variables so that the same scripts run
-// against the compose stack (BASE_URL=http://lb:8080, set by compose) and the no-Docker stack:
+// against the compose stack (BASE_URL=https://www.foobar.com, set by compose) and the no-Docker stack:
 //   k6 run -e BASE_URL=http://127.0.0.1:8080 -e HOST_HEADER=www.foobar.com docker/k6/smoke.js
 import http from 'k6/http';
 import { check } from 'k6';

@@ -16,6 +16,7 @@ public final class DevDbMain {
             "  --replica-port N     port of replica-1; repeat for replica-2... (default ephemeral)",
             "  --replicas N         number of replicas (default 1; 0: a lone primary)",
             "  --bind ADDRESS       also listen on this IP address (besides 127.0.0.1); the node URLs name it (mariadb only)",
+            "  --client-hosts A,B   bind the accounts to these client addresses (default 127.0.0.1; % for mysql in Docker)",
             "  --replica-of H:P     run one replica of the primary another devdb runs at H:P, no primary (mariadb only)",
             "  --data-dir DIR       keep data here between runs (default: throw-away)",
             "  --engine E           mariadb | mysql | auto (default auto: env FOOBAR_DB, else mysql where Docker has or can pull",
@@ -114,6 +115,9 @@ public final class DevDbMain {
                     break;
                 case "--bind":
                     b.bindAddress(value);
+                    break;
+                case "--client-hosts":
+                    b.clientHosts(java.util.Arrays.stream(value.split(",")).map(String::trim).toList());
                     break;
                 case "--replica-of":
                     int colon = value.lastIndexOf(':');

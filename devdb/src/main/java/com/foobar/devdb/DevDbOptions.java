@@ -50,6 +50,7 @@ public final class DevDbOptions {
     private final Duration crashRestartDelay;
     private final List<String> serverArgs;
     private final String bindAddress;
+    private final List<String> clientHosts;
     private final String replicaOfHost;
     private final int replicaOfPort;
 
@@ -68,6 +69,7 @@ public final class DevDbOptions {
         this.crashRestartDelay = b.crashRestartDelay;
         this.serverArgs = List.copyOf(b.serverArgs);
         this.bindAddress = b.bindAddress;
+        this.clientHosts = b.clientHosts == null ? null : List.copyOf(b.clientHosts);
         this.replicaOfHost = b.replicaOfHost;
         this.replicaOfPort = b.replicaOfPort;
     }
@@ -159,6 +161,16 @@ public final class DevDbOptions {
     }
 
     /**
+     * The hosts the accounts (the app's user, replication, db-failover's) are bound to, as MySQL account hosts: the
+     * addresses the clients connect from. Empty: the default for the engine, 127.0.0.1 for embedded MariaDB (every
+     * client of the no-Docker stack is on loopback) and {@code %} for MySQL in Docker, whose clients arrive through
+     * Docker's port mapping from an address of Docker's choosing.
+     */
+    public Optional<List<String>> clientHosts() {
+        return Optional.ofNullable(clientHosts);
+    }
+
+    /**
      * Set: this devdb runs no primary of its own but one replica, {@code replica-1}, of the primary another devdb runs
      * there (started with the same user, password and database). Its host is an IP literal or a name.
      */
@@ -178,6 +190,7 @@ public final class DevDbOptions {
                 + database + ", user=" + user + ", semiSync=" + semiSync + ", semiSyncTimeout=" + semiSyncTimeout
                 + ", restartCrashed=" + restartCrashed + ", crashRestartDelay=" + crashRestartDelay + ", serverArgs=" + serverArgs
                 + (bindAddress == null ? "" : ", bindAddress=" + bindAddress)
+                + (clientHosts == null ? "" : ", clientHosts=" + clientHosts)
                 + (replicaOfHost == null ? "" : ", replicaOf=" + replicaOfHost + ":" + replicaOfPort) + "}";
     }
 
@@ -197,6 +210,7 @@ public final class DevDbOptions {
         private Duration crashRestartDelay = DEFAULT_CRASH_RESTART_DELAY;
         private final List<String> serverArgs = new ArrayList<>();
         private String bindAddress;
+        private List<String> clientHosts;
         private String replicaOfHost;
         private int replicaOfPort;
 
@@ -288,6 +302,12 @@ public final class DevDbOptions {
             return this;
         }
 
+        /** Binds the accounts to these hosts (IP addresses, {@code localhost}, or {@code %}): {@link #clientHosts()}. */
+        public Builder clientHosts(List<String> hosts) {
+            this.clientHosts = hosts == null ? null : new ArrayList<>(hosts);
+            return this;
+        }
+
         /** Runs one local replica of the primary at {@code host:port} (another devdb's) instead of a pair. */
         public Builder replicaOf(String host, int port) {
             this.replicaOfHost = host;
@@ -303,6 +323,16 @@ public final class DevDbOptions {
             }
             if (bindAddress != null && !isIpLiteral(bindAddress)) {
                 throw new DevDbException("bindAddress: \"" + bindAddress + "\" is not an IP address");
+            }
+            if (clientHosts != null) {
+                if (clientHosts.isEmpty()) {
+                    throw new DevDbException("clientHosts: empty; give at least one address the clients connect from");
+                }
+                for (String h : clientHosts) {
+                    if (!isIpLiteral(h) && !h.equals("localhost") && !h.equals("%")) {
+                        throw new DevDbException("clientHosts: \"" + h + "\" is not an IP address, localhost or %");
+                    }
+                }
             }
             if (replicaOfHost != null) {
                 if (replicaOfHost.isBlank() || !replicaOfHost.matches("[A-Za-z0-9.:_-]+")) {

@@ -31,18 +31,23 @@ final class ReplicationSetup {
         Dialect d = primary.dialect();
         try (Connection c = connectAdmin(primary); Statement s = c.createStatement()) {
             dropAnonymousUsers(s);
-            s.execute("CREATE USER IF NOT EXISTS '" + REPL_USER + "'@'%' IDENTIFIED BY '" + REPL_PASSWORD + "'");
-            s.execute("GRANT " + d.replicationPrivileges() + " ON *.* TO '" + REPL_USER + "'@'%'");
             s.execute("CREATE DATABASE IF NOT EXISTS `" + options.database() + "` CHARACTER SET utf8mb4");
-            s.execute("CREATE USER IF NOT EXISTS '" + options.user() + "'@'%' IDENTIFIED BY '" + options.password() + "'");
-            s.execute("ALTER USER '" + options.user() + "'@'%' IDENTIFIED BY '" + options.password() + "'");
-            s.execute("GRANT ALL PRIVILEGES ON `" + options.database() + "`.* TO '" + options.user() + "'@'%'");
-            // The router's monitor reads replica status and GTID positions with the app's own credentials.
-            s.execute("GRANT " + d.monitorPrivileges() + " ON *.* TO '" + options.user() + "'@'%'");
-            s.execute("CREATE USER IF NOT EXISTS '" + FAILOVER_USER + "'@'%' IDENTIFIED BY '" + FAILOVER_PASSWORD + "'");
-            s.execute("GRANT " + d.failoverPrivileges() + " ON *.* TO '" + FAILOVER_USER + "'@'%'");
-            if (d == Dialect.MYSQL) {
-                s.execute("GRANT SELECT ON performance_schema.* TO '" + FAILOVER_USER + "'@'%'");
+            List<String> hosts = clientHosts(d, options);
+            for (String host : hosts) {
+                account(s, REPL_USER, host, REPL_PASSWORD, d.replicationPrivileges() + " ON *.*");
+                account(s, options.user(), host, options.password(), "ALL PRIVILEGES ON `" + options.database() + "`.*",
+                        // The router's monitor reads replica status and GTID positions with the app's own credentials.
+                        d.monitorPrivileges() + " ON *.*");
+                account(s, FAILOVER_USER, host, FAILOVER_PASSWORD, d.failoverPrivileges() + " ON *.*");
+                if (d == Dialect.MYSQL) {
+                    s.execute("GRANT SELECT ON performance_schema.* TO '" + FAILOVER_USER + "'@'" + host + "'");
+                }
+            }
+            if (!hosts.contains("%")) {
+                // A data directory from before the accounts were bound keeps its '%' ones until they are dropped.
+                for (String user : List.of(REPL_USER, options.user(), FAILOVER_USER)) {
+                    s.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+                }
             }
             s.execute("CREATE DATABASE IF NOT EXISTS `" + CHECK_DATABASE + "`");
             s.execute("CREATE TABLE IF NOT EXISTS `" + CHECK_DATABASE + "`.replication_check ("
@@ -52,6 +57,26 @@ final class ReplicationSetup {
             throw new DevDbException(primary.name() + ": setup failed: " + e.getMessage(), e);
         }
         makeWriter(primary, options);
+    }
+
+    /**
+     * The hosts the accounts are bound to: the ones asked for, else 127.0.0.1 for embedded MariaDB (the no-Docker
+     * stack's clients are all on loopback) and '%' for MySQL in Docker (its clients come through Docker's port
+     * mapping, from an address of Docker's choosing).
+     */
+    static List<String> clientHosts(Dialect d, DevDbOptions options) {
+        return options.clientHosts().orElse(d == Dialect.MYSQL ? List.of("%") : List.of(MariaDbProcess.HOST));
+    }
+
+    /** Creates {@code 'user'@'host'} (or sets its password again) and grants it {@code grants}. */
+    private static void account(Statement s, String user, String host, String password, String... grants)
+            throws SQLException {
+        String account = "'" + user + "'@'" + host + "'";
+        s.execute("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY '" + password + "'");
+        s.execute("ALTER USER " + account + " IDENTIFIED BY '" + password + "'");
+        for (String grant : grants) {
+            s.execute("GRANT " + grant + " TO " + account);
+        }
     }
 
     /** Makes the node the writer: semi-sync primary side when asked for, then writable. */

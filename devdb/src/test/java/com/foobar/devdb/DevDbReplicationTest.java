@@ -55,6 +55,30 @@ class DevDbReplicationTest {
     }
 
     @Test
+    void theAccountsAreBoundToLoopbackAndAClientFromAnotherAddressIsRefused() throws SQLException {
+        // No account of the app, replication or failover users is '%': the no-Docker stack's clients are all on
+        // 127.0.0.1, and the accounts say so.
+        java.util.List<String> accounts = new java.util.ArrayList<>();
+        try (Connection c = java.sql.DriverManager.getConnection(db.primary().jdbcUrl(), MariaDbProcess.ADMIN_USER,
+                MariaDbProcess.ADMIN_PASSWORD); Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT CONCAT(user, '@', host) FROM mysql.user"
+                        + " WHERE user IN ('foobar', 'repl', 'failover') ORDER BY 1")) {
+            while (r.next()) {
+                accounts.add(r.getString(1));
+            }
+        }
+        assertThat(accounts).containsExactly("failover@127.0.0.1", "foobar@127.0.0.1", "repl@127.0.0.1");
+        // The right password from another address of this machine (127.0.0.2, the loopback /8) is refused by the
+        // server: it listens there (127.0.0.1), the accounts do not let that address in.
+        java.util.Properties from = new java.util.Properties();
+        from.setProperty("user", db.user());
+        from.setProperty("password", db.password());
+        from.setProperty("localSocketAddress", "127.0.0.2");
+        assertThatThrownBy(() -> java.sql.DriverManager.getConnection(db.primary().jdbcUrl(), from).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("is not allowed to connect");
+    }
+
+    @Test
     void rowWrittenOnPrimaryIsReadBackFromReplica() throws SQLException {
         long id = Sql.insert(db);
         await().atMost(CATCH_UP).until(() -> Sql.visible(db, replica, id));

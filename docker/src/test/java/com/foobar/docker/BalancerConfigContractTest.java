@@ -1,6 +1,8 @@
 package com.foobar.docker;
 
+import com.foobar.balancer.config.AdminConfig;
 import com.foobar.balancer.config.BalancerConfig;
+import com.foobar.balancer.config.Cidr;
 import com.foobar.balancer.config.ConfigLoader;
 import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.config.PoolConfig;
@@ -41,10 +43,19 @@ class BalancerConfigContractTest {
     }
 
     @Test
-    void thePublicListenerIsWhatHostPort80IsPublishedTo() {
+    void thePublicListenerIsWhatHostPort80IsPublishedToAndOnlyRedirectsToHttps() {
         assertThat(config.listeners()).extracting(ListenerConfig::name).containsExactly("public", "https");
         ListenerConfig publicListener = listener("public");
         assertThat(publicListener.tls()).as("plain HTTP").isNull();
+        // The first firewall: plain HTTP proxies nothing, it redirects to the HTTPS listener's port.
+        assertThat(publicListener.redirectToHttps()).isEqualTo(listener("https").bind().port()).isEqualTo(443);
+        assertThat(publicListener.routes()).isEmpty();
+        assertThat(publicListener.defaultPool()).isNull();
+        // Ports 80 and 443 without root: unprivileged ports start at 80 in the balancers' namespaces only.
+        for (String holder : List.of("lb-1-netns", "lb-2-netns")) {
+            assertThat(COMPOSE.service(holder).path("sysctls").path("net.ipv4.ip_unprivileged_port_start").asInt(-1))
+                    .as(holder).isEqualTo(80);
+        }
         assertThat(publicListener.bind().host()).as("binds all interfaces of the container").isEqualTo("0.0.0.0");
         assertThat(COMPOSE.ports("lb-1")).anySatisfy(p -> {
             assertThat(p.hostPort()).isEqualTo(80);
@@ -75,6 +86,41 @@ class BalancerConfigContractTest {
     }
 
     @Test
+    void theAdminListenerTakesLoopbackAppAndTheHostButNoOtherAddressOfFrontWhereverTheNetworksAreMoved()
+            throws Exception {
+        String yaml = java.nio.file.Files.readString(StackFiles.BALANCER_YML);
+        for (Map<String, String> env : List.of(Map.<String, String>of(),
+                Map.of("FOOBAR_APP_NET", "10.99.7", "FOOBAR_FRONT_NET", "10.99.6"))) {
+            ComposeFile compose = ComposeFile.load(StackFiles.COMPOSE, env);
+            for (String lb : List.of("lb-1", "lb-2")) {
+                // compose gives the balancers the subnets balancer.yml's admin.allow names.
+                Map<String, String> lbEnv = compose.environment(lb);
+                AdminConfig admin = ConfigLoader.parse(yaml, lbEnv::get).admin();
+                String app = lbEnv.get("FOOBAR_APP_NET");
+                String front = lbEnv.get("FOOBAR_FRONT_NET");
+                assertThat(app).isEqualTo(env.getOrDefault("FOOBAR_APP_NET", "10.213.7"));
+                assertThat(front).isEqualTo(env.getOrDefault("FOOBAR_FRONT_NET", "10.213.6"));
+                assertThat(admin.allow()).extracting(Cidr::toString)
+                        .containsExactly("127.0.0.0/8", app + ".0/24", front + ".1/32");
+                // The monitoring agent and the overview (on app) are let in; the VIP's clients on front are not,
+                // whatever address they get, and neither are the balancers' own front addresses or the VIP.
+                String agent = compose.service("agent-lb").path("networks").path("app").path("ipv4_address").asText();
+                String overview = compose.service("overview").path("networks").path("app").path("ipv4_address").asText();
+                assertThat(admits(admin, agent)).as("agent-lb %s", agent).isTrue();
+                assertThat(admits(admin, overview)).as("overview %s", overview).isTrue();
+                assertThat(admits(admin, front + ".1")).as("the host, through front's gateway").isTrue();
+                for (String client : List.of(".10", ".11", ".12", ".53", ".128", ".200", ".254")) {
+                    assertThat(admits(admin, front + client)).as("%s%s on front", front, client).isFalse();
+                }
+            }
+        }
+    }
+
+    private static boolean admits(AdminConfig admin, String address) throws java.net.UnknownHostException {
+        return admin.admits(java.net.InetAddress.getByName(address));
+    }
+
+    @Test
     void theAdminListenerIsWhatIsPublishedScrapedAndProbed() {
         int admin = config.admin().bind().port();
         assertThat(config.admin().bind().host()).as("Prometheus scrapes it from another container").isEqualTo("0.0.0.0");
@@ -89,15 +135,16 @@ class BalancerConfigContractTest {
     }
 
     @Test
-    void routesWwwFoobarComAndTheBareDomainToTheWebPool() {
-        ListenerConfig listener = listener("public");
+    void routesWwwFoobarComAndTheBareDomainToTheWebPoolOverHttpsWithHsts() {
+        ListenerConfig listener = listener("https");
+        assertThat(listener.hsts()).isEqualTo("max-age=31536000; includeSubDomains");
         List<String> hosts = new ArrayList<>();
         for (RouteConfig r : listener.routes()) {
             hosts.addAll(r.hosts());
             assertThat(r.pool()).isEqualTo("web");
         }
         assertThat(hosts).contains("www.foobar.com", "foobar.com");
-        assertThat(listener.defaultPool()).as("curl http://localhost/ must work too").isEqualTo("web");
+        assertThat(listener.defaultPool()).as("curl https://localhost/ must work too").isEqualTo("web");
     }
 
     @Test

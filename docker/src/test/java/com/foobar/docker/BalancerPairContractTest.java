@@ -104,13 +104,16 @@ class BalancerPairContractTest {
             references++;
             defaults.add(String.valueOf(m.group(2)));
         }
-        // subnet, gateway, ip_range, two holders, the VIP and the peer of each keepalived, k6's BASE_URL.
+        // subnet, gateway, ip_range, two holders, the VIP and the peer of each keepalived, the dns service's address
+        // and answer, k6's name server, the balancers' admin.allow.
         assertThat(references).isGreaterThanOrEqualTo(10);
         assertThat(defaults).as("every ${%s} has the same default", FRONT_NET_VARIABLE).hasSize(1);
         ComposeFile moved = ComposeFile.load(StackFiles.COMPOSE, Map.of(FRONT_NET_VARIABLE, "10.99.43"));
         assertThat(moved.at("/networks/front/ipam/config/0/subnet").asText()).isEqualTo("10.99.43.0/24");
         assertThat(vip(moved)).isEqualTo("10.99.43.10");
-        assertThat(moved.environment("k6").get("BASE_URL")).isEqualTo("http://10.99.43.10:8080");
+        // k6 finds the VIP through the site's name server, on the moved network too.
+        assertThat(moved.service("k6").path("dns").get(0).asText()).isEqualTo("10.99.43.53");
+        assertThat(moved.environment("lb-1").get("FOOBAR_FRONT_NET")).isEqualTo("10.99.43");
     }
 
     @ParameterizedTest(name = "{0}")

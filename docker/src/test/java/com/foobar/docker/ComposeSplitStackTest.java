@@ -37,8 +37,10 @@ class ComposeSplitStackTest {
     private static final String HOST = "www.foobar.com";
 
     private static ComposeStack stack;
-    private static int httpPort;
+    private static int httpsPort;
     private static HttpClient client;
+    /** The balancers' CA, trusted for www.foobar.com (port 80 only redirects: the site is HTTPS). */
+    private static javax.net.ssl.SSLContext siteTrust;
 
     private static void progress(String line) {
         System.out.println("[compose-split] " + line);
@@ -46,11 +48,11 @@ class ComposeSplitStackTest {
 
     @BeforeAll
     static void up() throws Exception {
-        httpPort = ComposeStack.freePort();
+        httpsPort = ComposeStack.freePort();
         Map<String, String> variables = new HashMap<>(Map.of(
                 "LB_HTTP_ADDRESS", "127.0.0.1",
-                "LB_HTTP_PORT", Integer.toString(httpPort),
-                "LB_HTTPS_PORT", Integer.toString(ComposeStack.freePort()),
+                "LB_HTTP_PORT", Integer.toString(ComposeStack.freePort()),
+                "LB_HTTPS_PORT", Integer.toString(httpsPort),
                 "LB_ADMIN_PORT", Integer.toString(ComposeStack.freePort()),
                 "LB2_ADMIN_PORT", Integer.toString(ComposeStack.freePort()),
                 "PROMETHEUS_PORT", Integer.toString(ComposeStack.freePort()),
@@ -60,6 +62,7 @@ class ComposeSplitStackTest {
                 "FOOBAR_DB_NET", DB_NET));
         variables.put("FOOBAR_FAILOVER_PORT", Integer.toString(ComposeStack.freePort()));
         variables.put("OVERVIEW_PORT", Integer.toString(ComposeStack.freePort()));
+        variables.put("LOGS_SYSLOG_PORT", Integer.toString(ComposeStack.freePort()));
         ComposeStack.Preparation prep = ComposeStack.prepare(PROJECT, variables, ComposeSplitStackTest::progress,
                 List.of("compose.split.yaml"));
         if (prep.unavailable() != null) {
@@ -80,7 +83,16 @@ class ComposeSplitStackTest {
         });
         progress(String.format("up and healthy in %.1f s (images: %s)", (System.nanoTime() - started) / 1e9,
                 stack.mode()));
-        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        java.nio.file.Path ca = java.nio.file.Files.createTempFile("compose-split-ca", ".pem");
+        stack.docker(STEP, "cp", stack.container("lb-1") + ":/var/lib/foobar/balancer/tls/ca.pem", ca.toString())
+                .orFail();
+        siteTrust = SiteTrust.forSite(ca, HOST);
+        client = siteClient().build();
+    }
+
+    private static HttpClient.Builder siteClient() {
+        return HttpClient.newBuilder().sslContext(siteTrust).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
     }
 
     @AfterAll
@@ -125,7 +137,8 @@ class ComposeSplitStackTest {
         // nginx-1 killed under a steady load of pages and static files: the balancers retry on nginx-2.
         // Pages or static files at random: a strict alternation would meet round-robin in step.
         try (SteadyLoad load = new SteadyLoad(4, Duration.ofMinutes(3), 100_000, () -> request(
-                ThreadLocalRandom.current().nextBoolean() ? "/api/products" : "/static/app.js").GET().build())) {
+                ThreadLocalRandom.current().nextBoolean() ? "/api/products" : "/static/app.js").GET().build(),
+                siteClient())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.servedBy("nginx-1") >= 20
                     && load.servedBy("web-1") >= 20);
             stack.docker(STEP, "kill", stack.container("nginx-1")).orFail();
@@ -144,7 +157,7 @@ class ComposeSplitStackTest {
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).header("Host", HOST)
+        return HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + path)).header("Host", HOST)
                 .timeout(Duration.ofSeconds(10));
     }
 

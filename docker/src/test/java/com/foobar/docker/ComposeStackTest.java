@@ -73,8 +73,8 @@ class ComposeStackTest {
     private static final String DB_NET = ComposeStack.setting("FOOBAR_COMPOSE_DB_NET", "10.213.11");
     /** The VIP, as compose.yaml derives it from FOOBAR_FRONT_NET; the public listener's container port. */
     private static final String VIP = FRONT_NET + ".10";
-    private static final int VIP_HTTP_PORT = 8080;
-    private static final int VIP_HTTPS_PORT = 8443;
+    private static final int VIP_HTTP_PORT = 80;
+    private static final int VIP_HTTPS_PORT = 443;
     /** The balancer pair's failover goal: the site is unreachable through the VIP for less than this. */
     private static final Duration FAILOVER_GOAL = Duration.ofSeconds(3);
     private static final Duration UP = Duration.ofMinutes(20);
@@ -90,7 +90,10 @@ class ComposeStackTest {
     private static int prometheusPort;
     private static int failoverPort;
     private static int overviewPort;
+    private static int logsPort;
     private static HttpClient client;
+    /** Trusts the balancers' CA, for www.foobar.com, whatever address is dialled (SiteTrust). */
+    private static javax.net.ssl.SSLContext siteTrust;
     private static Path work;
     /**
      * keepalived-1 and keepalived-2's container ids, resolved once: `docker-compose ps` takes a second or more here,
@@ -121,6 +124,8 @@ class ComposeStackTest {
         variables.put("FOOBAR_FAILOVER_PORT", Integer.toString(failoverPort));
         overviewPort = ComposeStack.freePort();
         variables.put("OVERVIEW_PORT", Integer.toString(overviewPort));
+        logsPort = ComposeStack.freePort();
+        variables.put("LOGS_SYSLOG_PORT", Integer.toString(logsPort));
         ComposeStack.Preparation prep = ComposeStack.prepare(PROJECT, variables, ComposeStackTest::progress);
         if (prep.unavailable() != null) {
             if ("1".equals(System.getenv("FOOBAR_COMPOSE_REQUIRED"))) {
@@ -136,7 +141,8 @@ class ComposeStackTest {
         long started = System.nanoTime();
         stack.compose(UP, ComposeStackTest::progress, "up", "-d", "--build").orFail();
         List<String> awaited = new java.util.ArrayList<>(List.of("lb-1", "lb-2", "keepalived-1", "keepalived-2",
-                "db-failover", "prometheus", "overview", "dns"));
+                "db-failover", "prometheus", "overview", "dns", "logs", "agent-lb", "agent-web", "agent-db",
+                "mysql-primary-exporter", "mysql-replica-exporter"));
         if (stack.hasGrafana()) {
             awaited.add("grafana");
         }
@@ -146,8 +152,18 @@ class ComposeStackTest {
             }
         });
         progress(String.format("up and healthy in %.1f s", (System.nanoTime() - started) / 1e9));
-        client = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
         work = Files.createTempDirectory("compose-stack-test");
+        // Every request goes over HTTPS, as from any client outside: port 80 only redirects. As the README says: copy
+        // the CA out of the lb and trust it.
+        Path ca = work.resolve("ca.pem");
+        stack.docker(STEP, "cp", stack.container("lb-1") + ":/var/lib/foobar/balancer/tls/ca.pem", ca.toString())
+                .orFail();
+        try {
+            siteTrust = SiteTrust.forSite(ca, HOST);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError("the balancers' CA: " + e, e);
+        }
+        client = siteClient().cookieHandler(new CookieManager()).build();
         // Traffic goes to the VIP only once it is known to be on our own front network, in one of our containers.
         String subnet = stack.docker(STEP, "network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}",
                 stack.network("front")).orFail();
@@ -189,6 +205,27 @@ class ComposeStackTest {
     }
 
     @Test
+    @Order(1)
+    void portEightyOnlyRedirectsToHttpsAndHttpsAnswersWithHsts() throws Exception {
+        // The first firewall: from the outside the balancers take HTTPS only. Plain HTTP is answered, whatever the
+        // method, with a 308 to the same target on https:// (308 keeps a POST a POST), and nothing is proxied.
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (String method : List.of("GET", "POST")) {
+            HttpResponse<String> r = plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                    + "/api/products?page=2")).header("Host", HOST).timeout(Duration.ofSeconds(10))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(method).isEqualTo(308);
+            assertThat(r.headers().firstValue("Location")).as(method).contains("https://" + HOST + "/api/products?page=2");
+            assertThat(r.headers().firstValue("X-Served-By")).as("proxied to a web server").isEmpty();
+        }
+        HttpResponse<String> https = get("/");
+        assertThat(https.statusCode()).isEqualTo(200);
+        assertThat(https.headers().firstValue("Strict-Transport-Security"))
+                .contains("max-age=31536000; includeSubDomains");
+        progress("first firewall: http:// answers 308 to https:// (GET and POST), https:// carries HSTS");
+    }
+
+    @Test
     @Order(2)
     void placesAnOrderAndReadsItBackThroughTheLoadBalancer() throws Exception {
         long productId = firstProductId(get("/api/products"));
@@ -216,7 +253,6 @@ class ComposeStackTest {
         // As the README says: copy the CA out of the lb and trust it; curl resolves www.foobar.com to the published
         // port, so SNI and the certificate's name are the real ones.
         Path ca = work.resolve("ca.pem");
-        stack.docker(STEP, "cp", stack.container("lb-1") + ":/var/lib/foobar/balancer/tls/ca.pem", ca.toString()).orFail();
         Path jar = work.resolve("cookies.txt");
         String products = curlHttps(ca, jar, "/api/products");
         assertThat(products).contains("HTTP/2 200").containsIgnoringCase("x-db-node: replica-1");
@@ -259,14 +295,17 @@ class ComposeStackTest {
     void aClientOnTheFrontNetworkFindsTheSiteByNameThroughTheZone() {
         // A client configured with the site's name server, as k6 is: www.foobar.com and foobar.com are the VIP, and
         // the page comes from the address the name gave.
+        // It trusts the balancers' CA (mounted), and goes to https:// by name, as a browser would after the 308.
         Cli.Result probe = stack.docker(STEP, "run", "--rm", "--network", stack.network("front"),
-                "--dns", FRONT_NET + ".53", "--entrypoint", "bash", "foobar/webapp:latest", "-c",
+                "--dns", FRONT_NET + ".53", "-v", work.resolve("ca.pem") + ":/ca.pem:ro",
+                "--entrypoint", "bash", "foobar/webapp:latest", "-c",
                 "getent hosts www.foobar.com; getent hosts foobar.com;"
-                        + " curl -s -o /dev/null -w 'www=%{http_code}\\n' http://www.foobar.com:8080/");
+                        + " curl -s -o /dev/null -w 'http=%{http_code} %{redirect_url}\\n' http://www.foobar.com/;"
+                        + " curl -s --cacert /ca.pem -o /dev/null -w 'www=%{http_code}\\n' https://www.foobar.com/");
         String out = probe.orFail();
         assertThat(out).containsPattern("(?m)^" + java.util.regex.Pattern.quote(VIP) + "\\s+www\\.foobar\\.com$")
                 .containsPattern("(?m)^" + java.util.regex.Pattern.quote(VIP) + "\\s+foobar\\.com$")
-                .contains("www=200");
+                .contains("http=308 https://www.foobar.com/", "www=200");
         progress("dns: a client on front resolves www.foobar.com and foobar.com to the VIP " + VIP
                 + " through the zone's server and gets the page by name");
     }
@@ -287,19 +326,58 @@ class ComposeStackTest {
     }
 
     @Test
+    @Order(5)
+    void theDatabaseAcceptsOnlyItsClientsAddressesAndNoAccountIsPercent() {
+        // The third firewall, by account: every account is bound to the fixed addresses on db of the services that
+        // use it (compose.yaml, x-db-accounts), root to localhost. Read with root over the node's socket.
+        for (String node : List.of("mysql-primary", "mysql-replica")) {
+            String accounts = stack.docker(STEP, "exec", stack.container(node), "sh", "-c",
+                    "MYSQL_PWD=\"$MYSQL_ROOT_PASSWORD\" \"$(command -v mariadb || command -v mysql)\" -uroot -N -B -e"
+                            + " \"SELECT CONCAT(user, '@', host) FROM mysql.user WHERE user <> '' ORDER BY 1\"")
+                    .orFail();
+            List<String> list = accounts.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            progress(node + " accounts: " + list);
+            assertThat(list).as(node).noneMatch(a -> a.endsWith("@%"))
+                    .contains("foobar@" + DB_NET + ".20", "foobar@" + DB_NET + ".21", "foobar@127.0.0.1",
+                            "repl@" + DB_NET + ".10", "repl@" + DB_NET + ".11", "failover@" + DB_NET + ".30",
+                            "exporter@" + DB_NET + ".41", "exporter@" + DB_NET + ".42", "root@localhost")
+                    .filteredOn(a -> a.startsWith("root@")).containsExactly("root@localhost");
+        }
+        // A stranger that joins db (an address from ip_range) with the shop's right password is refused by the
+        // server: the network lets it reach port 3306, the accounts do not let it in.
+        String image = stack.inspect("mysql-primary", "{{.Config.Image}}");
+        Cli.Result stranger = stack.docker(STEP, "run", "--rm", "--network", stack.network("db"), "--entrypoint", "sh",
+                image, "-c", "MYSQL_PWD=foobar-secret \"$(command -v mariadb || command -v mysql)\" --protocol=tcp -h "
+                        + DB_NET + ".10 -P3306 -ufoobar -e 'SELECT 1' 2>&1; echo exit=$?");
+        assertThat(stranger.output()).contains("is not allowed to connect").doesNotContain("exit=0");
+        progress("third firewall: no account is '%'; a stranger on db is told: "
+                + stranger.output().lines().filter(l -> l.contains("not allowed")).findFirst().orElse(""));
+    }
+
+    @Test
     @Order(6)
-    void aContainerOnTheFrontNetworkReachesTheVipButNotTheWebServers() {
+    void aContainerOnTheFrontNetworkReachesTheVipButNeitherTheAdminApiNorTheWebServers() {
         String web1 = stack.addressOn("web-1", "app");
         // An outside client on front, as k6 is: it reaches the balancers (the VIP, and lb-2 by name), and nothing
         // behind them.
+        // Not the balancers' admin listener either: its ACL closes a connection from front at accept, so curl gets
+        // no answer at all (000), on the VIP and on lb-2's own address.
+        String lb2 = FRONT_NET + ".12";
         Cli.Result probe = stack.docker(STEP, "run", "--rm", "--network", stack.network("front"),
-                "--entrypoint", "bash", "foobar/webapp:latest", "-c",
-                "curl -s -o /dev/null -w 'vip=%{http_code}\\n' -H 'Host: www.foobar.com' http://" + VIP + ":8080/;"
-                        + " curl -s -o /dev/null -w 'lb=%{http_code}\\n' -H 'Host: www.foobar.com' http://lb-2:8080/;"
+                "-v", work.resolve("ca.pem") + ":/ca.pem:ro", "--entrypoint", "bash", "foobar/webapp:latest", "-c",
+                "curl -s --cacert /ca.pem --resolve www.foobar.com:443:" + VIP
+                        + " -o /dev/null -w 'vip=%{http_code}\\n' https://www.foobar.com/;"
+                        + " curl -s --cacert /ca.pem --resolve www.foobar.com:443:" + lb2
+                        + " -o /dev/null -w 'lb=%{http_code}\\n' https://www.foobar.com/;"
+                        + " curl -s --max-time 5 -o /dev/null -w 'admin-vip=%{http_code}\\n' http://" + VIP
+                        + ":9090/api/status;"
+                        + " curl -s --max-time 5 -o /dev/null -w 'admin-lb=%{http_code}\\n' http://" + lb2
+                        + ":9090/metrics;"
                         + " getent hosts web-1 >/dev/null && echo resolves=yes || echo resolves=no;"
                         + " timeout 5 bash -c 'exec 3<>/dev/tcp/" + web1 + "/8080' 2>/dev/null"
                         + " && echo connect=yes || echo connect=no");
-        assertThat(probe.orFail()).contains("vip=200", "lb=200", "resolves=no", "connect=no");
+        assertThat(probe.orFail()).contains("vip=200", "lb=200", "admin-vip=000", "admin-lb=000", "resolves=no",
+                "connect=no");
     }
 
     @Test
@@ -322,23 +400,60 @@ class ComposeStackTest {
 
     @Test
     @Order(8)
-    void prometheusReportsEveryScrapeTargetUp() throws Exception {
-        URI targets = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/targets?state=active");
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(targets).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            Map<String, String> health = new TreeMap<>();
-            for (JsonNode t : JSON.readTree(r.body()).path("data").path("activeTargets")) {
-                health.put(t.path("labels").path("job").asText() + "/" + t.path("labels").path("instance").asText(),
-                        t.path("health").asText() + " " + t.path("lastError").asText());
-            }
-            assertThat(health).containsOnly(Map.entry("balancer/lb-1", "up "), Map.entry("balancer/lb-2", "up "),
-                    Map.entry("webapp/web-1", "up "), Map.entry("webapp/web-2", "up "),
-                    Map.entry("db-failover/db-failover", "up "));
+    void theAgentsShipEveryTiersMetricsToTheCollectorWhichScrapesNoTier() throws Exception {
+        // Every tier's series arrive at the collector, pushed by the agent next to the tier: each `up` with its job
+        // and instance, including the database nodes (their exporters) and the agents themselves.
+        Map<String, String> expected = new TreeMap<>(Map.ofEntries(Map.entry("balancer/lb-1", "1"),
+                Map.entry("balancer/lb-2", "1"), Map.entry("webapp/web-1", "1"), Map.entry("webapp/web-2", "1"),
+                Map.entry("mysql/mysql-primary", "1"), Map.entry("mysql/mysql-replica", "1"),
+                Map.entry("db-failover/db-failover", "1"), Map.entry("agent/agent-lb", "1"),
+                Map.entry("agent/agent-web", "1"), Map.entry("agent/agent-db", "1"),
+                Map.entry("prometheus/prometheus", "1")));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(promSeries("up", "job", "instance")).isEqualTo(expected));
+        // The nodes answer their exporters, and the replica replicates (its I/O thread, as the exporter reads it).
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertThat(promSeries("mysql_up", "instance")).isEqualTo(Map.of("mysql-primary", "1", "mysql-replica", "1"));
+            assertThat(promSeries("mysql_slave_status_slave_io_running or mysql_slave_status_replica_io_running",
+                    "instance")).containsEntry("mysql-replica", "1");
         });
-        // And the web servers' metrics are really theirs (Prometheus passed their trusted-proxy gate).
-        assertThat(promQuery("up{job=\"webapp\"}")).containsOnly(Map.entry("web-1", "1"), Map.entry("web-2", "1"));
+        // Which agent shipped what: the one next to the tier.
+        assertThat(promSeries("count by (job, agent) (up)", "job", "agent")).containsEntry("balancer/agent-lb", "2")
+                .containsEntry("webapp/agent-web", "2").containsEntry("mysql/agent-db", "2")
+                .containsEntry("db-failover/agent-db", "1");
+        // The collector itself scrapes only itself: nothing behind the balancers accepts it, nor needs to.
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort
+                + "/api/v1/targets?state=active")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> pulled = new java.util.ArrayList<>();
+        JSON.readTree(r.body()).path("data").path("activeTargets")
+                .forEach(t -> pulled.add(t.path("labels").path("job").asText()));
+        assertThat(pulled).containsExactly("prometheus");
+        progress("monitoring: the collector received " + expected.keySet() + " from agent-lb, agent-web, agent-db");
+    }
+
+    @Test
+    @Order(8)
+    void everyServicesOutputReachesTheLogsServiceFiledByService() {
+        // A request whose access-log line can be told from every other, through whichever balancer holds the port.
+        String marker = "log-probe-" + java.util.UUID.randomUUID();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(get("/api/products?" + marker).statusCode()).isEqualTo(200);
+            assertThat(stack.docker(STEP, "exec", stack.container("logs"), "grep", "-c", marker,
+                    "/var/log/foobar/lb-1.log", "/var/log/foobar/all.log").output())
+                    .contains("/var/log/foobar/lb-1.log:", "/var/log/foobar/all.log:")
+                    .doesNotContain("lb-1.log:0", "all.log:0");
+        });
+        String files = stack.docker(STEP, "exec", stack.container("logs"), "ls", "/var/log/foobar").orFail();
+        assertThat(files.lines().toList()).contains("all.log", "lb-1.log", "lb-2.log", "keepalived-1.log",
+                "web-1.log", "web-2.log", "mysql-primary.log", "mysql-replica.log", "db-failover.log", "dns.log",
+                "overview.log", "agent-db.log", "mysql-primary-exporter.log");
+        // The balancer's access-log line, as filed: the time it arrived, the service, the line as lb-1 wrote it (the
+        // web server that answered logged the same request in its own file).
+        String line = stack.docker(STEP, "exec", stack.container("logs"), "grep", "-m1", "-h", marker,
+                "/var/log/foobar/lb-1.log").orFail();
+        progress("logs: every service files its output in the logs service; lb-1's line of the probe: " + line.strip());
+        assertThat(line).contains(" lb-1 ").contains(marker);
     }
 
     @Test
@@ -348,7 +463,8 @@ class ComposeStackTest {
         String web1 = stack.container("web-1");
         String oldAddress = stack.addressOn("web-1", "app");
         String placeholder = null;
-        try (SteadyLoad load = new SteadyLoad(4, Duration.ofMinutes(3), 100_000, () -> request("/api/products").GET().build())) {
+        try (SteadyLoad load = new SteadyLoad(4, Duration.ofMinutes(3), 100_000, () -> request("/api/products").GET().build(),
+                siteClient())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.servedBy("web-1") >= 20 && load.servedBy("web-2") >= 20);
 
             stack.docker(STEP, "kill", web1).orFail();
@@ -497,7 +613,8 @@ class ComposeStackTest {
         long killedAt;
         double promotedAfter;
         OrderStream writes = new OrderStream(productId, Duration.ofMinutes(3), 5_000);
-        try (SteadyLoad reads = new SteadyLoad(2, Duration.ofMinutes(3), 100_000, () -> request("/api/products").GET().build()); writes) {
+        try (SteadyLoad reads = new SteadyLoad(2, Duration.ofMinutes(3), 100_000, () -> request("/api/products").GET().build(),
+                siteClient()); writes) {
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.acknowledged().size() >= 20 && reads.total() >= 100);
             killedAt = System.nanoTime();
             stack.docker(STEP, "kill", victim).orFail();
@@ -589,8 +706,7 @@ class ComposeStackTest {
         record Refusals(Duration window, int count, Map<String, Integer> kinds) {
         }
 
-        private final HttpClient visitor = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient visitor = siteClient().cookieHandler(new CookieManager()).build();
         private final ExecutorService thread = Executors.newSingleThreadExecutor();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final java.util.concurrent.ConcurrentLinkedQueue<Long> acknowledged =
@@ -723,8 +839,10 @@ class ComposeStackTest {
         VipLoad(int concurrency, Duration maxTime, long maxRequests) {
             super(concurrency);
             long deadline = System.nanoTime() + maxTime.toNanos();
-            HttpClient vipClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            URI uri = URI.create("http://" + VIP + ":" + VIP_HTTP_PORT + "/api/products");
+            // HTTPS to the VIP by address, the certificate checked for www.foobar.com (SiteTrust): a connection
+            // costs a handshake, and a failover window includes it, as for any real client.
+            HttpClient vipClient = siteClient().connectTimeout(Duration.ofSeconds(1)).build();
+            URI uri = URI.create("https://" + VIP + ":" + VIP_HTTPS_PORT + "/api/products");
             for (int i = 0; i < concurrency; i++) {
                 threads.submit(() -> {
                     // A counter, not outcomes.size(): that walks the whole queue, and while the VIP refuses
@@ -854,14 +972,20 @@ class ComposeStackTest {
         return up;
     }
 
-    private static Map<String, String> promQuery(String query) throws IOException, InterruptedException {
+    /** The collector's answer to an instant query, as "label1/label2" -> value. */
+    private static Map<String, String> promSeries(String query, String... labels)
+            throws IOException, InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/query?query="
                 + URLEncoder.encode(query, StandardCharsets.UTF_8));
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Map<String, String> out = new HashMap<>();
+        Map<String, String> out = new TreeMap<>();
         for (JsonNode series : JSON.readTree(r.body()).path("data").path("result")) {
-            out.put(series.path("metric").path("instance").asText(), series.path("value").path(1).asText());
+            List<String> key = new java.util.ArrayList<>();
+            for (String label : labels) {
+                key.add(series.path("metric").path(label).asText());
+            }
+            out.put(String.join("/", key), series.path("value").path(1).asText());
         }
         return out;
     }
@@ -900,10 +1024,20 @@ class ComposeStackTest {
         return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A client of the site from the host: HTTPS with the balancers' CA trusted for www.foobar.com, HTTP/1.1 so that
+     * the Host header below is what the balancer routes on.
+     */
+    private static HttpClient.Builder siteClient() {
+        return HttpClient.newBuilder().sslContext(siteTrust).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+    }
+
     private static HttpRequest.Builder request(String path) {
-        // As `curl -H 'Host: www.foobar.com' http://localhost/`. The JDK client sends a Host header only with
-        // jdk.httpclient.allowRestrictedHeaders=host, which the module's Surefire configuration sets.
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        // As `curl --resolve www.foobar.com:443:127.0.0.1 https://www.foobar.com/` on the published HTTPS port. The JDK
+        // client sends a Host header only with jdk.httpclient.allowRestrictedHeaders=host, which the module's
+        // Surefire configuration sets.
+        return HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + path))
                 .header("Host", HOST)
                 .timeout(Duration.ofSeconds(10));
     }

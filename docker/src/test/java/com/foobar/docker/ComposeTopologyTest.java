@@ -30,6 +30,7 @@ class ComposeTopologyTest {
         assertThat(COMPOSE.serviceNames()).containsExactlyInAnyOrder(
                 "lb-1-netns", "lb-1", "keepalived-1", "lb-2-netns", "lb-2", "keepalived-2",
                 "web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover", "overview", "dns", "prometheus",
+                "agent-lb", "agent-web", "agent-db", "mysql-primary-exporter", "mysql-replica-exporter", "logs",
                 "grafana", "k6");
     }
 
@@ -108,15 +109,25 @@ class ComposeTopologyTest {
         assertThat(COMPOSE.networks("db-failover")).containsExactlyInAnyOrder("db", "monitoring");
         // The overview reads what Prometheus reads: the balancers and web servers on app, db-failover on monitoring.
         assertThat(COMPOSE.networks("overview")).containsExactlyInAnyOrder("app", "monitoring");
+        // The database tier's monitoring: the exporters on db alone, next to their nodes; the agent on db and on
+        // monitoring, where it pushes to the collector.
+        for (String exporter : List.of("mysql-primary-exporter", "mysql-replica-exporter")) {
+            assertThat(COMPOSE.networks(exporter)).as(exporter).containsExactly("db");
+        }
+        assertThat(COMPOSE.networks("agent-db")).containsExactlyInAnyOrder("db", "monitoring");
         Set<String> onDb = membersOf("db");
-        assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover");
+        assertThat(onDb).containsExactlyInAnyOrder("web-1", "web-2", "mysql-primary", "mysql-replica", "db-failover",
+                "agent-db", "mysql-primary-exporter", "mysql-replica-exporter");
         assertThat(membersOf("front")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "k6", "dns");
         // The zone's server is on front alone: it answers the clients and reaches nothing behind the balancers.
         assertThat(COMPOSE.networks("dns")).containsExactly("front");
-        // app carries the balancers, the web servers, and Prometheus and the overview, which read them; nothing on it
-        // reaches MySQL except the web servers.
-        assertThat(membersOf("app")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "web-1", "web-2", "prometheus",
-                "overview");
+        // app carries the balancers, the web servers, and the agents of those two tiers and the overview, which read
+        // them; nothing on it reaches MySQL except the web servers.
+        assertThat(membersOf("app")).containsExactlyInAnyOrder("lb-1-netns", "lb-2-netns", "web-1", "web-2",
+                "agent-lb", "agent-web", "overview");
+        // The collector and the logs service reach no tier: the agents and Docker's log driver come to them.
+        assertThat(COMPOSE.networks("prometheus")).containsExactly("monitoring");
+        assertThat(COMPOSE.networks("logs")).containsExactly("monitoring");
         assertThat(COMPOSE.at("/networks/app/internal").asBoolean()).as("app is internal").isTrue();
         assertThat(COMPOSE.at("/networks/db/internal").asBoolean()).as("db is internal").isTrue();
     }
@@ -169,6 +180,15 @@ class ComposeTopologyTest {
                 .containsExactlyInAnyOrder("mysql-primary", "mysql-replica", "db-failover", "web-1");
         assertThat(COMPOSE.dependsOn("web-2")).containsEntry("web-1", "service_started");
         assertThat(COMPOSE.dependsOn("mysql-replica").keySet()).containsExactly("mysql-primary");
+        // The first services to start wait for the logs service, so that their first lines are kept.
+        for (String first : List.of("mysql-primary", "dns", "prometheus")) {
+            assertThat(COMPOSE.dependsOn(first).keySet()).as(first).containsExactly("logs");
+        }
+        for (String agent : List.of("agent-lb", "agent-web", "agent-db")) {
+            assertThat(COMPOSE.dependsOn(agent).keySet()).as(agent).containsExactly("prometheus");
+        }
+        assertThat(COMPOSE.dependsOn("mysql-primary-exporter").keySet()).containsExactly("mysql-primary");
+        assertThat(COMPOSE.dependsOn("mysql-replica-exporter").keySet()).containsExactly("mysql-replica");
         assertThat(COMPOSE.dependsOn("db-failover").keySet()).containsExactlyInAnyOrder("mysql-primary", "mysql-replica");
         // A healthy keepalived is MASTER or BACKUP, with its balancer answering.
         assertThat(COMPOSE.dependsOn("k6").keySet()).containsExactlyInAnyOrder("keepalived-1", "keepalived-2");

@@ -82,18 +82,23 @@ class DatabaseReplicationContractTest {
     }
 
     @Test
-    void mysqlInitScriptsCreateTheReplicationUserAndFollowByAutoPositionIntoSuperReadOnly() throws Exception {
+    void mysqlInitScriptsBindEveryAccountToItsClientsAndFollowByAutoPositionIntoSuperReadOnly() throws Exception {
         assertThat(initScripts(MYSQL, "mysql-primary")).as("one script for both nodes")
                 .isEqualTo(initScripts(MYSQL, "mysql-replica"));
-        assertThat(initScripts(MYSQL, "mysql-primary").replaceAll("\\s+", " "))
-                .contains("GRANT REPLICATION SLAVE ON *.* TO '${MYSQL_REPLICATION_USER}'@'%'")
+        String primary = initSql(MYSQL, "mysql-primary");
+        assertThat(primary)
+                .contains("GRANT REPLICATION SLAVE ON *.* TO 'repl'@'10.213.5.10';")
+                .contains("GRANT REPLICATION SLAVE ON *.* TO 'repl'@'10.213.5.11';")
                 .contains("GRANT SYSTEM_VARIABLES_ADMIN, REPLICATION_SLAVE_ADMIN, REPLICATION CLIENT, REPLICATION SLAVE,"
-                        + " PROCESS, RELOAD, CONNECTION_ADMIN ON *.* TO '${MYSQL_FAILOVER_USER}'@'%'")
-                .contains("GRANT SELECT ON performance_schema.* TO '${MYSQL_FAILOVER_USER}'@'%'")
-                .contains("RESET BINARY LOGS AND GTIDS")
-                .contains("if [ -n \"${MYSQL_SOURCE_HOST:-}\" ]");
-        assertThat(initScripts(MYSQL, "mysql-replica").replaceAll("\\s+", " ")).contains("CHANGE REPLICATION SOURCE TO")
-                .contains("SOURCE_HOST = '${MYSQL_SOURCE_HOST}'")
+                        + " PROCESS, RELOAD, CONNECTION_ADMIN ON *.* TO 'failover'@'10.213.5.30';")
+                .contains("GRANT SELECT ON performance_schema.* TO 'failover'@'10.213.5.30';")
+                .contains("GRANT REPLICATION CLIENT ON *.* TO 'foobar'@'10.213.5.20';")
+                .contains("GRANT PROCESS, REPLICATION CLIENT ON *.* TO 'exporter'@'10.213.5.42';")
+                .contains("RESET BINARY LOGS AND GTIDS;")
+                .doesNotContain("CHANGE REPLICATION SOURCE");
+        assertAccountsBoundToTheirClients(primary);
+        assertThat(initSql(MYSQL, "mysql-replica")).contains("CHANGE REPLICATION SOURCE TO")
+                .contains("SOURCE_HOST = 'mysql-primary'")
                 .contains("SOURCE_AUTO_POSITION = 1")
                 .contains("GET_SOURCE_PUBLIC_KEY = 1")
                 .contains("SET PERSIST super_read_only = ON")
@@ -101,22 +106,64 @@ class DatabaseReplicationContractTest {
     }
 
     @Test
-    void mariadbInitScriptsCreateTheReplicationUserAndFollowByGtid() throws Exception {
+    void mariadbInitScriptsBindEveryAccountToItsClientsAndFollowByGtid() throws Exception {
         assertThat(initScripts(MARIADB, "mysql-primary")).as("one script for both nodes")
                 .isEqualTo(initScripts(MARIADB, "mysql-replica"));
-        assertThat(initScripts(MARIADB, "mysql-primary").replaceAll("\\s+", " "))
-                .contains("GRANT REPLICATION SLAVE ON *.* TO '${MYSQL_REPLICATION_USER}'@'%'")
+        String primary = initSql(MARIADB, "mysql-primary");
+        assertThat(primary)
+                .contains("GRANT REPLICATION SLAVE ON *.* TO 'repl'@'10.213.5.10';")
                 .contains("GRANT SUPER, READ_ONLY ADMIN, REPLICATION SLAVE ADMIN, REPLICATION MASTER ADMIN, BINLOG ADMIN,"
                         + " BINLOG MONITOR, SLAVE MONITOR, REPLICATION SLAVE, PROCESS, RELOAD, CONNECTION ADMIN ON *.*"
-                        + " TO '${MYSQL_FAILOVER_USER}'@'%'")
+                        + " TO 'failover'@'10.213.5.30';")
                 // What the db-router's monitor reads with the app's user (SHOW SLAVE STATUS, gtid_binlog_pos).
-                .contains("GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO '${MYSQL_USER}'@'%'")
-                .contains("RESET MASTER");
-        assertThat(initScripts(MARIADB, "mysql-replica").replaceAll("\\s+", " ")).contains("CHANGE MASTER TO")
-                .contains("MASTER_HOST = '${MYSQL_SOURCE_HOST}'")
+                .contains("GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO 'foobar'@'10.213.5.21';")
+                .contains("GRANT PROCESS, SLAVE MONITOR, BINLOG MONITOR ON *.* TO 'exporter'@'10.213.5.41';")
+                .contains("RESET MASTER;")
+                .doesNotContain("CHANGE MASTER");
+        assertAccountsBoundToTheirClients(primary);
+        assertThat(initSql(MARIADB, "mysql-replica")).contains("CHANGE MASTER TO")
+                .contains("MASTER_HOST = 'mysql-primary'")
                 .contains("MASTER_USE_GTID = slave_pos")
-                .contains("SET GLOBAL gtid_slave_pos = ''")
-                .contains("GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO '${MYSQL_USER}'@'%'");
+                .contains("SET GLOBAL gtid_slave_pos = ''");
+    }
+
+    /**
+     * The third firewall, by account: the shop's user is taken from '%' to web-1's and web-2's addresses on db (and
+     * the node's loopback, for its healthcheck); every other account names its clients' addresses, none is '%'.
+     */
+    private static void assertAccountsBoundToTheirClients(String sql) {
+        assertThat(sql).contains("DROP USER IF EXISTS 'foobar'@'%';");
+        List<String> created = sql.lines().filter(l -> l.startsWith("CREATE USER"))
+                .map(l -> l.replaceAll(" IDENTIFIED BY .*", "").substring("CREATE USER ".length())).toList();
+        assertThat(created).containsExactlyInAnyOrder("'foobar'@'10.213.5.20'", "'foobar'@'10.213.5.21'",
+                "'foobar'@'127.0.0.1'", "'repl'@'10.213.5.10'", "'repl'@'10.213.5.11'", "'failover'@'10.213.5.30'",
+                "'exporter'@'10.213.5.41'", "'exporter'@'10.213.5.42'");
+        assertThat(sql.lines().filter(l -> l.startsWith("GRANT"))).noneMatch(l -> l.contains("@'%'"));
+    }
+
+    /**
+     * What a node's init scripts send to its server on the first start, with the node's environment from compose:
+     * each script sourced by bash as the image's entrypoint does, with the entrypoint's two functions the scripts use
+     * standing in (docker_process_sql prints the SQL it is given, mysql_note is silent).
+     */
+    private static String initSql(ComposeFile compose, String service) throws Exception {
+        Path dir = StackFiles.fromCompose(compose.bindSourceOf(service, "/docker-entrypoint-initdb.d"));
+        StringBuilder script = new StringBuilder("set -eu\nmysql_note() { :; }\n"
+                + "docker_process_sql() { cat; echo; }\n");
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                script.append(". '").append(f.toAbsolutePath()).append("'\n");
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv("PATH"));
+        pb.environment().putAll(compose.environment(service));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("the init scripts of %s: %s", service, out).isZero();
+        // The scripts' here-documents indent their statements.
+        return out.lines().map(String::strip).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package com.foobar.docker;
 
 import com.foobar.balancer.config.ConfigLoader;
+import com.foobar.balancer.config.ListenerConfig;
 import com.foobar.balancer.config.RouteConfig;
 import org.junit.jupiter.api.Test;
 
@@ -32,18 +33,30 @@ class K6ScriptsContractTest {
     }
 
     @Test
-    void composePointsK6AtThePublicListenerOnTheVirtualIp() throws Exception {
+    void composePointsK6AtTheHttpsListenerByTheNameTheZoneAnswersWithTheVirtualIp() throws Exception {
         Map<String, String> env = COMPOSE.environment("k6");
         URI base = URI.create(env.get("BASE_URL"));
         var config = ConfigLoader.load(StackFiles.BALANCER_YML);
-        assertThat(base.getHost()).as("the VIP keepalived moves").isEqualTo(COMPOSE.environment("keepalived-1").get("KEEPALIVED_VIP"))
-                .isEqualTo(COMPOSE.environment("keepalived-2").get("KEEPALIVED_VIP"));
-        assertThat(base.getPort()).isEqualTo(config.listeners().get(0).bind().port());
+        // HTTPS on its default port: port 80 only redirects.
+        assertThat(base.getScheme()).isEqualTo("https");
+        assertThat(base.getPort()).isEqualTo(-1);
+        ListenerConfig https = config.listeners().stream().filter(l -> l.tls() != null).findFirst().orElseThrow();
+        assertThat(https.bind().port()).isEqualTo(443);
         List<String> routed = new ArrayList<>();
-        for (RouteConfig r : config.listeners().get(0).routes()) {
+        for (RouteConfig r : https.routes()) {
             routed.addAll(r.hosts());
         }
-        assertThat(routed).contains(env.get("HOST_HEADER"));
+        assertThat(routed).contains(base.getHost(), env.get("HOST_HEADER"));
+        // The name is the VIP's through the site's zone: k6 asks the dns service, which answers with the VIP that
+        // keepalived moves.
+        String vip = COMPOSE.environment("keepalived-1").get("KEEPALIVED_VIP");
+        assertThat(vip).isEqualTo(COMPOSE.environment("keepalived-2").get("KEEPALIVED_VIP"));
+        List<String> dnsCommand = new ArrayList<>();
+        COMPOSE.service("dns").path("command").forEach(c -> dnsCommand.add(c.asText()));
+        assertThat(dnsCommand.get(dnsCommand.indexOf("--address") + 1)).isEqualTo(vip);
+        assertThat(COMPOSE.service("k6").path("dns").get(0).asText())
+                .isEqualTo(COMPOSE.service("dns").path("networks").path("front").path("ipv4_address").asText());
+        assertThat(env).containsEntry("K6_INSECURE_SKIP_TLS_VERIFY", "true");
         assertThat(COMPOSE.networks("k6")).containsExactly("front");
         assertThat(COMPOSE.networks("lb-1")).contains("front");
         assertThat(COMPOSE.networks("lb-2")).contains("front");

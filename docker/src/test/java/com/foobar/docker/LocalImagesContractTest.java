@@ -71,9 +71,11 @@ class LocalImagesContractTest {
             });
         }
         assertThat(named).containsExactlyInAnyOrder("foobar-local/jre:17", "foobar-local/mariadb:bookworm",
-                "foobar-local/prometheus:bookworm", "foobar-local/debian:bookworm");
+                "foobar-local/prometheus:bookworm", "foobar-local/mysqld-exporter:bookworm",
+                "foobar-local/debian:bookworm");
         assertThat(SCRIPT).contains("build foobar-local/jre:17 ", "build foobar-local/mariadb:$SUITE ",
-                "build foobar-local/prometheus:$SUITE ", "SUITE=bookworm", "BASE=foobar-local/debian:$SUITE");
+                "build foobar-local/prometheus:$SUITE ", "build foobar-local/mysqld-exporter:$SUITE ",
+                "SUITE=bookworm", "BASE=foobar-local/debian:$SUITE");
         // Every service that builds an image gets its base from here.
         for (String service : COMPOSE.serviceNames()) {
             if (COMPOSE.service(service).has("build")) {

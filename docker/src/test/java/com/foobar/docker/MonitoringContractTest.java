@@ -58,18 +58,35 @@ class MonitoringContractTest {
         balancer = ConfigLoader.load(StackFiles.BALANCER_YML);
     }
 
+    /** The agent next to each tier and the jobs it scrapes (besides itself). */
+    private static final Map<String, List<String>> AGENTS = Map.of("agent-lb", List.of("balancer"),
+            "agent-web", List.of("webapp"), "agent-db", List.of("mysql", "db-failover"));
+
     @Test
-    void prometheusScrapesTheBalancerAdminAndBothWebServersOnMetrics() {
+    void eachTiersAgentScrapesItsTierOnMetricsAndPushesToTheCollector() throws Exception {
         Map<String, List<String>> targets = new LinkedHashMap<>();
-        for (JsonNode job : prometheus.path("scrape_configs")) {
-            assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo(WebAppContract.METRICS);
-            List<String> list = new ArrayList<>();
-            for (JsonNode sc : job.path("static_configs")) {
-                sc.path("targets").forEach(t -> list.add(t.asText()));
+        for (Map.Entry<String, List<String>> a : AGENTS.entrySet()) {
+            JsonNode config = agentConfig(a.getKey());
+            assertThat(config.path("remote_write").size()).as(a.getKey()).isEqualTo(1);
+            assertThat(config.path("remote_write").get(0).path("url").asText()).as(a.getKey())
+                    .isEqualTo("http://prometheus:9090/api/v1/write");
+            assertThat(config.path("global").path("external_labels").path("agent").asText()).isEqualTo(a.getKey());
+            List<String> jobs = new ArrayList<>();
+            for (JsonNode job : config.path("scrape_configs")) {
+                assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo(WebAppContract.METRICS);
+                List<String> list = new ArrayList<>();
+                for (JsonNode sc : job.path("static_configs")) {
+                    sc.path("targets").forEach(t -> list.add(t.asText()));
+                }
+                jobs.add(job.path("job_name").asText());
+                if (!job.path("job_name").asText().equals("agent")) {
+                    targets.put(job.path("job_name").asText(), list);
+                }
             }
-            targets.put(job.path("job_name").asText(), list);
+            List<String> expected = new ArrayList<>(List.of("agent"));
+            expected.addAll(a.getValue());
+            assertThat(jobs).as("jobs of %s", a.getKey()).containsExactlyInAnyOrderElementsOf(expected);
         }
-        assertThat(targets).containsOnlyKeys("balancer", "webapp", "db-failover");
         // Both balancers: the one holding the VIP and the one standing by (each is reached by its name on app, an
         // alias of its namespace holder).
         int admin = balancer.admin().bind().port();
@@ -83,21 +100,57 @@ class MonitoringContractTest {
             web.add(service + ":" + COMPOSE.environment(service).get("FOOBAR_PORT"));
         }
         assertThat(targets.get("webapp")).containsExactlyElementsOf(web);
+        assertThat(targets.get("mysql")).containsExactly("mysql-primary-exporter:9104", "mysql-replica-exporter:9104");
         // The failover decider, on its status address's port.
         String bind = COMPOSE.environment("db-failover").get("FOOBAR_FAILOVER_STATUS_BIND");
         assertThat(targets.get("db-failover")).containsExactly("db-failover:" + bind.substring(bind.lastIndexOf(':') + 1));
+        // Each agent reaches its targets and the collector.
+        Map<String, List<String>> reaches = Map.of("agent-lb", List.of("lb-1", "lb-2"),
+                "agent-web", List.of("web-1", "web-2"),
+                "agent-db", List.of("mysql-primary-exporter", "mysql-replica-exporter", "db-failover"));
+        for (Map.Entry<String, List<String>> r : reaches.entrySet()) {
+            for (String target : r.getValue()) {
+                assertThat(COMPOSE.networks(r.getKey())).as("%s reaches %s", r.getKey(), target)
+                        .containsAnyElementsOf(COMPOSE.networks(target));
+            }
+            assertThat(COMPOSE.networks(r.getKey())).as("%s reaches the collector", r.getKey()).contains("monitoring");
+            assertThat(COMPOSE.service(r.getKey()).path("command").toString()).as(r.getKey())
+                    .contains("--enable-feature=agent", "--config.file=/etc/prometheus/agent.yml");
+            assertThat(COMPOSE.bindSourceOf(r.getKey(), "/etc/prometheus/agent.yml"))
+                    .isEqualTo("./prometheus/" + r.getKey() + ".yml");
+        }
     }
 
     @Test
-    void prometheusSharesANetworkWithEveryTargetAndMountsThisConfiguration() {
-        for (String target : List.of("lb-1", "lb-2", "web-1", "web-2", "db-failover")) {
-            assertThat(COMPOSE.networks("prometheus")).as("prometheus reaches %s", target)
-                    .containsAnyElementsOf(COMPOSE.networks(target));
-        }
+    void theCollectorReceivesPushesScrapesOnlyItselfAndMountsThisConfiguration() {
+        List<String> jobs = new ArrayList<>();
+        prometheus.path("scrape_configs").forEach(j -> jobs.add(j.path("job_name").asText()));
+        assertThat(jobs).containsExactly("prometheus");
         assertThat(COMPOSE.bindSourceOf("prometheus", "/etc/prometheus/prometheus.yml"))
                 .isEqualTo("./prometheus/prometheus.yml");
         assertThat(COMPOSE.service("prometheus").path("command").toString())
-                .contains("--config.file=/etc/prometheus/prometheus.yml");
+                .contains("--config.file=/etc/prometheus/prometheus.yml", "--web.enable-remote-write-receiver");
+    }
+
+    @Test
+    void eachDatabaseNodeHasAnExporterWithItsOwnAccountAtItsAddress() {
+        Map<String, String> accounts = COMPOSE.environment("mysql-primary");
+        for (String node : List.of("mysql-primary", "mysql-replica")) {
+            String exporter = node + "-exporter";
+            Map<String, String> env = COMPOSE.environment(exporter);
+            assertThat(env.get("MYSQL_EXPORTER_HOST")).isEqualTo(node);
+            assertThat(env.get("MYSQL_EXPORTER_USER")).isEqualTo(accounts.get("MYSQL_EXPORTER_USER"));
+            assertThat(env.get("MYSQL_EXPORTER_PASSWORD")).isEqualTo(accounts.get("MYSQL_EXPORTER_PASSWORD"));
+            String address = COMPOSE.service(exporter).path("networks").path("db").path("ipv4_address").asText();
+            assertThat(List.of(accounts.get("FOOBAR_EXPORTER_HOSTS").split(" "))).as(exporter).contains(address);
+            // The password is written to an option file at start, never on the command line.
+            assertThat(COMPOSE.service(exporter).path("entrypoint").toString())
+                    .contains("--config.my-cnf=/tmp/my.cnf").doesNotContain("secret");
+        }
+    }
+
+    private static JsonNode agentConfig(String agent) throws IOException {
+        return new YAMLMapper().readTree(StackFiles.PROMETHEUS_YML.resolveSibling(agent + ".yml").toFile());
     }
 
     @Test

@@ -20,9 +20,15 @@ final class SteadyLoad extends BoundedLoad {
 
     /** {@code request} makes each GET (e.g. /api/products with the shop's Host header). */
     SteadyLoad(int concurrency, Duration maxTime, long maxRequests, Supplier<HttpRequest> request) {
+        this(concurrency, maxTime, maxRequests, request, HttpClient.newBuilder());
+    }
+
+    /** As above, with a client made from {@code client} (its TLS trust, its HTTP version). */
+    SteadyLoad(int concurrency, Duration maxTime, long maxRequests, Supplier<HttpRequest> request,
+            HttpClient.Builder client) {
         super(concurrency);
         long deadline = System.nanoTime() + maxTime.toNanos();
-        HttpClient loadClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient loadClient = client.connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < concurrency; i++) {
             threads.submit(() -> {
                 while (running() && System.nanoTime() < deadline && total.get() < maxRequests) {

@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rule "web servers accept only the load balancer", as compose.yaml implements it with its pair of balancers:
- * the app network has a pinned private IPv4 subnet, lb-1, lb-2 and Prometheus have fixed addresses on it
- * (a balancer's is its namespace holder's, lb-N-netns), and the web servers' FOOBAR_TRUSTED_PROXIES, parsed by the
- * webapp's own {@link WebAppConfig}, admits exactly those three and the loopback address of their own healthcheck,
+ * the app network has a pinned private IPv4 subnet, lb-1, lb-2, the web tier's monitoring agent and the overview have
+ * fixed addresses on it (a balancer's is its namespace holder's, lb-N-netns), and the web servers'
+ * FOOBAR_TRUSTED_PROXIES, parsed by the webapp's own {@link WebAppConfig}, admits exactly those and the loopback
+ * address of their own healthcheck,
  * and no other address of the subnet. Each check runs on the file as it is and
  * with FOOBAR_APP_NET moved, so that the subnet, the fixed addresses and the trusted list cannot drift apart.
  */
@@ -36,11 +37,15 @@ class TrustedProxiesContractTest {
     private static final String APP = "app";
     private static final List<String> WEB = List.of("web-1", "web-2");
     /**
-     * The only services that may hold a fixed address on app, and the only peers (besides loopback) web trusts: the
-     * balancers, and the two readers of the web servers' own port, Prometheus (/metrics) and the overview
-     * (/api/status).
+     * The only peers (besides loopback) web trusts: the balancers, and the two readers of the web servers' own port,
+     * the web tier's monitoring agent (/metrics) and the overview (/api/status).
      */
-    private static final List<String> TRUSTED_SERVICES = List.of("lb-1", "lb-2", "prometheus", "overview");
+    private static final List<String> TRUSTED_SERVICES = List.of("lb-1", "lb-2", "agent-web", "overview");
+    /**
+     * Fixed on app but not trusted by the web servers: the load-balancer tier's agent, which the balancers' admin
+     * listener admits by app's subnet and which never asks a web server.
+     */
+    private static final List<String> FIXED_UNTRUSTED = List.of("agent-lb");
     private static final String APP_NET_VARIABLE = "FOOBAR_APP_NET";
     private static final Pattern APP_NET_REFERENCE = Pattern.compile("\\$\\{" + APP_NET_VARIABLE + "(:?-([^}]*))?}");
     private static final Pattern PROBE_URL = Pattern.compile("https?://[^\\s\"']+");
@@ -95,7 +100,7 @@ class TrustedProxiesContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("composeFiles")
-    void onlyTheBalancersAndPrometheusHoldFixedAddressesAndNothingDynamicCanTakeThem(ComposeFile compose) {
+    void onlyTheTrustedAndTheBalancersAgentHoldFixedAddressesAndNothingDynamicCanTakeThem(ComposeFile compose) {
         Ipv4Range subnet = subnet(compose);
         JsonNode ipam = compose.at("/networks/app/ipam/config/0");
         Ipv4Range dynamic = Ipv4Range.parse(ipam.path("ip_range").asText());
@@ -104,7 +109,8 @@ class TrustedProxiesContractTest {
         assertThat(subnet.containsAddress(gateway)).as("gateway inside %s", subnet).isTrue();
 
         Set<Integer> fixed = new HashSet<>();
-        List<String> trustedNamespaces = TRUSTED_SERVICES.stream().map(compose::namespaceOwner).toList();
+        List<String> trustedNamespaces = Stream.concat(TRUSTED_SERVICES.stream(), FIXED_UNTRUSTED.stream())
+                .map(compose::namespaceOwner).toList();
         for (String service : compose.serviceNames()) {
             if (!compose.namespaceOwner(service).equals(service)) {
                 continue; // joins another's namespace: its address is the owner's, checked there
@@ -126,12 +132,12 @@ class TrustedProxiesContractTest {
                     .isFalse();
             assertThat(fixed.add(address)).as("%s: %s is taken twice", service, text).isTrue();
         }
-        assertThat(fixed).hasSize(TRUSTED_SERVICES.size());
+        assertThat(fixed).hasSize(TRUSTED_SERVICES.size() + FIXED_UNTRUSTED.size());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("composeFiles")
-    void webServersTrustExactlyBothBalancersPrometheusTheOverviewAndTheLoopbackOfTheirHealthcheck(ComposeFile compose) {
+    void webServersTrustExactlyBothBalancersTheirAgentTheOverviewAndTheLoopbackOfTheirHealthcheck(ComposeFile compose) {
         List<String> expected = new ArrayList<>();
         for (String service : TRUSTED_SERVICES) {
             expected.add(compose.ipv4AddressOn(service, APP) + "/32");
@@ -183,7 +189,7 @@ class TrustedProxiesContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("composeFiles")
-    void theBalancersPrometheusAndTheOverviewReachTheWebServersOnlyOverAppFromTheirFixedAddresses(ComposeFile compose)
+    void theBalancersTheAgentAndTheOverviewReachTheWebServersOnlyOverAppFromTheirFixedAddresses(ComposeFile compose)
             throws Exception {
         // A connection leaves from the address on the network the two containers share: that must be app, where
         // the address is the fixed, trusted one.
@@ -194,11 +200,12 @@ class TrustedProxiesContractTest {
                 assertThat(shared).as("networks %s shares with %s", service, web).containsExactly(APP);
             }
         }
-        // Prometheus and the overview also read the balancers' admin port from that address: the balancer must let
-        // them in.
-        for (String reader : List.of("prometheus", "overview")) {
+        // The balancers' agent and the overview read the balancers' admin port from their app address: the balancer
+        // must let them in (with the subnet compose gives it).
+        for (String reader : List.of("agent-lb", "overview")) {
             InetAddress address = InetAddress.getByName(compose.ipv4AddressOn(reader, APP));
-            assertThat(ConfigLoader.load(StackFiles.BALANCER_YML).admin().admits(address))
+            assertThat(ConfigLoader.parse(StackFiles.read(StackFiles.BALANCER_YML), compose.environment("lb-1")::get)
+                    .admin().admits(address))
                     .as("balancer.yml admin.allow admits %s at %s", reader, address.getHostAddress()).isTrue();
         }
     }

@@ -90,13 +90,17 @@ public final class Shop implements AutoCloseable {
         Plan plan = topology.plan();
         progress("starting the database: primary in db1 (" + plan.address("db1") + ":3306), then its replica in db2 ("
                 + plan.address("db2") + ":3306), replicating over the bridge");
+        // The accounts are bound to the nodes' clients: the two web servers, the other node (replication, either way
+        // once roles move) and loopback (devdb's own checks); with the namespaces' firewalls, the third firewall.
+        String clients = String.join(",", "127.0.0.1", plan.address("web1"), plan.address("web2"), plan.address("db1"),
+                plan.address("db2"));
         start("db1", "devdb", concat(JVM, List.of("-cp", webappJar.toString(), "com.foobar.devdb.DevDbMain",
                 "--engine", "mariadb", "--replicas", "0", "--bind", plan.address("db1"), "--primary-port", "3306",
-                "--data-dir", runDir.resolve("db1").toString())));
+                "--client-hosts", clients, "--data-dir", runDir.resolve("db1").toString())));
         awaitLog("db1", "devdb", "[devdb] running");
         start("db2", "devdb", concat(JVM, List.of("-cp", webappJar.toString(), "com.foobar.devdb.DevDbMain",
                 "--engine", "mariadb", "--replica-of", plan.address("db1") + ":3306", "--bind", plan.address("db2"),
-                "--replica-port", "3306", "--data-dir", runDir.resolve("db2").toString())));
+                "--replica-port", "3306", "--client-hosts", clients, "--data-dir", runDir.resolve("db2").toString())));
         awaitLog("db2", "devdb", "[devdb] running");
         progress("database ready: replica in db2 caught up with the primary in db1");
     }

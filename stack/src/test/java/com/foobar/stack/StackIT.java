@@ -5,18 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.CookieManager;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -48,56 +41,11 @@ class StackIT {
 
     private final List<RunningStack> started = new ArrayList<>();
 
-    /** One run of the jar, with everything it printed. */
-    private static final class RunningStack {
-        final Process process;
-        final StringBuffer output = new StringBuffer();
-        final Thread reader;
-
-        RunningStack(Process process) {
-            this.process = process;
-            this.reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        output.append(line).append('\n');
-                    }
-                } catch (IOException e) {
-                    output.append("[test: output read failed: ").append(e).append("]\n");
-                }
-            }, "stack-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        String output() {
-            return output.toString();
-        }
-
-        /** Waits for the process to exit and for its last words to be read. */
-        boolean awaitExit(Duration limit) throws InterruptedException {
-            boolean exited = process.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-            return exited;
-        }
-
-        /** The pid column of a row of the start-up table. */
-        long pidOf(String component) {
-            for (String line : output().split("\n")) {
-                String[] cells = line.trim().split("\\s+");
-                if (cells.length >= 3 && cells[0].equals(component) && cells[2].matches("\\d+")) {
-                    return Long.parseLong(cells[2]);
-                }
-            }
-            throw new AssertionError("no pid for " + component + " in:\n" + output());
-        }
-    }
-
     /**
      * Ten consecutive free ports: public, admin, web-1, web-2, db primary, db replica, db-failover's status, the
      * overview page, the DNS zone, Prometheus (with --prometheus).
      */
-    private final int base = freePorts(10);
+    private final int base = RunningStack.freePorts(10);
     private final int publicPort = base;
     private final int adminPort = base + 1;
     private final int webPort = base + 2;
@@ -114,18 +62,7 @@ class StackIT {
 
     @AfterEach
     void leaveNothingRunning() {
-        for (RunningStack stack : started) {
-            List<ProcessHandle> tree = stack.process.descendants().collect(Collectors.toList());
-            stack.process.toHandle().destroy();
-            try {
-                stack.process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            stack.process.destroyForcibly();
-            tree.forEach(ProcessHandle::destroyForcibly);
-            System.out.println("--- the stack's whole output:\n" + stack.output());
-        }
+        started.forEach(stack -> stack.destroy(STOP_LIMIT));
     }
 
     @Test
@@ -413,18 +350,8 @@ class StackIT {
                 "--data-dir", data.toString()));
         command.addAll(List.of(extra));
         assertThat(JAR).as("the packaged stack jar").exists();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile()).start();
-        RunningStack stack = new RunningStack(process);
+        RunningStack stack = RunningStack.launch(command, dir, START_LIMIT);
         started.add(stack);
-        long t0 = System.nanoTime();
-        await().atMost(START_LIMIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("the stack exited with " + process.exitValue() + ":\n" + stack.output());
-            }
-            // The banner's last line: asserting on the banner before it is whole races its printing.
-            return stack.output().contains("Foobar Stack is up in") && stack.output().contains("Ctrl-C stops it all");
-        });
-        System.out.printf("stack up in %.1fs:%n%s%n", (System.nanoTime() - t0) / 1e9, stack.output());
         return stack;
     }
 
@@ -487,28 +414,5 @@ class StackIT {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * The first of {@code count} consecutive ports that are free on loopback now. They are taken below Linux's
-     * ephemeral range (32768 and up), where an outgoing connection of another process could take one of them
-     * between this check and the stack's bind.
-     */
-    private static int freePorts(int count) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(20000, 32000 - count);
-            boolean free = true;
-            for (int p = first; p < first + count && free; p++) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports found");
     }
 }

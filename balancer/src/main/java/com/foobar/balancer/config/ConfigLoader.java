@@ -52,6 +52,12 @@ public final class ConfigLoader {
     }
 
     public static BalancerConfig parse(String yaml) throws ConfigException {
+        return parse(yaml, System::getenv);
+    }
+
+    /** {@code environment} gives the values of the {@code ${NAME}} in string values ({@link EnvironmentExpansion}). */
+    public static BalancerConfig parse(String yaml, java.util.function.Function<String, String> environment)
+            throws ConfigException {
         JsonNode root;
         try {
             root = MAPPER.readTree(yaml);
@@ -63,7 +69,7 @@ public final class ConfigLoader {
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("", "the configuration is empty");
         }
-        return new ConfigLoader.Walker().config(new Node("", root));
+        return new ConfigLoader.Walker().config(new Node("", new EnvironmentExpansion(environment).expand(root)));
     }
 
     /** A JSON node with its field path; tracks which keys of an object were read so the rest can be rejected. */
@@ -716,8 +722,17 @@ public final class ConfigLoader {
             if (t.has("alpn")) {
                 alpn = oneOf(t.get("alpn"), TlsConfig.SUPPORTED_ALPN, "an ALPN protocol");
             }
+            String engine = TlsConfig.ENGINE_AUTO;
+            if (t.has("engine")) {
+                Node e = t.get("engine");
+                engine = e.nonEmptyText().trim().toLowerCase(Locale.ROOT);
+                if (!TlsConfig.ENGINES.contains(engine)) {
+                    throw new ConfigException(e.path, quote(e.json) + " is not a TLS engine (auto, openssl or jdk)");
+                }
+            }
+            boolean resumption = !t.has("session_resumption") || t.get("session_resumption").bool();
             t.noOtherKeys();
-            return new TlsConfig(certs, auto, protocols, alpn);
+            return new TlsConfig(certs, auto, protocols, alpn, engine, resumption);
         }
 
         private List<String> oneOf(Node list, List<String> supported, String what) throws ConfigException {

@@ -96,6 +96,7 @@ public final class ListenerGuards implements AutoCloseable {
             throw new TlsSetupException("listeners[" + config.listeners().indexOf(lc) + "].tls: " + e.getMessage(), e);
         }
         tls.watch(events);
+        out.println(tls.describe());
         if (tls.caCertificate() != null) {
             String host = tls.serverNames().isEmpty() ? "localhost" : tls.serverNames().get(0);
             int port = lc.bind().port();

@@ -2,14 +2,23 @@ package com.foobar.balancer.tls;
 
 import com.foobar.balancer.config.TlsConfig;
 import com.foobar.balancer.events.EventJournal;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.internal.tcnative.SSL;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
 
@@ -31,17 +40,30 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * TLS termination for one listener: one JDK {@code SslContext} per certificate, the certificate chosen by SNI (the
+ * TLS termination for one listener: one {@code SslContext} per certificate, the certificate chosen by SNI (the
  * first is the default, also for clients that send no SNI), TLS 1.3 and 1.2 only, TLS 1.2 only with ECDHE and AEAD
  * suites, ALPN as configured. Certificate files are polled; when one changes, all contexts are rebuilt and swapped in
  * at once for new handshakes, while open connections keep the one they negotiated. A broken new file keeps the old
  * certificates and says why.
+ *
+ * <p>The engine is OpenSSL (BoringSSL through netty-tcnative, Netty's {@code SslProvider.OPENSSL}) where its native
+ * library loads, else the JDK's SSLEngine; both get the same protocols and the same cipher list, so a client sees
+ * the same policy either way. BoringSSL does the handshake's public-key work and the record encryption in native
+ * code, which is where HAProxy and nginx (OpenSSL) spend their TLS time too.
+ *
+ * <p>Session resumption is on by default, as in HAProxy and nginx: with OpenSSL, stateless session tickets whose
+ * keys BoringSSL generates and rotates itself (a new key every two days, the previous one still decrypts) plus
+ * Netty's server session cache for TLS 1.2 session ids; with the JDK, its server session cache and its stateless
+ * TLS 1.3 tickets. {@code session_resumption: false} makes every connection a full handshake (the bench's
+ * new-TLS-connection scenario, like HAProxy's {@code no-tls-tickets} and {@code tune.ssl.cachesize 0}).
  */
 public final class TlsTerminator implements AutoCloseable {
 
     /** Pipeline name of the SNI/TLS handler. */
     public static final String TLS = "tls";
     static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+    /** The JDK's switch for stateless (ticket) resumption on the server; read once when its TLS classes load. */
+    static final String JDK_SERVER_TICKETS = "jdk.tls.server.enableSessionTicketExtension";
     /** How often certificate files are checked for changes. */
     public static final long RELOAD_CHECK_MILLIS = 1000;
 
@@ -66,6 +88,8 @@ public final class TlsTerminator implements AutoCloseable {
     private final List<String> protocols;
     private final List<String> alpn;
     private final Path caCertificate;
+    private final SslProvider provider;
+    private final boolean sessionResumption;
     private volatile Mapping<String, SslContext> mapping;
     private volatile List<String> serverNames;
     private List<FileTime> stamps;
@@ -75,8 +99,10 @@ public final class TlsTerminator implements AutoCloseable {
     private EventJournal events = EventJournal.toStderr();
 
     private TlsTerminator(String listener, List<TlsConfig.Certificate> certificates, List<String> protocols,
-            List<String> alpn, Path caCertificate) {
+            List<String> alpn, Path caCertificate, SslProvider provider, boolean sessionResumption) {
         this.listener = listener;
+        this.provider = provider;
+        this.sessionResumption = sessionResumption;
         this.certificates = certificates;
         this.protocols = protocols;
         this.alpn = alpn;
@@ -98,10 +124,79 @@ public final class TlsTerminator implements AutoCloseable {
             certs = List.of(new TlsConfig.Certificate(leaf.cert(), leaf.key()));
             ca = authority.caCertificate().toAbsolutePath();
         }
-        TlsTerminator t = new TlsTerminator(listener, certs, config.protocols(), List.copyOf(alpn), ca);
+        SslProvider provider = provider(config.engine());
+        if (provider == SslProvider.JDK && !config.sessionResumption()
+                && System.getProperty(JDK_SERVER_TICKETS) == null) {
+            // Stateless tickets carry the session to the client, so invalidating it on the server (below) would not
+            // stop a resumption: the JDK must not issue them. Process-wide, and only effective before its TLS
+            // classes load (at startup, as here); an operator's own -D setting wins.
+            System.setProperty(JDK_SERVER_TICKETS, "false");
+        }
+        TlsTerminator t = new TlsTerminator(listener, certs, config.protocols(), List.copyOf(alpn), ca, provider,
+                config.sessionResumption());
         t.stamps = t.stamps();
         t.load();
         return t;
+    }
+
+    /**
+     * The provider for {@code engine}: {@code auto} is OpenSSL where netty-tcnative's native library loads, else the
+     * JDK; {@code openssl} where it cannot load fails with the reason.
+     */
+    static SslProvider provider(String engine) {
+        return switch (engine) {
+            case TlsConfig.ENGINE_JDK -> SslProvider.JDK;
+            case TlsConfig.ENGINE_OPENSSL -> {
+                if (!openSslUsable()) {
+                    throw new TlsSetupException("engine openssl: OpenSSL (netty-tcnative) cannot load here: "
+                            + openSslUnavailable());
+                }
+                yield SslProvider.OPENSSL;
+            }
+            default -> openSslUsable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        };
+    }
+
+    /**
+     * Whether netty-tcnative's native library loaded ({@code OpenSsl.isAvailable()}, which catches the load failure)
+     * and does what the JDK engine does for us: ALPN and TLS 1.3.
+     */
+    static boolean openSslUsable() {
+        return OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL)
+                && SslProvider.isTlsv13Supported(SslProvider.OPENSSL);
+    }
+
+    private static String openSslUnavailable() {
+        if (OpenSsl.isAvailable()) {
+            return "it lacks ALPN or TLS 1.3";
+        }
+        Throwable cause = OpenSsl.unavailabilityCause();
+        while (cause != null && cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        return cause == null ? "unknown reason" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /** The engine in use: {@code openssl} or {@code jdk}. */
+    public String engine() {
+        return provider == SslProvider.JDK ? TlsConfig.ENGINE_JDK : TlsConfig.ENGINE_OPENSSL;
+    }
+
+    /** Whether clients may resume sessions. */
+    public boolean sessionResumption() {
+        return sessionResumption;
+    }
+
+    /**
+     * One line for the console: which engine runs (and, on the JDK, why OpenSSL does not) and whether sessions resume.
+     */
+    public String describe() {
+        String engine = provider == SslProvider.JDK
+                ? "the JDK engine" + (openSslUsable() ? " (tls.engine: jdk)"
+                        : " (OpenSSL cannot load here: " + openSslUnavailable() + ")")
+                : "the OpenSSL engine (" + OpenSsl.versionString() + ")";
+        return "tls: listener " + listener + " uses " + engine + ", session resumption "
+                + (sessionResumption ? "on" : "off");
     }
 
     /** The local CA's certificate when the listener uses {@code auto}, else null. */
@@ -122,7 +217,51 @@ public final class TlsTerminator implements AutoCloseable {
     /** Adds TLS (with SNI) last to {@code pipeline}. */
     public void addTo(ChannelPipeline pipeline) {
         // The mapping is read per handshake, so a reload reaches the next connection.
-        pipeline.addLast(TLS, new SniHandler((Mapping<String, SslContext>) host -> mapping.map(host)));
+        Mapping<String, SslContext> byName = host -> mapping.map(host);
+        pipeline.addLast(TLS, sessionResumption || provider == SslProvider.JDK ? new SniHandler(byName)
+                : new NoTicketSniHandler(byName));
+        if (!sessionResumption && provider == SslProvider.JDK) {
+            pipeline.addLast(NO_RESUME, new JdkSessionInvalidator());
+        }
+    }
+
+    /** SNI for OpenSSL with resumption off: each engine is told not to issue session tickets before it handshakes. */
+    private static final class NoTicketSniHandler extends SniHandler {
+        NoTicketSniHandler(Mapping<String, SslContext> mapping) {
+            super(mapping);
+        }
+
+        @Override
+        protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
+            SslHandler handler = super.newSslHandler(context, allocator);
+            if (handler.engine() instanceof ReferenceCountedOpenSslEngine engine) {
+                // SSL_OP_NO_TICKET on this SSL*: BoringSSL then sends no NewSessionTicket (TLS 1.3) and no ticket
+                // extension (TLS 1.2). Its context-wide twin needs tcnative's own handle, which Netty does not expose.
+                SSL.setOptions(engine.sslPointer(), SSL.SSL_OP_NO_TICKET);
+            }
+            return handler;
+        }
+    }
+
+    /** Pipeline name of the handler that keeps the JDK engine from resuming sessions. */
+    static final String NO_RESUME = "tls-no-resume";
+
+    /**
+     * The JDK has no switch for its server session cache: a session invalidated as soon as its handshake is done
+     * is never rejoinable, so the next connection makes a full handshake. It leaves the pipeline right after.
+     */
+    private static final class JdkSessionInvalidator extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
+                SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+                if (done.isSuccess() && ssl != null) {
+                    ssl.engine().getSession().invalidate();
+                }
+                ctx.pipeline().remove(this);
+            }
+            super.userEventTriggered(ctx, evt);
+        }
     }
 
     /**
@@ -207,7 +346,7 @@ public final class TlsTerminator implements AutoCloseable {
         PemFiles.checkPair(chain[0], key, c);
         try {
             SslContextBuilder b = SslContextBuilder.forServer(key, chain)
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider)
                     .protocols(protocols)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
             if (!alpn.isEmpty()) {
@@ -215,7 +354,13 @@ public final class TlsTerminator implements AutoCloseable {
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
             }
-            return b.build();
+            SslContext built = b.build();
+            if (!sessionResumption && built instanceof ReferenceCountedOpenSslContext openssl) {
+                // No session-id cache and no tickets: HAProxy's tune.ssl.cachesize 0 and no-tls-tickets.
+                // The tickets are turned off per engine (newSslHandler below): Netty offers no context-wide switch.
+                openssl.sessionContext().setSessionCacheEnabled(false);
+            }
+            return built;
         } catch (IllegalArgumentException | javax.net.ssl.SSLException e) {
             throw new TlsSetupException(c.cert() + " / " + c.key() + " is not a usable certificate and key: "
                     + e.getMessage(), e);

@@ -88,6 +88,13 @@ class SecurityConfigTest {
         assertThat(l.tls().auto()).containsExactly("www.foobar.com", "foobar.com");
         assertThat(l.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
         assertThat(l.tls().alpn()).containsExactly("h2", "http/1.1");
+        // OpenSSL where it loads, and resumption on, as HAProxy and nginx do by default.
+        assertThat(l.tls().engine()).isEqualTo("auto");
+        assertThat(l.tls().sessionResumption()).isTrue();
+        TlsConfig jdkNoResume = ConfigLoader.parse(listener(
+                "    tls: { auto: [a.com], engine: JDK, session_resumption: false }\n")).listener("https").tls();
+        assertThat(jdkNoResume.engine()).isEqualTo("jdk");
+        assertThat(jdkNoResume.sessionResumption()).isFalse();
         assertThat(l.firewall().admitsAll()).isTrue();
         assertThat(l.firewall().trustedProxies()).isEmpty();
         assertThat(l.firewall().rateLimit()).isNull();
@@ -127,7 +134,11 @@ class SecurityConfigTest {
                 Arguments.of(listener("    tls: { auto: [\"a b.com\"] }\n"),
                         "listeners[0].tls.auto[0]: \"a b.com\" is not a host name or IP address"),
                 Arguments.of(listener("    tls: { auto: [a.com], ciphers: [RC4] }\n"),
-                        "listeners[0].tls.ciphers: is not a known key (known here: alpn, auto, certificates, protocols)"),
+                        "listeners[0].tls.ciphers: is not a known key (known here: alpn, auto, certificates, engine, protocols, session_resumption)"),
+                Arguments.of(listener("    tls: { auto: [a.com], engine: boringssl }\n"),
+                        "listeners[0].tls.engine: \"boringssl\" is not a TLS engine (auto, openssl or jdk)"),
+                Arguments.of(listener("    tls: { auto: [a.com], session_resumption: sometimes }\n"),
+                        "listeners[0].tls.session_resumption: \"sometimes\" is not true or false"),
                 Arguments.of(listener("    hsts: max-age=1\n"),
                         "listeners[0].hsts: needs tls on this listener (browsers ignore HSTS over http)"),
                 Arguments.of(listener("    tls: { auto: [a.com] }\n    hsts: forever\n"),

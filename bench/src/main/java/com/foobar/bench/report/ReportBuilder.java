@@ -31,7 +31,10 @@ public final class ReportBuilder {
     public static final String BASELINE = "baseline";
     static final List<String> TARGET_ORDER = List.of(OURS, BASELINE, HAPROXY, NGINX, DIRECT);
     static final List<String> SCENARIO_ORDER = List.of(
-            "small-keepalive", "new-connection", "large-response", "upload", "many-connections");
+            "small-keepalive", "new-connection", "large-response", "upload", "many-connections",
+            "tls-keepalive", "tls-handshake", "h2");
+    /** bench/run names a scenario run with two workers each (its --workers 1,2) with this suffix. */
+    static final String TWO_WORKERS = "-2w";
     static final String IDLE = "idle-10k";
     static final String STREAM = "stream-1g";
     static final double IDLE_RSS_GOAL_MB = 300.0;
@@ -67,7 +70,8 @@ public final class ReportBuilder {
     public ReportBuilder add(JsonNode line) {
         String kind = line.path("kind").asText("wrk");
         switch (kind) {
-            case "wrk" -> {
+            // h2load's runs (the h2 scenario) come in the same shape, made by bench/run from its summary and log.
+            case "wrk", "h2load" -> {
                 WrkRun run = WrkRun.fromJson(line);
                 runs.computeIfAbsent(run.scenario(), s -> new LinkedHashMap<>())
                         .computeIfAbsent(run.target(), t -> new ArrayList<>())
@@ -421,6 +425,21 @@ public final class ReportBuilder {
             streamGoal.put("met", stream.path("completed").asBoolean());
         }
         goals.add(streamGoal);
+        // Issue 18: every path a real site uses, against HAProxy (and nginx with two workers each).
+        goals.add(goal("h2 over TLS req/s vs HAProxy", ">= 1.0x", rpsRatio(summaries("h2"), HAPROXY), 1.0, true));
+        goals.add(goal("tls-handshake (new TLS connections/s) vs HAProxy", ">= 1.0x",
+                rpsRatio(summaries("tls-handshake"), HAPROXY), 1.0, true));
+        goals.add(goal("new-connection req/s vs HAProxy", ">= 1.0x",
+                rpsRatio(summaries("new-connection"), HAPROXY), 1.0, true));
+        goals.add(goal("small-keepalive req/s vs HAProxy, 1 worker each", ">= 1.25x", rpsRatio(small, HAPROXY), 1.25,
+                true));
+        Map<String, TargetSummary> small2 = summaries("small-keepalive" + TWO_WORKERS);
+        for (String peer : List.of(HAPROXY, NGINX)) {
+            goals.add(goal("small-keepalive, 2 workers each, req/s vs " + label(peer).replace("*", ""), ">= 1.0x",
+                    rpsRatio(small2, peer), 1.0, true));
+            goals.add(goal("small-keepalive, 2 workers each, p99 vs " + label(peer).replace("*", ""), "<= 1.2x",
+                    p99Ratio(small2, peer), 1.2, false));
+        }
         return goals;
     }
 

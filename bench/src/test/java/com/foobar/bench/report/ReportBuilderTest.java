@@ -171,6 +171,35 @@ class ReportBuilderTest {
     }
 
     @Test
+    void checksIssue18GoalsFromTheTlsH2AndTwoWorkerScenarios() throws Exception {
+        JsonNode json = builder(
+                wrk("h2", "balancer", 1, 900, 1000, 2000).replace("\"kind\":\"wrk\"", "\"kind\":\"h2load\""),
+                wrk("h2", "haproxy", 1, 1000, 1000, 2000).replace("\"kind\":\"wrk\"", "\"kind\":\"h2load\""),
+                wrk("tls-handshake", "balancer", 1, 1100, 1000, 2000),
+                wrk("tls-handshake", "haproxy", 1, 1000, 1000, 2000),
+                wrk("small-keepalive", "balancer", 1, 1300, 1000, 2000),
+                wrk("small-keepalive", "haproxy", 1, 1000, 1000, 2000),
+                wrk("small-keepalive-2w", "balancer", 1, 1000, 1000, 2300),
+                wrk("small-keepalive-2w", "haproxy", 1, 1000, 1000, 2000),
+                wrk("small-keepalive-2w", "nginx", 1, 900, 1000, 2000)).json();
+        java.util.Map<String, JsonNode> byFigure = new java.util.HashMap<>();
+        json.path("goals").forEach(g -> byFigure.put(g.path("figure").asText(), g));
+
+        assertThat(byFigure.get("h2 over TLS req/s vs HAProxy").path("met").asBoolean()).isFalse();      // 0.9
+        assertThat(byFigure.get("tls-handshake (new TLS connections/s) vs HAProxy").path("met").asBoolean())
+                .isTrue();                                                                                 // 1.1
+        assertThat(byFigure.get("small-keepalive req/s vs HAProxy, 1 worker each").path("met").asBoolean())
+                .isTrue();                                                                                 // 1.3
+        assertThat(byFigure.get("new-connection req/s vs HAProxy").path("met").isNull()).isTrue();       // not run
+        assertThat(byFigure.get("small-keepalive, 2 workers each, req/s vs nginx").path("met").asBoolean())
+                .isTrue();                                                                                 // 1.11
+        assertThat(byFigure.get("small-keepalive, 2 workers each, p99 vs HAProxy").path("met").asBoolean())
+                .isTrue();                                                                                // 2.3 / 2.0 = 1.15 <= 1.2
+        assertThat(json.path("scenarios").findValuesAsText("name"))
+                .containsSubsequence("small-keepalive", "tls-handshake", "h2", "small-keepalive-2w");
+    }
+
+    @Test
     void leavesGoalsWithoutFiguresUnmeasuredRatherThanMet() throws Exception {
         JsonNode goals = builder(wrk("small-keepalive", "balancer", 1, 100, 1000, 2000)).json().path("goals");
 
