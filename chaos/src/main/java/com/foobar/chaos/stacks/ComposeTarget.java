@@ -99,17 +99,23 @@ public final class ComposeTarget implements Target {
         } else {
             throw new IOException("neither `docker compose` (Compose v2) nor `docker-compose` (v1) is installed");
         }
-        int base = Ports.consecutiveFree(5);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "LB_HTTP_ADDRESS", "127.0.0.1",
-                "LB_HTTP_PORT", Integer.toString(base),
-                "LB_HTTPS_PORT", Integer.toString(base + 1),
-                "LB_ADMIN_PORT", Integer.toString(base + 2),
-                "PROMETHEUS_PORT", Integer.toString(base + 3),
-                "GRAFANA_PORT", Integer.toString(base + 4),
-                "FOOBAR_APP_NET", APP_NET,
-                "FOOBAR_FRONT_NET", FRONT_NET,
-                "FOOBAR_DB_NET", DB_NET));
+        // Every port compose.yaml publishes on the host gets a free one: a developer's stack on the defaults (or
+        // another project) keeps its own. The syslog port is UDP; a TCP-free port is taken as free for it too.
+        int base = Ports.consecutiveFree(9);
+        Map<String, String> env = new HashMap<>(Map.ofEntries(
+                Map.entry("LB_HTTP_ADDRESS", "127.0.0.1"),
+                Map.entry("LB_HTTP_PORT", Integer.toString(base)),
+                Map.entry("LB_HTTPS_PORT", Integer.toString(base + 1)),
+                Map.entry("LB_ADMIN_PORT", Integer.toString(base + 2)),
+                Map.entry("PROMETHEUS_PORT", Integer.toString(base + 3)),
+                Map.entry("GRAFANA_PORT", Integer.toString(base + 4)),
+                Map.entry("LB2_ADMIN_PORT", Integer.toString(base + 5)),
+                Map.entry("FOOBAR_FAILOVER_PORT", Integer.toString(base + 6)),
+                Map.entry("OVERVIEW_PORT", Integer.toString(base + 7)),
+                Map.entry("LOGS_SYSLOG_PORT", Integer.toString(base + 8)),
+                Map.entry("FOOBAR_APP_NET", APP_NET),
+                Map.entry("FOOBAR_FRONT_NET", FRONT_NET),
+                Map.entry("FOOBAR_DB_NET", DB_NET)));
         String mode = bare.run(QUICK, "docker", "image", "inspect", LOCAL_BASE_IMAGE).ok() ? "local" : "registry";
         if (mode.equals("local")) {
             for (String jar : List.of("balancer/target/balancer.jar", "webapp/target/webapp-slim.jar")) {
