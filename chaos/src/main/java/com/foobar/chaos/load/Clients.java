@@ -1,10 +1,6 @@
 package com.foobar.chaos.load;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SNIHostName;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
@@ -13,9 +9,6 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /** Jetty HTTP clients that send every name to the endpoint's address, so URLs and Host headers stay the real ones. */
 final class Clients {
-
-    /** What {@link #warm} reads: a page of the load's own, answered from the database like the others. */
-    static final String WARM_PATH = "/api/products";
 
     private Clients() {
     }
@@ -48,7 +41,7 @@ final class Clients {
      * the address dialled), and the server is told that name by SNI, as a browser tells it. HTTP/1.1 stays: the
      * client's default transport offers no ALPN.
      */
-    private static SslContextFactory.Client trusting(ShopEndpoint endpoint) {
+    static SslContextFactory.Client trusting(ShopEndpoint endpoint) {
         SiteTrustManager trust = SiteTrustManager.of(endpoint.trustedCa(), endpoint.host());
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setSslContext(trust.context());
@@ -57,37 +50,6 @@ final class Clients {
         tls.setEndpointIdentificationAlgorithm(null);
         tls.setSNIProvider((engine, offered) -> List.of(new SNIHostName(endpoint.host())));
         return tls;
-    }
-
-    /**
-     * Opens about {@code count} connections to the endpoint before the load, with as many reads at once, waiting at
-     * most {@code wait}. Over TLS each new connection costs the balancer a handshake: a load that starts cold opens a
-     * connection per request until the first ones are ready (up to the in-flight bound), and on two busy cores those
-     * handshakes took seconds, timed requests out, and every timeout closed its connection for another handshake; the
-     * suite measured that storm instead of its faults. Warm, the load starts as returning visitors' keep-alive
-     * connections would. Requests, not Jetty's pre-created connections: those are opened without their handshake.
-     *
-     * @return how many of the reads were answered (whatever the status); fewer when some failed or were late: the
-     *     load then opens what it lacks itself, as a cold one does
-     */
-    static int warm(HttpClient client, ShopEndpoint endpoint, int count, Duration wait) {
-        CountDownLatch done = new CountDownLatch(count);
-        AtomicInteger answered = new AtomicInteger();
-        for (int i = 0; i < count; i++) {
-            client.newRequest(endpoint.baseUrl() + WARM_PATH).timeout(wait.toMillis(), TimeUnit.MILLISECONDS)
-                    .send(result -> {
-                        if (result.isSucceeded()) {
-                            answered.incrementAndGet();
-                        }
-                        done.countDown();
-                    });
-        }
-        try {
-            done.await(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return answered.get();
     }
 
     static void stop(HttpClient client) {

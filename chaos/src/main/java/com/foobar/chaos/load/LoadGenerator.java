@@ -5,7 +5,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,12 +41,6 @@ public final class LoadGenerator implements AutoCloseable {
     /** The scheduler's step: requests owed since the last step are issued together. */
     private static final long TICK_MS = 5;
     private static final int MAX_BODY = 4 * 1024 * 1024;
-    /**
-     * TLS connections opened before an HTTPS load starts: 100 requests/s at the tens of milliseconds a healthy stack
-     * answers in need a handful; the rest absorbs bursts and slow answers without a handshake.
-     */
-    static final int WARM_TLS_CONNECTIONS = 32;
-    private static final Duration WARM_TLS_WAIT = Duration.ofSeconds(30);
     /** The shop's HTML error pages say what went wrong in their title. */
     private static final java.util.regex.Pattern HTML_TITLE =
             java.util.regex.Pattern.compile("<title>([^<]{1,200})</title>", java.util.regex.Pattern.CASE_INSENSITIVE);
@@ -76,10 +69,6 @@ public final class LoadGenerator implements AutoCloseable {
         this.clock = clock;
         this.productIds = List.copyOf(productIds);
         this.client = Clients.started(endpoint, profile);
-        if (endpoint.tls()) {
-            // Before the clock starts: see Clients.warm. Plain HTTP connects cheaply and starts cold, as it always did.
-            Clients.warm(client, endpoint, Math.min(WARM_TLS_CONNECTIONS, profile.maxInFlight()), WARM_TLS_WAIT);
-        }
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chaos-load");
             t.setDaemon(true);

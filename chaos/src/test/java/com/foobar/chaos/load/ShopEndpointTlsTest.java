@@ -11,19 +11,13 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.ExtendedSSLSession;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -51,9 +45,6 @@ class ShopEndpointTlsTest {
 
     private static final String SITE = "www.foobar.com";
 
-    private static final AtomicInteger HANDSHAKES = new AtomicInteger();
-    private static final CountDownLatch WARMING = new CountDownLatch(8);
-
     private static TestCertificates.Issued ca;
     private static Server server;
     private static InetSocketAddress address;
@@ -79,21 +70,9 @@ class ShopEndpointTlsTest {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        // Handshakes the server completed: what a warm start saves the balancer.
-        connector.addBean(new SslHandshakeListener() {
-            @Override
-            public void handshakeSucceeded(Event event) {
-                HANDSHAKES.incrementAndGet();
-            }
-        });
         server.setHandler(new Handler.Abstract() {
             @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                if (Request.getPathInContext(request).equals(Clients.WARM_PATH)) {
-                    // Concurrent by construction: no warming read is answered before all are in.
-                    WARMING.countDown();
-                    WARMING.await(10, TimeUnit.SECONDS);
-                }
+            public boolean handle(Request request, Response response, Callback callback) {
                 // What the balancer would route on: the Host header, and the name the client asked for by SNI.
                 EndPoint.SslSessionData tlsData = (EndPoint.SslSessionData) request
                         .getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
@@ -126,25 +105,6 @@ class ShopEndpointTlsTest {
             assertThat(r.getContentAsString()).isEqualTo("host=www.foobar.com:" + address.getPort()
                     + " secure=true sni=[type=host_name (0), value=www.foobar.com]");
             assertThat(r.getVersion()).isEqualTo(HttpVersion.HTTP_1_1);
-        }
-    }
-
-    @Test
-    void anHttpsLoadStartsOnConnectionsAlreadyHandshaken() throws Exception {
-        ShopEndpoint endpoint = ShopEndpoint.https(SITE, address, ca.certificate());
-        HttpClient client = Clients.started(endpoint, LoadProfile.standard());
-        try {
-            int before = HANDSHAKES.get();
-
-            // The server holds the warming reads until all 8 are in, so each has had a connection of its own.
-            assertThat(Clients.warm(client, endpoint, 8, Duration.ofSeconds(20))).isEqualTo(8);
-            assertThat(HANDSHAKES.get() - before).isEqualTo(8);
-            // The load's requests then take those connections: no handshake of their own.
-            assertThat(client.newRequest(endpoint.baseUrl() + "/").timeout(10, TimeUnit.SECONDS).send().getStatus())
-                    .isEqualTo(200);
-            assertThat(HANDSHAKES.get() - before).isEqualTo(8);
-        } finally {
-            Clients.stop(client);
         }
     }
 
