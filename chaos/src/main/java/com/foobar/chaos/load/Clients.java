@@ -41,7 +41,7 @@ final class Clients {
      * the address dialled), and the server is told that name by SNI, as a browser tells it. HTTP/1.1 stays: the
      * client's default transport offers no ALPN.
      */
-    static SslContextFactory.Client trusting(ShopEndpoint endpoint) {
+    private static SslContextFactory.Client trusting(ShopEndpoint endpoint) {
         SiteTrustManager trust = SiteTrustManager.of(endpoint.trustedCa(), endpoint.host());
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setSslContext(trust.context());

@@ -71,10 +71,6 @@ final class SiteTrustManager extends X509ExtendedTrustManager {
         }
     }
 
-    String site() {
-        return site;
-    }
-
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
         // The two-argument form of the JDK's own manager: the chain, its dates and usages, against our CA only; no
