@@ -2,6 +2,7 @@ package com.foobar.chaos;
 
 import com.foobar.chaos.load.LoadProfile;
 import com.foobar.chaos.load.ShopClient;
+import com.foobar.chaos.load.ShopEndpoint;
 import com.foobar.chaos.report.MarkdownReport;
 import com.foobar.chaos.report.TimelineChart;
 import com.foobar.chaos.scenario.KillActiveBalancer;
@@ -119,7 +120,8 @@ public final class ChaosMain {
                 progress("the shop does not take the run's product: " + e.getMessage());
                 return 1;
             }
-            progress("load: " + describe(profile) + "; orders are placed for products " + productIds);
+            String loadDescription = describe(profile, target.shop());
+            progress("load: " + loadDescription + "; orders are placed for products " + productIds);
             ScenarioContext context = new ScenarioContext(target, profile, phases, productIds, ChaosMain::progress);
             warmUp(context);
             for (Scenario scenario : suite()) {
@@ -133,7 +135,7 @@ public final class ChaosMain {
                 t.close();
             }
             MarkdownReport.Run run = new MarkdownReport.Run(options.commit(), options.shortForm() ? "short" : "full",
-                    targetDescription, MachineLoad.machine(), load.describe(), describe(profile),
+                    targetDescription, MachineLoad.machine(), load.describe(), loadDescription,
                     (System.nanoTime() - STARTED) / 1_000_000_000L,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), target.notes());
             write(options.outDir(), run, results);
@@ -234,12 +236,15 @@ public final class ChaosMain {
         }
     }
 
-    private static String describe(LoadProfile p) {
+    private static String describe(LoadProfile p, ShopEndpoint shop) {
         return String.format(Locale.ROOT, "%d reads/s (GET /, /products/{id}, /api/products, /api/products/{id}) and "
                 + "%d writes/s (POST /api/orders, over " + PRODUCTS + " products) at a fixed rate through the balancer, Jetty HttpClient with "
                 + "keep-alive, connect timeout %d ms, request timeout %d s, at most %d in flight",
                 p.readsPerSecond(), p.writesPerSecond(), p.connectTimeout().toMillis(),
-                p.requestTimeout().toSeconds(), p.maxInFlight());
+                p.requestTimeout().toSeconds(), p.maxInFlight())
+                // Said where it differs from the no-Docker stack's plain HTTP: TLS handshakes are in what's measured.
+                + (shop.tls() ? ", over HTTPS (HTTP/1.1; the certificate checked for " + shop.host() + " against the "
+                + "balancers' CA only)" : "");
     }
 
     private static void write(Path outDir, MarkdownReport.Run run, List<ScenarioResult> results) throws IOException {

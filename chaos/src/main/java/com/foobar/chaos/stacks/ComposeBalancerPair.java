@@ -9,7 +9,8 @@ import java.util.List;
  * The compose balancer pair: {@code lb-1} and {@code lb-2}, each with a keepalived sidecar in its network namespace,
  * moving the virtual IP ({@code FOOBAR_FRONT_NET.10} on the front network) between them. Whoever's namespace has the
  * address holds it (read from the host with {@code nsenter}: no tool is needed in the containers). The shop is reached
- * at the virtual IP, port 8080 (the balancer's listener), from the host through the front bridge.
+ * at the virtual IP, port 443 (the balancers' HTTPS listener; 80 only redirects), from the host through the front
+ * bridge, with the certificate checked for www.foobar.com against the balancers' CA.
  */
 final class ComposeBalancerPair implements BalancerPair {
 
@@ -25,7 +26,7 @@ final class ComposeBalancerPair implements BalancerPair {
 
     @Override
     public ShopEndpoint viaVirtualIp() {
-        return new ShopEndpoint("www.foobar.com", new InetSocketAddress(vip, 8080));
+        return ShopEndpoint.https(ComposeTarget.SITE, new InetSocketAddress(vip, 443), compose.siteCa());
     }
 
     @Override

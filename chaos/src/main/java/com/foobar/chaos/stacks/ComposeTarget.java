@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
  * docker/compose.yaml brought up by the suite under its own project name ({@code foobar-chaos}), on free host ports
  * and its own app subnet, the way docker/'s ComposeStackTest does: with Compose v2 or v1, on the Debian stand-ins of
  * {@code docker/local-images.sh} where they exist (the jars built on the host), else on registry images. Taken down
- * with its volumes whatever the exit.
+ * with its volumes whatever the exit. The shop is reached over HTTPS only, as from outside: the balancers' port 80
+ * only redirects to https. The suite trusts the balancers' own CA (tls.auto), copied out of lb-1 once it is up.
  */
 public final class ComposeTarget implements Target {
 
@@ -33,6 +35,10 @@ public final class ComposeTarget implements Target {
     /** The db network, where the database nodes have fixed addresses (compose.yaml's x-db-hosts). */
     static final String DB_NET = "10.213.12";
     static final String LOCAL_BASE_IMAGE = "foobar-local/debian:bookworm";
+    /** The site's name: in the URLs and Host headers, and the name its certificate must carry. */
+    static final String SITE = "www.foobar.com";
+    /** Where the balancers keep their tls.auto CA: data_dir (balancer.yml) on the lb-data volume. */
+    static final String CA_PEM = "/var/lib/foobar/balancer/tls/ca.pem";
     private static final Duration QUICK = Duration.ofSeconds(30);
     private static final Duration UP = Duration.ofMinutes(20);
     private static final Duration HEALTHY = Duration.ofMinutes(5);
@@ -45,11 +51,13 @@ public final class ComposeTarget implements Target {
     private final List<String> compose;
     private final String mode;
     private final Set<String> services;
-    private final int httpPort;
+    private final int httpsPort;
     private final BalancerAdmin admin;
     private final ComposeDatabase database;
     private final Consumer<String> progress;
     private volatile boolean closed;
+    /** The balancers' CA: set by {@link #up} once lb-1 is healthy (it makes the CA at its first start). */
+    private volatile X509Certificate siteCa;
     /**
      * Container ids by service. {@code docker kill}, {@code docker start} and {@code compose stop/start} keep a
      * container's id, and the suite never recreates one, so each is asked for once: every {@code compose ps} of
@@ -57,13 +65,13 @@ public final class ComposeTarget implements Target {
      */
     private final Map<String, String> containers = new ConcurrentHashMap<>();
 
-    private ComposeTarget(Cli cli, List<String> compose, String mode, Set<String> services, int httpPort,
+    private ComposeTarget(Cli cli, List<String> compose, String mode, Set<String> services, int httpsPort,
                           int adminPort, Consumer<String> progress) {
         this.cli = cli;
         this.compose = compose;
         this.mode = mode;
         this.services = services;
-        this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
         this.admin = new BalancerAdmin(URI.create("http://127.0.0.1:" + adminPort));
         this.progress = progress;
         boolean mariadb = cli.environment().getOrDefault("FOOBAR_DB_FLAVOR",
@@ -91,17 +99,23 @@ public final class ComposeTarget implements Target {
         } else {
             throw new IOException("neither `docker compose` (Compose v2) nor `docker-compose` (v1) is installed");
         }
-        int base = Ports.consecutiveFree(5);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "LB_HTTP_ADDRESS", "127.0.0.1",
-                "LB_HTTP_PORT", Integer.toString(base),
-                "LB_HTTPS_PORT", Integer.toString(base + 1),
-                "LB_ADMIN_PORT", Integer.toString(base + 2),
-                "PROMETHEUS_PORT", Integer.toString(base + 3),
-                "GRAFANA_PORT", Integer.toString(base + 4),
-                "FOOBAR_APP_NET", APP_NET,
-                "FOOBAR_FRONT_NET", FRONT_NET,
-                "FOOBAR_DB_NET", DB_NET));
+        // Every port compose.yaml publishes on the host gets a free one: a developer's stack on the defaults (or
+        // another project) keeps its own. The syslog port is UDP; a TCP-free port is taken as free for it too.
+        int base = Ports.consecutiveFree(9);
+        Map<String, String> env = new HashMap<>(Map.ofEntries(
+                Map.entry("LB_HTTP_ADDRESS", "127.0.0.1"),
+                Map.entry("LB_HTTP_PORT", Integer.toString(base)),
+                Map.entry("LB_HTTPS_PORT", Integer.toString(base + 1)),
+                Map.entry("LB_ADMIN_PORT", Integer.toString(base + 2)),
+                Map.entry("PROMETHEUS_PORT", Integer.toString(base + 3)),
+                Map.entry("GRAFANA_PORT", Integer.toString(base + 4)),
+                Map.entry("LB2_ADMIN_PORT", Integer.toString(base + 5)),
+                Map.entry("FOOBAR_FAILOVER_PORT", Integer.toString(base + 6)),
+                Map.entry("OVERVIEW_PORT", Integer.toString(base + 7)),
+                Map.entry("LOGS_SYSLOG_PORT", Integer.toString(base + 8)),
+                Map.entry("FOOBAR_APP_NET", APP_NET),
+                Map.entry("FOOBAR_FRONT_NET", FRONT_NET),
+                Map.entry("FOOBAR_DB_NET", DB_NET)));
         String mode = bare.run(QUICK, "docker", "image", "inspect", LOCAL_BASE_IMAGE).ok() ? "local" : "registry";
         if (mode.equals("local")) {
             for (String jar : List.of("balancer/target/balancer.jar", "webapp/target/webapp-slim.jar")) {
@@ -124,7 +138,7 @@ public final class ComposeTarget implements Target {
             }
         }
         Cli cli = new Cli(docker, env);
-        ComposeTarget target = new ComposeTarget(cli, compose, mode, Set.of(), base, base + 2, progress);
+        ComposeTarget target = new ComposeTarget(cli, compose, mode, Set.of(), base + 1, base + 2, progress);
         target.compose(Duration.ofMinutes(3), null, "down", "-v", "--remove-orphans");
         progress.accept("compose: up -d --build (project " + PROJECT + ", " + mode + " images, ports from " + base
                 + ")");
@@ -135,11 +149,14 @@ public final class ComposeTarget implements Target {
         }
         Set<String> services = Set.copyOf(List.of(target.compose(QUICK, null, "config", "--services").orFail()
                 .split("\\s+")));
-        ComposeTarget ready = new ComposeTarget(cli, compose, mode, services, base, base + 2, progress);
+        ComposeTarget ready = new ComposeTarget(cli, compose, mode, services, base + 1, base + 2, progress);
         try {
             for (String service : List.of(ready.service("balancer"), "web-1", "web-2")) {
                 ready.awaitHealthy(service, HEALTHY);
             }
+            ready.siteCa = ready.copySiteCa();
+            progress.accept("compose: the balancers' CA copied out of " + ready.service("balancer") + "; the shop at "
+                    + ready.shop());
         } catch (IOException e) {
             ready.close();
             throw e;
@@ -150,6 +167,32 @@ public final class ComposeTarget implements Target {
 
     Cli cli() {
         return cli;
+    }
+
+    /**
+     * The balancers' CA, copied out as the README tells a user to: {@code docker cp} (Compose v1 has no {@code cp}).
+     * lb-1 and lb-2 share it on the lb-data volume, so it stands for both members of the pair.
+     */
+    private X509Certificate copySiteCa() throws IOException {
+        String balancer = service("balancer");
+        Path dir = Files.createTempDirectory("foobar-chaos-ca-");
+        Path pem = dir.resolve("ca.pem");
+        try {
+            Cli.Result copied = cli.run(QUICK, "docker", "cp", container(balancer) + ":" + CA_PEM, pem.toString());
+            if (!copied.ok()) {
+                throw new IOException("the balancers' CA cannot be copied out of " + balancer + " (" + CA_PEM + "): "
+                        + copied.output().strip());
+            }
+            return ShopEndpoint.readCertificate(pem);
+        } finally {
+            Files.deleteIfExists(pem);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** The CA the shop's certificate must come from. */
+    X509Certificate siteCa() {
+        return siteCa;
     }
 
     private Cli.Result compose(Duration timeout, Consumer<String> lines, String... args) {
@@ -210,13 +253,15 @@ public final class ComposeTarget implements Target {
     @Override
     public String description() {
         return "docker/compose.yaml as compose project " + PROJECT + " (" + mode + " images; " + compose.get(0)
-                + (compose.size() > 1 ? " " + compose.get(1) : "") + "; the suite starts a killed container again "
-                + "with docker start, as an operator or orchestrator would)";
+                + (compose.size() > 1 ? " " + compose.get(1) : "") + "; the shop over HTTPS, trusting only the "
+                + "balancers' CA; the suite starts a killed container again with docker start, as an operator or "
+                + "orchestrator would)";
     }
 
     @Override
     public ShopEndpoint shop() {
-        return new ShopEndpoint("www.foobar.com", new InetSocketAddress("127.0.0.1", httpPort));
+        // lb-1's HTTPS listener (443 in its namespace) through the port compose publishes on the host's loopback.
+        return ShopEndpoint.https(SITE, new InetSocketAddress("127.0.0.1", httpsPort), siteCa);
     }
 
     @Override
