@@ -6,13 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.foobar.webapp.web.ShopServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,12 +53,11 @@ class WebTierIT {
     @TempDir
     Path dir;
 
+    private RunningStack running;
     private Process stack;
-    private final StringBuffer output = new StringBuffer();
-    private Thread reader;
 
     /** Public, admin, web-1, web-2, db primary, db replica, db-failover, overview, DNS, Prometheus, nginx-1, nginx-2. */
-    private final int base = freePorts(12);
+    private final int base = RunningStack.freePorts(12);
     private final int publicPort = base;
     private final int adminPort = base + 1;
     private final int webPort = base + 2;
@@ -71,16 +66,10 @@ class WebTierIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
-    void leaveNothingRunning() throws InterruptedException {
-        if (stack == null) {
-            return;
+    void leaveNothingRunning() {
+        if (running != null) {
+            running.destroy(STOP_LIMIT);
         }
-        List<ProcessHandle> tree = stack.descendants().collect(Collectors.toList());
-        stack.toHandle().destroy();
-        stack.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
-        stack.destroyForcibly();
-        tree.forEach(ProcessHandle::destroyForcibly);
-        System.out.println("--- the stack's whole output:\n" + output);
     }
 
     @Test
@@ -210,7 +199,7 @@ class WebTierIT {
         List<ProcessHandle> tree = stack.descendants().collect(Collectors.toList());
         assertThat(stack.toHandle().destroy()).isTrue();
         assertThat(stack.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        reader.join(TimeUnit.SECONDS.toMillis(10));
+        running.reader.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(tree).noneMatch(ProcessHandle::isAlive);
         String out = output();
         assertThat(out.indexOf("stopped balancer")).isPositive().isLessThan(out.indexOf("stopped nginx-1, nginx-2"));
@@ -287,7 +276,7 @@ class WebTierIT {
     }
 
     private String output() {
-        return output.toString();
+        return running.output();
     }
 
     /** The pid column of a row of the start-up table. */
@@ -320,45 +309,7 @@ class WebTierIT {
                 "--prometheus-port", Integer.toString(base + 9),
                 "--nginx", "--nginx-port", Integer.toString(nginxPort),
                 "--data-dir", data.toString()));
-        stack = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile()).start();
-        reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stack.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    output.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                output.append("[test: output read failed: ").append(e).append("]\n");
-            }
-        }, "stack-output");
-        reader.setDaemon(true);
-        reader.start();
-        long t0 = System.nanoTime();
-        await().atMost(START_LIMIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!stack.isAlive()) {
-                throw new AssertionError("the stack exited with " + stack.exitValue() + ":\n" + output());
-            }
-            return output().contains("Foobar Stack is up in") && output().contains("Ctrl-C stops it all");
-        });
-        System.out.printf(Locale.ROOT, "stack up in %.1fs:%n%s%n", (System.nanoTime() - t0) / 1e9, output());
-    }
-
-    /** As StackIT's: consecutive ports free on loopback now, below Linux's ephemeral range. */
-    private static int freePorts(int count) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(20000, 32000 - count);
-            boolean free = true;
-            for (int p = first; p < first + count && free; p++) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports found");
+        running = RunningStack.launch(command, dir, START_LIMIT);
+        stack = running.process;
     }
 }
