@@ -126,9 +126,14 @@ public final class SupervisedProcess {
         return current;
     }
 
-    /** Undoes {@link #markStopping()} before it is started again on purpose; a pending crash restart is dropped. */
+    /**
+     * Undoes {@link #markStopping()} before it is started again on purpose; a pending crash restart is dropped. It is
+     * not ready until its new process is: the exit of the process stopped on purpose is handled on another thread and
+     * may come after this, and it must not be taken for a crash (or an operator's kill) of the child starting now.
+     */
     synchronized void resume() {
         stopping = false;
+        ready = false;
         if (pendingRestart != null) {
             pendingRestart.cancel(false);
             pendingRestart = null;
