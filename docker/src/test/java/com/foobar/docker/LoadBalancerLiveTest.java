@@ -99,11 +99,23 @@ class LoadBalancerLiveTest {
     }
 
     @Test
-    void wwwFoobarComAndBareLocalhostReachBothWebServers() throws Exception {
+    void plainHttpOnlyRedirectsToHttps() throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + balancer.listenerAddress("public").getPort() + "/api/products?page=2")).header("Host", "www.foobar.com")
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(308);
+        assertThat(r.headers().firstValue("Location")).contains("https://www.foobar.com/api/products?page=2");
+        assertThat(r.headers().firstValue("X-Served-By")).as("nothing is proxied from port 80").isEmpty();
+    }
+
+    @Test
+    void wwwFoobarComAndBareLocalhostReachBothWebServersOverHttps() throws Exception {
         for (String host : new String[] {"www.foobar.com", "foobar.com", "localhost"}) {
+            // The tls.auto CA trusted for the name asked for, as a client of the site with that CA would.
+            HttpClient site = siteClient(host);
             Set<String> servedBy = new HashSet<>();
             for (int i = 0; i < 10; i++) {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(publicUri("/"))
+                HttpResponse<String> r = site.send(HttpRequest.newBuilder(publicUri("/"))
                         .header("Host", host).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as("Host: %s", host).isEqualTo(200);
                 servedBy.add(r.headers().firstValue("X-Served-By").orElse("none"));
@@ -124,8 +136,8 @@ class LoadBalancerLiveTest {
     @Test
     void everyBalancerSeriesTheDashboardAndAlertsQueryIsExposed() throws Exception {
         for (int i = 0; i < 4; i++) {
-            client.send(HttpRequest.newBuilder(publicUri("/")).header("Host", "www.foobar.com").build(),
-                    HttpResponse.BodyHandlers.discarding());
+            siteClient("www.foobar.com").send(HttpRequest.newBuilder(publicUri("/")).header("Host", "www.foobar.com")
+                    .build(), HttpResponse.BodyHandlers.discarding());
         }
         Set<String> exposed = new TreeSet<>();
         Matcher m = SERIES_LINE.matcher(admin("/metrics").body());
@@ -163,8 +175,15 @@ class LoadBalancerLiveTest {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The site: the https listener (port 80 only redirects). */
     private static URI publicUri(String path) {
-        return URI.create("http://127.0.0.1:" + balancer.listenerAddress("public").getPort() + path);
+        return URI.create("https://127.0.0.1:" + balancer.listenerAddress("https").getPort() + path);
+    }
+
+    private static HttpClient siteClient(String name) throws Exception {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1)
+                .sslContext(SiteTrust.forSite(dir.resolve("balancer-data").resolve("tls").resolve("ca.pem"), name))
+                .build();
     }
 
     /** Answers like the webapp as far as the balancer can tell: its health path, and X-Served-By on everything. */
