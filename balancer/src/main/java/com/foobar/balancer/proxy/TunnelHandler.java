@@ -72,7 +72,13 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         }
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
             if (written.isSuccess()) {
-                duplex.shutdownOutput();
+                // The other side's own FIN may have been handled while this one waited for the flush: it then saw
+                // this output still open and only passed its FIN on. Whoever shuts the last direction ends it.
+                duplex.shutdownOutput().addListener(shut -> {
+                    if (!shut.isSuccess() || duplex.isInputShutdown()) {
+                        tunnel.close();
+                    }
+                });
             } else {
                 tunnel.close();
             }
