@@ -26,6 +26,7 @@ final class Http2StreamStallHandler extends ChannelDuplexHandler {
 
     private final Stall body;
     private final Stall response;
+    private boolean headReceived;
     private boolean requestEnded;
 
     Http2StreamStallHandler(Duration idle, Duration send) {
@@ -35,7 +36,9 @@ final class Http2StreamStallHandler extends ChannelDuplexHandler {
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (!requestEnded) {
+        // The stream's first read delivers its HEADERS, which are already here (the stream opened on them): only a
+        // read for the body can wait on the client. Most requests end with their HEADERS and never arm the timer.
+        if (headReceived && !requestEnded) {
             body.begin(ctx);
         }
         ctx.read();
@@ -43,6 +46,7 @@ final class Http2StreamStallHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        headReceived = true;
         body.progressed();
         if (msg instanceof LastHttpContent) {
             requestEnded = true;
