@@ -2,12 +2,19 @@ package com.foobar.stack;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-/** One run of the stack's jar, as a user starts it, with everything it printed. Shared by StackIT and TourIT. */
+/** One run of the stack's jar, as a user starts it, with everything it printed. Shared by StackIT, TourIT and WebTierIT. */
 final class RunningStack {
     final Process process;
     final StringBuffer output = new StringBuffer();
@@ -48,15 +55,38 @@ final class RunningStack {
         return exited;
     }
 
-    /** The pid column of a row of the start-up table. */
+    /**
+     * The pid column of a row of the start-up table: its first cell of digits alone (an address is never one; a row
+     * whose address takes several cells, as nginx's does, still finds it).
+     */
     long pidOf(String component) {
         for (String line : output().split("\n")) {
             String[] cells = line.trim().split("\\s+");
-            if (cells.length >= 3 && cells[0].equals(component) && cells[2].matches("\\d+")) {
-                return Long.parseLong(cells[2]);
+            if (cells.length >= 3 && cells[0].equals(component)) {
+                for (int i = 1; i < cells.length; i++) {
+                    if (cells[i].matches("\\d+")) {
+                        return Long.parseLong(cells[i]);
+                    }
+                }
             }
         }
         throw new AssertionError("no pid for " + component + " in:\n" + output());
+    }
+
+    /** A server's state ({@code up}, {@code down}, ...) in the balancer's /api/status, or {@code absent}. */
+    static String serverState(HttpClient http, int adminPort, String server) throws IOException,
+            InterruptedException {
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + adminPort + "/api/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (JsonNode pool : new ObjectMapper().readTree(status.body()).path("pools")) {
+            for (JsonNode s : pool.path("servers")) {
+                if (s.path("name").asText().equals(server)) {
+                    return s.path("state").asText();
+                }
+            }
+        }
+        return "absent";
     }
 
     /**

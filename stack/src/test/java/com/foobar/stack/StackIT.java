@@ -127,7 +127,8 @@ class StackIT {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stack.output())
                 .contains("web-1 (pid " + web1 + ") exited on its own with status 137 (killed by SIGKILL)"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> serverState("web-1").equals("down"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> RunningStack.serverState(http, adminPort, "web-1").equals("down"));
 
         // SIGTERM stops everything in order and leaves no process behind.
         List<ProcessHandle> tree = stack.process.descendants().collect(Collectors.toList());
@@ -152,7 +153,8 @@ class StackIT {
         ProcessHandle.of(newWeb1).orElseThrow().destroyForcibly();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(again.output())
                 .containsPattern("web-1 is back: pid \\d+ \\(restart 1\\)"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> serverState("web-1").equals("up"));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> RunningStack.serverState(http, adminPort, "web-1").equals("up"));
     }
 
     /** Writes get 503 while there is no writer; through the balancer they must succeed again within this. */
@@ -389,19 +391,6 @@ class StackIT {
         return ids;
     }
 
-    private String serverState(String server) throws Exception {
-        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + adminPort + "/api/status")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        for (JsonNode pool : JSON.readTree(status.body()).path("pools")) {
-            for (JsonNode s : pool.path("servers")) {
-                if (s.path("name").asText().equals(server)) {
-                    return s.path("state").asText();
-                }
-            }
-        }
-        return "absent";
-    }
 
     private static Optional<JsonNode> findObject(JsonNode node, java.util.function.Predicate<JsonNode> match) {
         if (node.isObject() && match.test(node)) {

@@ -149,7 +149,7 @@ class WebTierIT {
 
         // 4. nginx-1 is killed (master and worker, SIGKILL) under a steady load of pages and static files: the
         //    balancer retries on nginx-2, not one GET fails, and the stack brings nginx-1 back.
-        long wrapper = pidOf("nginx-1");
+        long wrapper = running.pidOf("nginx-1");
         List<ProcessHandle> nginx1 = ProcessHandle.of(wrapper).orElseThrow().descendants().collect(Collectors.toList());
         assertThat(nginx1).as("nginx-1's master and worker").hasSizeGreaterThanOrEqualTo(2);
         AtomicInteger done = new AtomicInteger();
@@ -181,7 +181,8 @@ class WebTierIT {
                     .contains("!! nginx-1 (pid " + wrapper + ") exited on its own with status 137 (killed by SIGKILL)"));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(output())
                     .containsPattern("nginx-1 is back: pid \\d+ \\(restart 1\\)"));
-            await().atMost(Duration.ofSeconds(15)).until(() -> serverState("web-1").equals("up"));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> RunningStack.serverState(http, adminPort, "web-1").equals("up"));
             int atReturn = done.get();
             System.out.printf(Locale.ROOT, "[web-tier] nginx-1 killed; back in rotation %.1f s later; %d GETs by"
                     + " then%n", (System.nanoTime() - killedAt) / 1e9, atReturn);
@@ -261,38 +262,11 @@ class WebTierIT {
                 .header("Host", "www.foobar.com").timeout(Duration.ofSeconds(10));
     }
 
-    private String serverState(String server) throws Exception {
-        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + adminPort + "/api/status")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        for (JsonNode pool : JSON.readTree(status.body()).path("pools")) {
-            for (JsonNode s : pool.path("servers")) {
-                if (s.path("name").asText().equals(server)) {
-                    return s.path("state").asText();
-                }
-            }
-        }
-        return "absent";
-    }
 
     private String output() {
         return running.output();
     }
 
-    /** The pid column of a row of the start-up table. */
-    private long pidOf(String component) {
-        for (String line : output().split("\n")) {
-            String[] cells = line.trim().split("\\s+");
-            if (cells.length >= 3 && cells[0].equals(component)) {
-                for (int i = 1; i < cells.length; i++) {
-                    if (cells[i].matches("\\d+")) {
-                        return Long.parseLong(cells[i]);
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no pid for " + component + " in:\n" + output());
-    }
 
     private void start(Path data) throws IOException {
         assertThat(JAR).as("the packaged stack jar").exists();
