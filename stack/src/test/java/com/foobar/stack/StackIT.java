@@ -391,7 +391,6 @@ class StackIT {
         return ids;
     }
 
-
     private static Optional<JsonNode> findObject(JsonNode node, java.util.function.Predicate<JsonNode> match) {
         if (node.isObject() && match.test(node)) {
             return Optional.of(node);

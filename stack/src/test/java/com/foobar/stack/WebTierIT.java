@@ -3,8 +3,6 @@ package com.foobar.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.foobar.webapp.web.ShopServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +44,6 @@ class WebTierIT {
     private static final Path JAR = Path.of(System.getProperty("foobar.stack.jar", "target/foobar-stack.jar"));
     private static final Duration START_LIMIT = Duration.ofMinutes(3);
     private static final Duration STOP_LIMIT = Duration.ofMinutes(2);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A client address of its own on loopback (all of 127/8 is local on Linux), so its journey can be followed. */
     private static final String CLIENT = "127.0.0.7";
 
@@ -262,11 +259,9 @@ class WebTierIT {
                 .header("Host", "www.foobar.com").timeout(Duration.ofSeconds(10));
     }
 
-
     private String output() {
         return running.output();
     }
-
 
     private void start(Path data) throws IOException {
         assertThat(JAR).as("the packaged stack jar").exists();
